@@ -39,7 +39,9 @@ public final class Topics {
     specs = topic("shoal.specs", s, s, 3, KEPT_FOREVER);
     commands = topic("shoal.commands", s, s, 3, KEPT_FOREVER);
     taskStatus = topic("shoal.task-status", s, s, 3, Map.of("cleanup.policy", "delete", "retention.ms", "2592000000"));
-    heartbeats = topic("shoal.heartbeats", s, s, 3, Map.of("cleanup.policy", "delete", "retention.ms", "3600000"));
+    // Broker append time: liveness compares heartbeat times with its own clock, not the agents'.
+    heartbeats = topic("shoal.heartbeats", s, s, 3, Map.of("cleanup.policy", "delete", "retention.ms", "3600000",
+        "message.timestamp.type", "LogAppendTime"));
     // One partition on purpose: one ordered history of every decision input (DESIGN principle 2).
     control = topic("shoal.control", s, new JsonSerde<>(ControlMessage.class), 1, KEPT_FOREVER);
     services = topic("shoal.services", s, new JsonSerde<>(Service.class), 3, COMPACTED);

@@ -1,0 +1,92 @@
+package dev.shoal.orchestrator.streams;
+
+import dev.shoal.schemas.ClusterEvent;
+import dev.shoal.schemas.ControlMessage;
+import dev.shoal.schemas.Json;
+import dev.shoal.schemas.NodeHeartbeat;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Node liveness from heartbeats. A heartbeat from a node that is unknown, down, restarted (its
+ * sequence went back) or whose description changed publishes {@code NodeUp} to the control log; a
+ * wall-clock punctuator publishes {@code NodeDown} for nodes silent longer than the down timeout.
+ * The timer only publishes a record — the decision is made when the control log is processed
+ * (DESIGN principle 2). Heartbeat times are the broker's append times, so agent clocks don't matter.
+ */
+final class LivenessProcessor implements Processor<String, String, String, Object> {
+  private final String topic;
+  private final Duration downTimeout;
+  private final Duration checkInterval;
+  private final IntakeSinks sinks;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, LivenessEntry> store;
+  private long startedAt;
+
+  LivenessProcessor(String topic, Duration downTimeout, Duration checkInterval, IntakeSinks sinks) {
+    this.sinks = sinks;
+    this.topic = topic;
+    this.downTimeout = downTimeout;
+    this.checkInterval = checkInterval;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.store = context.getStateStore(OrchestratorTopology.LIVENESS_STORE);
+    this.startedAt = context.currentSystemTimeMs();
+    context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkTimeouts);
+  }
+
+  @Override
+  public void process(Record<String, String> record) {
+    NodeHeartbeat hb;
+    try {
+      hb = Json.fromString(Objects.requireNonNull(record.value(), "empty heartbeat"), NodeHeartbeat.class);
+      if (hb.nodeId() == null || !hb.nodeId().equals(record.key())) {
+        throw new IllegalArgumentException("heartbeat key and nodeId differ");
+      }
+    } catch (RuntimeException e) {
+      ClusterEvent ev = Rejections.of("heartbeat.rejected", "node", record.key(),
+          "unreadable heartbeat: " + JsonIntake.rootMessage(e), null, topic, record.timestamp());
+      context.forward(record.withKey(record.key() == null ? "" : record.key()).withValue((Object) ev),
+          sinks.events());
+      return;
+    }
+    LivenessEntry before = store.get(hb.nodeId());
+    boolean announce = before == null || !before.up() || hb.sequence() < before.sequence()
+        || !Objects.equals(before.description(), hb.description());
+    long lastSeen = before == null ? record.timestamp() : Math.max(before.lastSeen(), record.timestamp());
+    store.put(hb.nodeId(), new LivenessEntry(lastSeen, hb.sequence(), true, hb.description()));
+    if (announce) {
+      context.forward(new Record<String, Object>(hb.nodeId(), new ControlMessage.NodeUp(hb.nodeId(), hb.description(), null),
+          record.timestamp()), sinks.control());
+    }
+  }
+
+  private void checkTimeouts(long now) {
+    // Right after a (re)start the backlog of heartbeats is not read yet: don't call nodes down early.
+    if (now - startedAt < downTimeout.toMillis()) {
+      return;
+    }
+    try (KeyValueIterator<String, LivenessEntry> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, LivenessEntry> kv = it.next();
+        LivenessEntry e = kv.value;
+        if (e.up() && now - e.lastSeen() > downTimeout.toMillis()) {
+          store.put(kv.key, new LivenessEntry(e.lastSeen(), e.sequence(), false, e.description()));
+          String reason = "no heartbeat for " + (now - e.lastSeen()) + " ms (timeout " + downTimeout.toMillis() + " ms)";
+          context.forward(new Record<String, Object>(kv.key, new ControlMessage.NodeDown(kv.key, reason), now),
+              sinks.control());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.shoal.orchestrator.streams;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the orchestrator topology as a Kafka Streams application with exactly-once processing:
+ * creates the topics, starts the streams, and closes them cleanly. Several instances with the
+ * same application id share the work; standby replicas keep warm copies of the decision state.
+ */
+public final class OrchestratorApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OrchestratorApp.class);
+
+  private final OrchestratorConfig config;
+  private KafkaStreams streams;
+
+  public OrchestratorApp(OrchestratorConfig config) {
+    this.config = config;
+  }
+
+  /** Creates missing topics and starts processing; returns once the application is RUNNING or the timeout passed. */
+  public void start(Duration awaitRunning) throws Exception {
+    try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+      List<String> created = TopicProvisioner.ensure(admin, config.topics(), null);
+      if (!created.isEmpty()) {
+        LOG.info("created topics {}", created);
+      }
+    }
+    CountDownLatch running = new CountDownLatch(1);
+    streams = new KafkaStreams(OrchestratorTopology.build(config.topics(), config.settings(), config.timing()), properties());
+    streams.setStateListener((next, prev) -> {
+      if (next == KafkaStreams.State.RUNNING) {
+        running.countDown();
+      }
+    });
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("orchestrator stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+    if (!running.await(awaitRunning.toMillis(), TimeUnit.MILLISECONDS)) {
+      LOG.warn("orchestrator not RUNNING after {} (state {})", awaitRunning, streams.state());
+    }
+  }
+
+  public KafkaStreams.State state() {
+    return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  Properties properties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+    p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+    // A record that cannot be read is skipped and logged, never a stopped stream (invariant 6).
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+    // Several one-partition tasks: keep them on few threads but don't let one slow the others.
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put(StreamsConfig.topicPrefix("replication.factor"), -1);
+    p.putAll(config.extraStreamsConfig());
+    return p;
+  }
+
+  @Override
+  public void close() {
+    if (streams != null) {
+      streams.close(Duration.ofSeconds(10));
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.shoal.orchestrator.streams;
+
+import dev.shoal.orchestrator.core.OrchestratorSettings;
+import dev.shoal.schemas.Topics;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How to run the orchestrator: where Kafka is, the topic prefix, the Streams application id and
+ * state directory, standby replicas for failover, and the timing of liveness and timers.
+ */
+public record OrchestratorConfig(
+    String bootstrapServers,
+    Topics topics,
+    String applicationId,
+    Path stateDir,
+    int standbyReplicas,
+    OrchestratorSettings settings,
+    OrchestratorTopology.Timing timing,
+    Map<String, Object> extraStreamsConfig) {
+
+  public static OrchestratorConfig defaults(String bootstrapServers, Path stateDir) {
+    Topics topics = Topics.defaults();
+    return new OrchestratorConfig(bootstrapServers, topics, "shoal-orchestrator", stateDir, 1,
+        OrchestratorSettings.DEFAULTS, OrchestratorTopology.Timing.DEFAULTS, Map.of());
+  }
+
+  public OrchestratorConfig withTopics(Topics t) {
+    return new OrchestratorConfig(bootstrapServers, t, t.prefix() + "shoal-orchestrator", stateDir, standbyReplicas,
+        settings, timing, extraStreamsConfig);
+  }
+
+  public OrchestratorConfig withTiming(OrchestratorTopology.Timing t) {
+    return new OrchestratorConfig(bootstrapServers, topics, applicationId, stateDir, standbyReplicas, settings, t,
+        extraStreamsConfig);
+  }
+}

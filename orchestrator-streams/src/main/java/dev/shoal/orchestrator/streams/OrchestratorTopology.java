@@ -1,0 +1,120 @@
+package dev.shoal.orchestrator.streams;
+
+import dev.shoal.orchestrator.core.OrchestratorSettings;
+import dev.shoal.orchestrator.core.RestartRecord;
+import dev.shoal.schemas.CommandEnvelope;
+import dev.shoal.schemas.ControlMessage;
+import dev.shoal.schemas.Json;
+import dev.shoal.schemas.JsonSerde;
+import dev.shoal.schemas.Node;
+import dev.shoal.schemas.Service;
+import dev.shoal.schemas.Task;
+import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.Topics;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the orchestrator's topology. Every processor, store and sink is named, so names stay put
+ * as the topology grows.
+ *
+ * <pre>
+ * specs ────────► spec-intake ──────┐
+ * commands ─────► command-intake ───┤
+ * task-status ──► status-intake ────┼──► shoal.control ──► control ──► services, tasks, nodes,
+ * heartbeats ───► liveness ─────────┘        ▲                         assignments, events
+ *                                            └──────── due timers ◄────┘
+ * (every intake also writes rejection events to shoal.events)
+ * </pre>
+ */
+public final class OrchestratorTopology {
+  static final String TO_SERVICES = "control-to-services";
+  static final String TO_TASKS = "control-to-tasks";
+  static final String TO_NODES = "control-to-nodes";
+  static final String TO_ASSIGNMENTS = "control-to-assignments";
+  static final String TO_EVENTS = "control-to-events";
+  static final String TO_CONTROL = "control-to-control";
+
+  public static final String LIVENESS_STORE = "liveness";
+  public static final String SERVICES_STORE = "services";
+  public static final String TASKS_STORE = "tasks";
+  public static final String NODES_STORE = "nodes";
+  public static final String RESTARTS_STORE = "restarts";
+  public static final String TIMERS_STORE = "timers";
+
+  /** Timing of the two wall-clock timers; everything else is decided from the control log. */
+  public record Timing(Duration nodeDownTimeout, Duration livenessCheckInterval, Duration timerCheckInterval) {
+    public static final Timing DEFAULTS = new Timing(Duration.ofSeconds(3), Duration.ofMillis(250), Duration.ofMillis(200));
+  }
+
+  private OrchestratorTopology() {}
+
+  public static Topology build(Topics topics, OrchestratorSettings settings, Timing timing) {
+    Topology t = new Topology();
+    Serde<String> s = Serdes.String();
+    Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
+
+    IntakeSinks spec = IntakeSinks.of("spec-intake");
+    addIntake(t, spec, topics.specs.name(), () -> new SpecIntake(topics.specs.name(), spec), topics, json);
+    IntakeSinks command = IntakeSinks.of("command-intake");
+    addIntake(t, command, topics.commands.name(), () -> new JsonIntake<>(topics.commands.name(), CommandEnvelope.class,
+        OrchestratorTopology::commandIssued, "command.rejected", command), topics, json);
+    IntakeSinks status = IntakeSinks.of("status-intake");
+    addIntake(t, status, topics.taskStatus.name(), () -> new JsonIntake<>(topics.taskStatus.name(), TaskStatus.class,
+        OrchestratorTopology::statusReported, "task-status.rejected", status), topics, json);
+    IntakeSinks liveness = IntakeSinks.of("liveness");
+    addIntake(t, liveness, topics.heartbeats.name(), () -> new LivenessProcessor(topics.heartbeats.name(),
+        timing.nodeDownTimeout(), timing.livenessCheckInterval(), liveness), topics, json);
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIVENESS_STORE), s,
+        new JsonSerde<>(LivenessEntry.class)), "liveness");
+
+    t.addSource("control-source", s.deserializer(), topics.control.valueSerde().deserializer(), topics.control.name());
+    t.addProcessor("control", () -> new ControlProcessor(settings, timing.timerCheckInterval()), "control-source");
+    t.addStateStore(store(SERVICES_STORE, Service.class), "control");
+    t.addStateStore(store(TASKS_STORE, Task.class), "control");
+    t.addStateStore(store(NODES_STORE, Node.class), "control");
+    t.addStateStore(store(RESTARTS_STORE, RestartRecord.class), "control");
+    t.addStateStore(store(TIMERS_STORE, ControlMessage.class), "control");
+    t.addSink(TO_SERVICES, topics.services.name(), s.serializer(), json, "control");
+    t.addSink(TO_TASKS, topics.tasks.name(), s.serializer(), json, "control");
+    t.addSink(TO_NODES, topics.nodes.name(), s.serializer(), json, "control");
+    t.addSink(TO_ASSIGNMENTS, topics.assignments.name(), s.serializer(), json, "control");
+    t.addSink(TO_EVENTS, topics.events.name(), s.serializer(), json, "control");
+    t.addSink(TO_CONTROL, topics.control.name(), s.serializer(), json, "control");
+    return t;
+  }
+
+  /** A source for an input log, its processor, and the processor's two sinks (control log, events). */
+  private static void addIntake(Topology t, IntakeSinks sinks, String topic,
+                                org.apache.kafka.streams.processor.api.ProcessorSupplier<String, String, String, Object> supplier,
+                                Topics topics, Serializer<Object> json) {
+    Serde<String> s = Serdes.String();
+    String source = sinks.processor() + "-source";
+    t.addSource(source, s.deserializer(), s.deserializer(), topic);
+    t.addProcessor(sinks.processor(), supplier, source);
+    t.addSink(sinks.control(), topics.control.name(), s.serializer(), json, sinks.processor());
+    t.addSink(sinks.events(), topics.events.name(), s.serializer(), json, sinks.processor());
+  }
+
+  private static <V> org.apache.kafka.streams.state.StoreBuilder<?> store(String name, Class<V> type) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), new JsonSerde<>(type));
+  }
+
+  private static ControlMessage commandIssued(CommandEnvelope e) {
+    if (e.command() == null || e.command().target() == null) {
+      throw new IllegalArgumentException("a command envelope needs a command with a target");
+    }
+    return new ControlMessage.CommandIssued(e);
+  }
+
+  private static ControlMessage statusReported(TaskStatus s) {
+    if (s.taskId() == null || s.nodeId() == null || s.state() == null) {
+      throw new IllegalArgumentException("a task status needs taskId, nodeId and state");
+    }
+    return new ControlMessage.TaskStatusReported(s);
+  }
+}

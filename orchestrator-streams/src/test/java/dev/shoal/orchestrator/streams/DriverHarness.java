@@ -1,0 +1,166 @@
+package dev.shoal.orchestrator.streams;
+
+import dev.shoal.orchestrator.core.OrchestratorSettings;
+import dev.shoal.schemas.Assignment;
+import dev.shoal.schemas.ClusterEvent;
+import dev.shoal.schemas.CommandEnvelope;
+import dev.shoal.schemas.ControlMessage;
+import dev.shoal.schemas.Json;
+import dev.shoal.schemas.Node;
+import dev.shoal.schemas.NodeDescription;
+import dev.shoal.schemas.NodeHeartbeat;
+import dev.shoal.schemas.NodeResources;
+import dev.shoal.schemas.Service;
+import dev.shoal.schemas.Task;
+import dev.shoal.schemas.TaskState;
+import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** A TopologyTestDriver around the orchestrator topology, with the latest value of each derived topic. */
+final class DriverHarness implements AutoCloseable {
+  final Topics topics = Topics.defaults();
+  final TopologyTestDriver driver;
+  Instant now = Instant.parse("2026-01-01T00:00:00Z");
+  private final TestInputTopic<String, String> specs;
+  private final TestInputTopic<String, String> commands;
+  private final TestInputTopic<String, String> status;
+  private final TestInputTopic<String, String> heartbeats;
+  private final TestOutputTopic<String, Service> servicesOut;
+  private final TestOutputTopic<String, Task> tasksOut;
+  private final TestOutputTopic<String, Node> nodesOut;
+  private final TestOutputTopic<String, Assignment> assignmentsOut;
+  private final TestOutputTopic<String, ClusterEvent> eventsOut;
+  private final TestOutputTopic<String, ControlMessage> controlOut;
+  final Map<String, Service> services = new LinkedHashMap<>();
+  final Map<String, Task> tasks = new LinkedHashMap<>();
+  final Map<String, Node> nodes = new LinkedHashMap<>();
+  final Map<String, Assignment> assignments = new LinkedHashMap<>();
+  final List<ClusterEvent> events = new ArrayList<>();
+  final List<ControlMessage> control = new ArrayList<>();
+  private final Map<String, Long> sequences = new LinkedHashMap<>();
+
+  DriverHarness() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, "target/streams-" + System.nanoTime());
+    driver = new TopologyTestDriver(OrchestratorTopology.build(topics, OrchestratorSettings.DEFAULTS,
+        OrchestratorTopology.Timing.DEFAULTS), p, now);
+    var s = Serdes.String();
+    specs = driver.createInputTopic(topics.specs.name(), s.serializer(), s.serializer());
+    commands = driver.createInputTopic(topics.commands.name(), s.serializer(), s.serializer());
+    status = driver.createInputTopic(topics.taskStatus.name(), s.serializer(), s.serializer());
+    heartbeats = driver.createInputTopic(topics.heartbeats.name(), s.serializer(), s.serializer());
+    servicesOut = driver.createOutputTopic(topics.services.name(), s.deserializer(), topics.services.valueSerde().deserializer());
+    tasksOut = driver.createOutputTopic(topics.tasks.name(), s.deserializer(), topics.tasks.valueSerde().deserializer());
+    nodesOut = driver.createOutputTopic(topics.nodes.name(), s.deserializer(), topics.nodes.valueSerde().deserializer());
+    assignmentsOut = driver.createOutputTopic(topics.assignments.name(), s.deserializer(),
+        topics.assignments.valueSerde().deserializer());
+    eventsOut = driver.createOutputTopic(topics.events.name(), s.deserializer(), topics.events.valueSerde().deserializer());
+    controlOut = driver.createOutputTopic(topics.control.name(), s.deserializer(), topics.control.valueSerde().deserializer());
+  }
+
+  void spec(String name, String json) {
+    specs.pipeInput(new TestRecord<>(name, json, now));
+    drain();
+  }
+
+  void specWithVersion(String name, String json, long expected) {
+    RecordHeaders h = new RecordHeaders();
+    h.add(Headers.EXPECTED_VERSION, Long.toString(expected).getBytes());
+    specs.pipeInput(new TestRecord<>(name, json, h, now));
+    drain();
+  }
+
+  void command(CommandEnvelope e) {
+    commands.pipeInput(new TestRecord<>(e.command().target(), Json.toString(e), now));
+    drain();
+  }
+
+  void rawCommand(String key, String value) {
+    commands.pipeInput(new TestRecord<>(key, value, now));
+    drain();
+  }
+
+  void heartbeat(String nodeId) {
+    heartbeat(nodeId, List.of("process"), new NodeResources(4, 8L << 30));
+  }
+
+  void heartbeat(String nodeId, List<String> drivers, NodeResources resources) {
+    long seq = sequences.merge(nodeId, 1L, Long::sum);
+    NodeDescription d = new NodeDescription("host-" + nodeId, "127.0.0.1", resources, drivers, Map.of(), "linux", "amd64",
+        null, "process");
+    heartbeats.pipeInput(new TestRecord<>(nodeId, Json.toString(new NodeHeartbeat(nodeId, seq, d, List.of(), now.toEpochMilli())), now));
+    drain();
+  }
+
+  void report(Task t, TaskState state) {
+    report(t, state, null);
+  }
+
+  void report(Task t, TaskState state, Integer exitCode) {
+    TaskStatus s = new TaskStatus(t.id(), t.nodeId(), state, state.name().toLowerCase(), null, exitCode,
+        "127.0.0.1:1", null, null, null, now.toEpochMilli());
+    status.pipeInput(new TestRecord<>(t.id(), Json.toString(s), now));
+    drain();
+  }
+
+  void advance(Duration d) {
+    now = now.plus(d);
+    driver.advanceWallClockTime(d);
+    drain();
+  }
+
+  void drain() {
+    servicesOut.readRecordsToList().forEach(r -> put(services, r.key(), r.value()));
+    tasksOut.readRecordsToList().forEach(r -> put(tasks, r.key(), r.value()));
+    nodesOut.readRecordsToList().forEach(r -> put(nodes, r.key(), r.value()));
+    assignmentsOut.readRecordsToList().forEach(r -> put(assignments, r.key(), r.value()));
+    eventsOut.readRecordsToList().forEach(r -> events.add(r.value()));
+    controlOut.readRecordsToList().forEach(r -> control.add(r.value()));
+  }
+
+  private static <V> void put(Map<String, V> m, String k, V v) {
+    if (v == null) {
+      m.remove(k);
+    } else {
+      m.put(k, v);
+    }
+  }
+
+  Service service(String name) {
+    return services.values().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  List<Task> tasksOf(String service) {
+    return tasks.values().stream().filter(t -> t.serviceName().equals(service)).toList();
+  }
+
+  List<Task> runningDesired(String service) {
+    return tasksOf(service).stream().filter(t -> t.desiredState() == dev.shoal.schemas.DesiredState.RUNNING
+        && !t.state().isTerminal()).toList();
+  }
+
+  List<String> eventTypes() {
+    return events.stream().map(ClusterEvent::type).toList();
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
