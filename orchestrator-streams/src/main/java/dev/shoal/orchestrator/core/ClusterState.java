@@ -22,12 +22,14 @@ public final class ClusterState {
   private final TreeMap<String, Task> tasks = new TreeMap<>();
   private final TreeMap<String, Node> nodes = new TreeMap<>();
   private final TreeMap<String, RestartRecord> restarts = new TreeMap<>();
+  private final TreeMap<String, UpdateProgress> updates = new TreeMap<>();
 
   private final TreeSet<String> changedServices = new TreeSet<>();
   private final TreeMap<String, Service> removedServices = new TreeMap<>();
   private final TreeSet<String> changedTasks = new TreeSet<>();
   private final TreeSet<String> changedNodes = new TreeSet<>();
   private final TreeSet<String> changedRestarts = new TreeSet<>();
+  private final TreeSet<String> changedUpdates = new TreeSet<>();
   private final TreeSet<String> changedAssignments = new TreeSet<>();
 
   // ---- loading (no change tracking) ----
@@ -48,7 +50,15 @@ public final class ClusterState {
     restarts.put(key, r);
   }
 
+  public void load(String serviceId, UpdateProgress p) {
+    updates.put(serviceId, p);
+  }
+
   // ---- queries ----
+
+  public Optional<UpdateProgress> update(String serviceId) {
+    return Optional.ofNullable(updates.get(serviceId));
+  }
 
   public Optional<Service> service(String name) {
     return Optional.ofNullable(servicesByName.get(name));
@@ -153,6 +163,17 @@ public final class ClusterState {
     }
   }
 
+  public void put(String serviceId, UpdateProgress p) {
+    updates.put(serviceId, p);
+    changedUpdates.add(serviceId);
+  }
+
+  public void removeUpdate(String serviceId) {
+    if (updates.remove(serviceId) != null) {
+      changedUpdates.add(serviceId);
+    }
+  }
+
   // ---- what changed since the last drain ----
 
   /** What the last handled message changed; clears the tracking. */
@@ -163,19 +184,22 @@ public final class ClusterState {
         List.copyOf(changedTasks),
         List.copyOf(changedNodes),
         List.copyOf(changedRestarts),
+        List.copyOf(changedUpdates),
         List.copyOf(changedAssignments));
     changedServices.clear();
     removedServices.clear();
     changedTasks.clear();
     changedNodes.clear();
     changedRestarts.clear();
+    changedUpdates.clear();
     changedAssignments.clear();
     return c;
   }
 
   /** The ids of what changed; look the current values up (absent = deleted). */
   public record Changes(List<Service> services, List<Service> removedServices, List<String> taskIds,
-                        List<String> nodeIds, List<String> restartKeys, List<String> assignmentNodeIds) {}
+                        List<String> nodeIds, List<String> restartKeys, List<String> updateServiceIds,
+                        List<String> assignmentNodeIds) {}
 
   /** The tasks an agent should know about: every task placed on the node, sorted by id. */
   public List<Task> assignmentOf(String nodeId) {

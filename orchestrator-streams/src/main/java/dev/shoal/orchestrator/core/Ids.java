@@ -12,6 +12,24 @@ import java.security.NoSuchAlgorithmException;
 public final class Ids {
   private Ids() {}
 
+  private static final int ORDER_DIGITS = 10;
+
+  /**
+   * A task id: 15 characters of hash, then the creation order (control-log position and index
+   * within the decision) in 10 base-36 digits. The printed prefix looks random like Swarm's; the
+   * suffix orders tasks created in the same millisecond.
+   */
+  public static String task(String serviceId, long position, int index) {
+    String order = Long.toString(Math.max(0, position) * 1000 + index, 36);
+    String padded = "0".repeat(Math.max(0, ORDER_DIGITS - order.length())) + order;
+    return of("task", serviceId, position, index).substring(0, 25 - ORDER_DIGITS) + padded;
+  }
+
+  /** The creation-order part of a {@link #task} id. */
+  public static String creationOrder(String taskId) {
+    return taskId.length() == 25 ? taskId.substring(25 - ORDER_DIGITS) : taskId;
+  }
+
   public static String of(Object... parts) {
     StringBuilder b = new StringBuilder();
     for (Object p : parts) {

@@ -10,6 +10,9 @@ import dev.shoal.schemas.ServiceSpec;
 import dev.shoal.schemas.Task;
 import dev.shoal.schemas.TaskState;
 import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.UpdateStatus;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -29,6 +32,7 @@ public final class Orchestrator {
   private final ClusterState state;
   private final Scheduler scheduler;
   private final OrchestratorSettings settings;
+  private final UpdateStrategy updates = new RollingUpdateStrategy();
 
   public Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings) {
     this.state = state;
@@ -113,6 +117,9 @@ public final class Orchestrator {
       return Optional.empty();
     }
     Service next = s.withSpec(spec, cx.time);
+    if (!s.spec().taskTemplate().equals(spec.taskTemplate())) {
+      next = startUpdate(next, false, cx);
+    }
     state.put(next);
     cx.event("service.updated", "service", s.name(), "service " + s.name() + " updated to version " + next.version(), m.requestId());
     return Optional.of(s.name());
@@ -129,8 +136,9 @@ public final class Orchestrator {
       state.remove(t);
     }
     for (int slot = 1; slot <= Math.max(0, s.get().spec().replicas() == null ? 0 : s.get().spec().replicas()); slot++) {
-      state.removeRestart(ReplicatedReconciler.slotKey(s.get(), slot));
+      state.removeRestart(ReplicatedReconciler.restartKey(s.get(), slot));
     }
+    state.removeUpdate(s.get().id());
     state.remove(s.get());
     cx.event("service.removed", "service", m.name(), "service " + m.name() + " removed", m.requestId());
   }
@@ -164,9 +172,9 @@ public final class Orchestrator {
           s.isEmpty() ? "service " + c.service() + " not found" : "service " + c.service() + " has no previous spec", rid);
       return Optional.empty();
     }
-    Service next = s.get().withSpec(s.get().previousSpec(), cx.time);
+    Service next = startUpdate(s.get().withSpec(s.get().previousSpec(), cx.time), true, cx);
     state.put(next);
-    cx.event("service.rollback", "service", c.service(), "service " + c.service() + " rolled back to its previous spec", rid);
+    cx.event("service.rollback", "service", c.service(), "service " + c.service() + " is rolling back to its previous spec", rid);
     return Optional.of(c.service());
   }
 
@@ -256,16 +264,74 @@ public final class Orchestrator {
     return true;
   }
 
+  // ---- rolling updates ----
+
+  private Service startUpdate(Service s, boolean rollback, Context cx) {
+    state.put(s.id(), UpdateProgress.start(rollback, cx.time));
+    String st = rollback ? UpdateStatus.ROLLBACK_STARTED : UpdateStatus.UPDATING;
+    String msg = rollback ? "rollback in progress" : "update in progress";
+    return s.withUpdateStatus(new UpdateStatus(st, msg, cx.time, null), cx.time);
+  }
+
+  /** Runs the update strategy for a service that is updating; returns the slots that may be replaced now. */
+  private Set<String> paceUpdate(Service s, List<Task> tasks, Map<String, Node> nodes, Context cx) {
+    Optional<UpdateProgress> progress = state.update(s.id());
+    UpdateStatus status = s.updateStatus();
+    boolean active = status != null && (UpdateStatus.UPDATING.equals(status.state())
+        || UpdateStatus.ROLLBACK_STARTED.equals(status.state()));
+    if (progress.isEmpty() || !active) {
+      return null; // no update under way: nothing is outdated, or it is paused
+    }
+    Map<String, SlotView> slots = s.spec().isGlobal()
+        ? GlobalReconciler.slots(s, tasks, nodes) : ReplicatedReconciler.slots(s, tasks);
+    UpdateStrategy.Step step = updates.step(s, slots, progress.get(), nodes, cx.time);
+    boolean rollback = progress.get().rollback();
+    switch (step.action()) {
+      case WAIT, PROCEED -> state.put(s.id(), step.progress());
+      case COMPLETE -> {
+        state.removeUpdate(s.id());
+        state.put(s.withUpdateStatus(new UpdateStatus(rollback ? UpdateStatus.ROLLBACK_COMPLETED : UpdateStatus.COMPLETED,
+            step.message(), status.startedAt(), cx.time), cx.time));
+        cx.event(rollback ? "service.rollback-completed" : "service.update-completed", "service", s.name(),
+            "service " + s.name() + ": " + step.message(), null);
+      }
+      case PAUSE -> {
+        state.put(s.id(), step.progress());
+        state.put(s.withUpdateStatus(new UpdateStatus(rollback ? UpdateStatus.ROLLBACK_PAUSED : UpdateStatus.PAUSED,
+            step.message(), status.startedAt(), null), cx.time));
+        cx.event(rollback ? "service.rollback-paused" : "service.update-paused", "service", s.name(),
+            "service " + s.name() + ": " + step.message(), null);
+      }
+      case ROLLBACK -> {
+        Service back = startUpdate(s.withSpec(s.previousSpec(), cx.time), true, cx);
+        state.put(back);
+        cx.event("service.rollback", "service", s.name(), "service " + s.name() + ": " + step.message()
+            + "; rolling back to the previous spec", null);
+        return Set.of(); // the rollback paces itself from the next input on
+      }
+      default -> throw new IllegalStateException();
+    }
+    if (step.wakeAt() != null) {
+      cx.out.timers.add(new ReconcilePlan.Timer(step.wakeAt(), "update", s.name()));
+    }
+    return step.mayReplace();
+  }
+
   // ---- reconciliation ----
 
   private void reconcile(Service s, Context cx) {
     Map<String, Node> nodes = new TreeMap<>();
     state.nodes().forEach(n -> nodes.put(n.id(), n));
     List<Task> tasks = state.tasksOf(s.id());
+    Set<String> pace = paceUpdate(s, tasks, nodes, cx);
+    s = state.service(s.name()).orElse(s);
+    boolean paused = s.updateStatus() != null && (UpdateStatus.PAUSED.equals(s.updateStatus().state())
+        || UpdateStatus.ROLLBACK_PAUSED.equals(s.updateStatus().state()));
+    Predicate<String> mayReplace = pace != null ? pace::contains : key -> !paused;
     SlotReconciler.RestartLookup restarts = key -> state.restart(key).orElse(null);
     ReconcilePlan plan = s.spec().isGlobal()
-        ? GlobalReconciler.reconcile(s, tasks, nodes, restarts, cx.time)
-        : ReplicatedReconciler.reconcile(s, tasks, nodes, restarts, cx.time);
+        ? GlobalReconciler.reconcile(s, tasks, nodes, restarts, cx.time, mayReplace)
+        : ReplicatedReconciler.reconcile(s, tasks, nodes, restarts, cx.time, mayReplace);
     Map<String, String> shutdowns = new LinkedHashMap<>();
     plan.shutdowns.forEach(sd -> shutdowns.putIfAbsent(sd.taskId(), sd.reason()));
     shutdowns.forEach((id, reason) -> state.task(id).ifPresent(t -> {
@@ -282,7 +348,7 @@ public final class Orchestrator {
     }
     int i = 0;
     for (ReconcilePlan.Create c : plan.creates) {
-      String id = Ids.of("task", s.id(), cx.position, i++);
+      String id = Ids.task(s.id(), cx.position, i++);
       Task t = new Task(id, s.id(), s.name(), c.slot(), c.nodeId(), s.version(), s.spec(), DesiredState.RUNNING,
           TaskStatus.of(id, null, TaskState.NEW, "created", cx.time), cx.time, cx.time);
       state.put(t);

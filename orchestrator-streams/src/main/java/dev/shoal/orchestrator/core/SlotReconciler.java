@@ -3,7 +3,7 @@ package dev.shoal.orchestrator.core;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.Task;
-import java.util.List;
+import dev.shoal.schemas.TaskState;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,24 +20,34 @@ final class SlotReconciler {
    * bookkeeping; {@code slot}/{@code nodeId} go into a created task.
    */
   static void serve(Service service, SlotView view, String key, Integer slot, String nodeId,
-                    Map<String, Node> nodes, RestartLookup restarts, long now, ReconcilePlan plan) {
+                    Map<String, Node> nodes, RestartLookup restarts, long now, boolean mayReplace,
+                    ReconcilePlan plan) {
     for (Task t : view.tasks()) {
       if (ClusterState.isActive(t)) {
         Optional<String> move = SlotView.reasonToMove(t, nodes);
         move.ifPresent(reason -> plan.shutdowns.add(new ReconcilePlan.Shutdown(t.id(), reason)));
       }
     }
+    boolean startFirst = "start-first".equals(service.spec().updateConfig().order());
     Optional<Task> holder = view.holder(nodes);
     if (holder.isPresent()) {
       Task h = holder.get();
+      boolean freshStarting = !SlotView.outdated(h, service.spec()) && h.state() != TaskState.RUNNING;
       for (Task t : view.tasks()) {
-        if (t != h && SlotView.holdsSlot(t, nodes)) {
-          plan.shutdowns.add(new ReconcilePlan.Shutdown(t.id(), "duplicate task in slot"));
+        if (t == h || !SlotView.holdsSlot(t, nodes)) {
+          continue;
         }
+        boolean outdated = SlotView.outdated(t, service.spec());
+        if (startFirst && freshStarting && outdated) {
+          continue; // start-first: the old task serves until its replacement runs
+        }
+        plan.shutdowns.add(new ReconcilePlan.Shutdown(t.id(),
+            outdated ? "replaced by version " + service.version() : "duplicate task in slot"));
       }
-      if (SlotView.outdated(h, service.spec())) {
-        // The rolling-update strategy (its own issue) will pace this; until then replace at once.
-        plan.shutdowns.add(new ReconcilePlan.Shutdown(h.id(), "replaced by version " + service.version()));
+      if (SlotView.outdated(h, service.spec()) && mayReplace) {
+        if (!startFirst) {
+          plan.shutdowns.add(new ReconcilePlan.Shutdown(h.id(), "replaced by version " + service.version()));
+        }
         plan.creates.add(new ReconcilePlan.Create(slot, nodeId, h.id()));
       }
       return;
@@ -77,9 +87,5 @@ final class SlotReconciler {
   /** Restart bookkeeping by slot key. */
   interface RestartLookup {
     RestartRecord get(String key);
-  }
-
-  static List<Task> sortedById(List<Task> tasks) {
-    return tasks.stream().sorted(java.util.Comparator.comparing(Task::id)).toList();
   }
 }

@@ -13,9 +13,10 @@ import java.util.Optional;
  * The tasks of one slot (or of one node, for a global service), newest first, with the rules both
  * reconcilers share: which task holds the slot, and which must make way.
  */
-record SlotView(List<Task> tasks) {
+public record SlotView(List<Task> tasks) {
   static final Comparator<Task> NEWEST_FIRST =
-      Comparator.comparingLong(Task::createdAt).reversed().thenComparing(Task::id, Comparator.reverseOrder());
+      Comparator.comparingLong(Task::createdAt).reversed()
+          .thenComparing((Task t) -> Ids.creationOrder(t.id()), Comparator.reverseOrder());
 
   static SlotView of(List<Task> tasks) {
     return new SlotView(tasks.stream().sorted(NEWEST_FIRST).toList());

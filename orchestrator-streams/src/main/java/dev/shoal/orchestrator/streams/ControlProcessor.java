@@ -7,6 +7,7 @@ import dev.shoal.orchestrator.core.Outcome;
 import dev.shoal.orchestrator.core.ReconcilePlan;
 import dev.shoal.orchestrator.core.RestartRecord;
 import dev.shoal.orchestrator.core.Scheduler;
+import dev.shoal.orchestrator.core.UpdateProgress;
 import dev.shoal.schemas.Assignment;
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.ControlMessage;
@@ -44,6 +45,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
   private KeyValueStore<String, Node> nodes;
   private KeyValueStore<String, RestartRecord> restarts;
   private KeyValueStore<String, ControlMessage> timers;
+  private KeyValueStore<String, UpdateProgress> updates;
   private Orchestrator orchestrator;
 
   ControlProcessor(OrchestratorSettings settings, Duration timerCheckInterval) {
@@ -59,6 +61,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
     nodes = context.getStateStore(OrchestratorTopology.NODES_STORE);
     restarts = context.getStateStore(OrchestratorTopology.RESTARTS_STORE);
     timers = context.getStateStore(OrchestratorTopology.TIMERS_STORE);
+    updates = context.getStateStore(OrchestratorTopology.UPDATES_STORE);
     orchestrator = new Orchestrator(loadState(), new Scheduler(), settings);
     context.schedule(timerCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
   }
@@ -75,6 +78,9 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
       it.forEachRemaining(kv -> state.load(kv.value));
     }
     try (KeyValueIterator<String, RestartRecord> it = restarts.all()) {
+      it.forEachRemaining(kv -> state.load(kv.key, kv.value));
+    }
+    try (KeyValueIterator<String, UpdateProgress> it = updates.all()) {
       it.forEachRemaining(kv -> state.load(kv.key, kv.value));
     }
     return state;
@@ -141,6 +147,14 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
         restarts.put(key, r.get());
       } else {
         restarts.delete(key);
+      }
+    }
+    for (String id : changes.updateServiceIds()) {
+      Optional<UpdateProgress> u = state.update(id);
+      if (u.isPresent()) {
+        updates.put(id, u.get());
+      } else {
+        updates.delete(id);
       }
     }
     for (String nodeId : changes.assignmentNodeIds()) {

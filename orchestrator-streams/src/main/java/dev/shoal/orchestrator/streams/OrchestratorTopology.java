@@ -2,6 +2,7 @@ package dev.shoal.orchestrator.streams;
 
 import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.core.RestartRecord;
+import dev.shoal.orchestrator.core.UpdateProgress;
 import dev.shoal.schemas.CommandEnvelope;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.Json;
@@ -45,6 +46,7 @@ public final class OrchestratorTopology {
   public static final String NODES_STORE = "nodes";
   public static final String RESTARTS_STORE = "restarts";
   public static final String TIMERS_STORE = "timers";
+  public static final String UPDATES_STORE = "updates";
 
   /** Timing of the two wall-clock timers; everything else is decided from the control log. */
   public record Timing(Duration nodeDownTimeout, Duration livenessCheckInterval, Duration timerCheckInterval) {
@@ -79,6 +81,7 @@ public final class OrchestratorTopology {
     t.addStateStore(store(NODES_STORE, Node.class), "control");
     t.addStateStore(store(RESTARTS_STORE, RestartRecord.class), "control");
     t.addStateStore(store(TIMERS_STORE, ControlMessage.class), "control");
+    t.addStateStore(store(UPDATES_STORE, UpdateProgress.class), "control");
     t.addSink(TO_SERVICES, topics.services.name(), s.serializer(), json, "control");
     t.addSink(TO_TASKS, topics.tasks.name(), s.serializer(), json, "control");
     t.addSink(TO_NODES, topics.nodes.name(), s.serializer(), json, "control");

@@ -183,7 +183,7 @@ class OrchestratorTopologyTest {
     h.command(new CommandEnvelope(new Command.ScaleService("web", 2), "a", "r", 0));
     h.spec("web", "{\"name\":\"web\",\"command\":[\"sleep\",\"1000\"],\"replicas\":3}");
     assertThat(h.runningDesired("web").stream().map(Task::id)).containsAll(before);
-    h.spec("web", "{\"name\":\"web\",\"command\":[\"sleep\",\"2000\"],\"replicas\":3}");
+    h.spec("web", "{\"name\":\"web\",\"command\":[\"sleep\",\"2000\"],\"replicas\":3,\"updateConfig\":{\"parallelism\":0}}");
     assertThat(h.runningDesired("web")).hasSize(3).noneMatch(t -> before.contains(t.id()))
         .allMatch(t -> t.spec().command().contains("2000"));
   }

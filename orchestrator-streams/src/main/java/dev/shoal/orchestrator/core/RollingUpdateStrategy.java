@@ -1,0 +1,100 @@
+package dev.shoal.orchestrator.core;
+
+import dev.shoal.schemas.Durations;
+import dev.shoal.schemas.Node;
+import dev.shoal.schemas.Service;
+import dev.shoal.schemas.ServiceSpec;
+import dev.shoal.schemas.Task;
+import dev.shoal.schemas.TaskState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Swarm's rolling update in groups: {@code parallelism} slots at a time (0 = all), each new task
+ * watched for {@code monitor} after it runs, {@code delay} between groups. A new task that ends by
+ * itself during the update is a failure; more failures than {@code maxFailureRatio} of the slots
+ * trigger the failure action (pause, continue or rollback). Pure: time is the input's time.
+ */
+public final class RollingUpdateStrategy implements UpdateStrategy {
+
+  @Override
+  public Step step(Service service, Map<String, SlotView> slots, UpdateProgress progress, Map<String, Node> nodes,
+                   long now) {
+    ServiceSpec.UpdateConfig cfg = progress.rollback() ? service.spec().rollbackConfig() : service.spec().updateConfig();
+    long monitor = Durations.parseOr(cfg.monitor(), Duration.ofSeconds(5)).toMillis();
+    long delay = Durations.parseOr(cfg.delay(), Duration.ZERO).toMillis();
+    int parallelism = cfg.parallelism() == null || cfg.parallelism() == 0 ? Integer.MAX_VALUE : cfg.parallelism();
+
+    TreeSet<String> failed = new TreeSet<>(progress.failedTaskIds());
+    for (SlotView v : slots.values()) {
+      v.tasks().stream().findFirst()
+          .filter(t -> t.createdAt() >= progress.startedAt() && !SlotView.outdated(t, service.spec()))
+          .filter(t -> t.state().isTerminal() && t.state() != TaskState.COMPLETE
+              && t.desiredState() == dev.shoal.schemas.DesiredState.RUNNING)
+          .ifPresent(t -> failed.add(t.id()));
+    }
+    double allowed = (cfg.maxFailureRatio() == null ? 0 : cfg.maxFailureRatio()) * Math.max(1, slots.size());
+    if (failed.size() > allowed && !"continue".equals(cfg.failureAction())) {
+      UpdateProgress p = new UpdateProgress(progress.rollback(), progress.startedAt(), progress.group(),
+          progress.nextGroupAt(), List.copyOf(failed));
+      String message = (progress.rollback() ? "rollback" : "update") + " paused due to failure or early termination of task "
+          + failed.last();
+      boolean rollback = "rollback".equals(cfg.failureAction()) && !progress.rollback();
+      return new Step(rollback ? Action.ROLLBACK : Action.PAUSE, p, Set.of(), null, message);
+    }
+
+    List<String> outdated = new ArrayList<>();
+    Long wakeAt = null;
+    boolean groupBusy = false;
+    for (Map.Entry<String, SlotView> e : slots.entrySet()) {
+      Optional<Task> holder = e.getValue().holder(nodes);
+      if (holder.isPresent() && SlotView.outdated(holder.get(), service.spec())) {
+        outdated.add(e.getKey());
+      }
+      if (progress.group().contains(e.getKey())) {
+        Optional<Task> fresh = e.getValue().tasks().stream().findFirst()
+            .filter(t -> !SlotView.outdated(t, service.spec()) && !t.state().isTerminal());
+        if (fresh.isEmpty()) {
+          groupBusy |= holder.isPresent() && SlotView.outdated(holder.get(), service.spec());
+          continue;
+        }
+        Task t = fresh.get();
+        if (t.state() != TaskState.RUNNING) {
+          groupBusy = true;
+        } else if (now < t.updatedAt() + monitor) {
+          groupBusy = true;
+          wakeAt = min(wakeAt, t.updatedAt() + monitor);
+        }
+      }
+    }
+    UpdateProgress p = new UpdateProgress(progress.rollback(), progress.startedAt(), progress.group(),
+        progress.nextGroupAt(), List.copyOf(failed));
+    if (groupBusy) {
+      return new Step(Action.WAIT, p, new TreeSet<>(progress.group()), wakeAt, null);
+    }
+    if (!progress.group().isEmpty()) {
+      // The group just finished: the delay runs from now.
+      p = new UpdateProgress(p.rollback(), p.startedAt(), List.of(), now + delay, p.failedTaskIds());
+    }
+    if (outdated.isEmpty()) {
+      return new Step(Action.COMPLETE, p, Set.of(), null,
+          (progress.rollback() ? "rollback" : "update") + " completed");
+    }
+    if (now < p.nextGroupAt()) {
+      return new Step(Action.WAIT, p, Set.of(), p.nextGroupAt(), null);
+    }
+    List<String> group = outdated.subList(0, Math.min(parallelism, outdated.size()));
+    UpdateProgress next = new UpdateProgress(p.rollback(), p.startedAt(), List.copyOf(group), p.nextGroupAt(),
+        p.failedTaskIds());
+    return new Step(Action.PROCEED, next, new TreeSet<>(group), null, null);
+  }
+
+  private static Long min(Long a, long b) {
+    return a == null ? b : Math.min(a, b);
+  }
+}

@@ -1,0 +1,162 @@
+package dev.shoal.orchestrator.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shoal.schemas.Command;
+import dev.shoal.schemas.CommandEnvelope;
+import dev.shoal.schemas.DesiredState;
+import dev.shoal.schemas.Task;
+import dev.shoal.schemas.TaskState;
+import dev.shoal.schemas.UpdateStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RollingUpdateTopologyTest {
+  private DriverHarness h;
+
+  private static String web(String version, int replicas, String updateConfig) {
+    return "{\"name\":\"web\",\"command\":[\"serve\",\"" + version + "\"],\"replicas\":" + replicas
+        + ",\"updateConfig\":" + updateConfig + "}";
+  }
+
+  @BeforeEach
+  void start() {
+    h = new DriverHarness();
+    h.heartbeat("n1");
+    h.heartbeat("n2");
+    h.heartbeat("n3");
+  }
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  /** Plays the agents: every assigned task wanted running starts. */
+  private void agentsRunEverything() {
+    for (Task t : List.copyOf(h.tasks.values())) {
+      if (t.desiredState() == DesiredState.RUNNING && t.state() == TaskState.ASSIGNED) {
+        h.report(t, TaskState.RUNNING);
+      }
+      if (t.desiredState() == DesiredState.SHUTDOWN && !t.state().isTerminal() && t.state() != TaskState.NEW
+          && t.state() != TaskState.PENDING) {
+        h.report(t, TaskState.SHUTDOWN);
+      }
+    }
+  }
+
+  private List<Task> running(String version) {
+    return h.runningDesired("web").stream().filter(t -> t.spec().command().contains(version)).toList();
+  }
+
+  private void tick(int times, Duration step) {
+    for (int i = 0; i < times; i++) {
+      h.advance(step);
+      h.heartbeat("n1");
+      h.heartbeat("n2");
+      h.heartbeat("n3");
+      agentsRunEverything();
+    }
+  }
+
+  @Test
+  void sixReplicasParallelismTwoGoInThreeGroups() {
+    String cfg = "{\"parallelism\":2,\"delay\":\"1s\",\"monitor\":\"2s\"}";
+    h.spec("web", web("v1", 6, cfg));
+    agentsRunEverything();
+    h.spec("web", web("v2", 6, cfg));
+    assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.UPDATING);
+    agentsRunEverything();
+    assertThat(running("v2")).hasSize(2);
+    assertThat(running("v1")).hasSize(4);
+    tick(40, Duration.ofMillis(250));
+    assertThat(running("v2")).hasSize(6);
+    assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.COMPLETED);
+    TreeMap<Long, List<Integer>> groups = h.tasksOf("web").stream().filter(t -> t.spec().command().contains("v2"))
+        .collect(Collectors.groupingBy(Task::createdAt, TreeMap::new, Collectors.mapping(Task::slot, Collectors.toList())));
+    assertThat(groups.values()).extracting(List::size).containsExactly(2, 2, 2);
+    List<Long> starts = List.copyOf(groups.keySet());
+    // Each group waits for the monitor (2 s) plus the delay (1 s) after the previous one.
+    assertThat(starts.get(1) - starts.get(0)).isBetween(3000L, 3500L);
+    assertThat(starts.get(2) - starts.get(1)).isBetween(3000L, 3500L);
+    assertThat(h.tasksOf("web")).filteredOn(t -> t.spec().command().contains("v1"))
+        .allMatch(t -> t.desiredState() == DesiredState.SHUTDOWN);
+  }
+
+  @Test
+  void aFailingNewTaskPausesTheUpdateAndOldTasksKeepServing() {
+    String cfg = "{\"parallelism\":1,\"monitor\":\"2s\",\"failureAction\":\"pause\"}";
+    h.spec("web", web("v1", 3, cfg));
+    agentsRunEverything();
+    h.spec("web", web("bad", 3, cfg));
+    Task fresh = running("bad").get(0);
+    h.report(fresh, TaskState.RUNNING);
+    h.report(fresh, TaskState.FAILED, 1);
+    UpdateStatus st = h.service("web").updateStatus();
+    assertThat(st.state()).isEqualTo(UpdateStatus.PAUSED);
+    assertThat(st.message()).isEqualTo("update paused due to failure or early termination of task " + fresh.id());
+    tick(20, Duration.ofMillis(500));
+    assertThat(running("v1")).hasSize(2);
+    // A new spec resumes.
+    h.spec("web", web("v3", 3, cfg));
+    assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.UPDATING);
+    tick(40, Duration.ofMillis(250));
+    assertThat(running("v3")).hasSize(3);
+    assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.COMPLETED);
+  }
+
+  @Test
+  void failureActionRollbackReturnsToTheOldSpec() {
+    String cfg = "{\"parallelism\":1,\"monitor\":\"2s\",\"failureAction\":\"rollback\"}";
+    h.spec("web", web("v1", 3, cfg));
+    agentsRunEverything();
+    h.spec("web", web("bad", 3, cfg));
+    Task fresh = running("bad").get(0);
+    h.report(fresh, TaskState.FAILED, 1);
+    assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.ROLLBACK_STARTED);
+    tick(40, Duration.ofMillis(250));
+    assertThat(h.service("web").spec().command()).contains("v1");
+    assertThat(running("v1")).hasSize(3);
+    assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.ROLLBACK_COMPLETED);
+  }
+
+  @Test
+  void startFirstKeepsTheOldTaskUntilTheNewOneRuns() {
+    String cfg = "{\"parallelism\":1,\"monitor\":\"1s\",\"order\":\"start-first\"}";
+    h.spec("web", web("v1", 2, cfg));
+    agentsRunEverything();
+    h.spec("web", web("v2", 2, cfg));
+    assertThat(running("v1")).hasSize(2);
+    assertThat(running("v2")).hasSize(1);
+    Task fresh = running("v2").get(0);
+    h.report(fresh, TaskState.RUNNING);
+    assertThat(running("v1")).hasSize(1);
+    for (int i = 0; i < 30; i++) {
+      assertThat(h.runningDesired("web").stream().filter(t -> t.state() == TaskState.RUNNING).count())
+          .isGreaterThanOrEqualTo(2);
+      tick(1, Duration.ofMillis(250));
+    }
+    assertThat(running("v2")).hasSize(2);
+  }
+
+  @Test
+  void manualRollback() {
+    String cfg = "{\"parallelism\":0,\"monitor\":\"1s\"}";
+    h.spec("web", web("v1", 2, cfg));
+    agentsRunEverything();
+    h.spec("web", web("v2", 2, cfg));
+    tick(10, Duration.ofMillis(250));
+    assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.COMPLETED);
+    h.command(new CommandEnvelope(new Command.RollbackService("web"), "alice", "r", 0));
+    assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.ROLLBACK_STARTED);
+    // The rollback config is Swarm's default: one task at a time, each watched for 5 s.
+    tick(60, Duration.ofMillis(250));
+    assertThat(running("v1")).hasSize(2);
+    assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.ROLLBACK_COMPLETED);
+  }
+}
