@@ -81,7 +81,6 @@ public final class OrchestratorApp implements AutoCloseable {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
     // Several one-partition tasks: keep them on few threads but don't let one slow the others.
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    p.put(StreamsConfig.topicPrefix("replication.factor"), -1);
     p.putAll(config.extraStreamsConfig());
     return p;
   }
