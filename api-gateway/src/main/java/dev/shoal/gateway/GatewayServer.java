@@ -1,0 +1,113 @@
+package dev.shoal.gateway;
+
+import dev.shoal.gateway.kafka.KafkaClusterBackend;
+import dev.shoal.gateway.rest.EventRoutes;
+import dev.shoal.gateway.rest.MetaRoutes;
+import dev.shoal.gateway.rest.NodeRoutes;
+import dev.shoal.gateway.rest.ServiceRoutes;
+import dev.shoal.gateway.rest.TaskRoutes;
+import dev.shoal.schemas.Json;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's HTTP server: the REST route tables (plus any extra ones) over a
+ * {@link ClusterBackend}, on Javalin. Built with a config alone it connects to Kafka itself and
+ * owns that backend; built with a backend it only serves it.
+ */
+public final class GatewayServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+  private final GatewayConfig config;
+  private final ClusterBackend backend;
+  private final KafkaClusterBackend ownedBackend;
+  private final List<String> routes = new CopyOnWriteArrayList<>();
+  private final Javalin app;
+  private boolean started;
+
+  /** A gateway over Kafka as {@code config} says; {@link #start()} also starts reading the cluster. */
+  public GatewayServer(GatewayConfig config) {
+    this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC(), List.of(), true);
+  }
+
+  /** A gateway over a given backend, which the caller keeps and closes. */
+  public GatewayServer(GatewayConfig config, ClusterBackend backend) {
+    this(config, backend, Clock.systemUTC(), List.of());
+  }
+
+  /** A gateway over a given backend with extra route tables (e.g. the Docker Engine API) after the REST ones. */
+  public GatewayServer(GatewayConfig config, ClusterBackend backend, Clock clock, List<RouteTable> extraTables) {
+    this(config, backend, clock, extraTables, false);
+  }
+
+  private GatewayServer(GatewayConfig config, ClusterBackend backend, Clock clock, List<RouteTable> extraTables,
+                        boolean ownsBackend) {
+    this.config = config;
+    this.backend = backend;
+    this.ownedBackend = ownsBackend ? (KafkaClusterBackend) backend : null;
+    List<RouteTable> tables = new ArrayList<>(List.of(new MetaRoutes(), new ServiceRoutes(backend),
+        new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock)));
+    tables.addAll(extraTables);
+    this.app = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.startup.showOldJavalinVersionWarning = false;
+      cfg.jsonMapper(new JavalinJackson(Json.MAPPER.copy(), false));
+      cfg.events.handlerAdded(h -> routes.add(h.getHttpMethod().name() + " " + h.getPath()));
+      ErrorMapping.install(cfg.routes);
+      tables.forEach(t -> t.addTo(cfg.routes));
+    });
+  }
+
+  /**
+   * Binds to the configured host and port (0 picks a free one). A gateway that owns its Kafka
+   * backend first starts reading the cluster and waits, up to the apply timeout, until it has read
+   * what the topics held, so its first answers (404, 409) are not made on an empty picture.
+   */
+  public synchronized GatewayServer start() {
+    if (started) {
+      return this;
+    }
+    if (ownedBackend != null) {
+      ownedBackend.start();
+      try {
+        if (!ownedBackend.readModel().awaitCaughtUp(config.applyTimeout())) {
+          LOG.warn("serving before the read model caught up with the cluster (waited {})", config.applyTimeout());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    app.start(config.host(), config.port());
+    started = true;
+    LOG.info("gateway listening on http://{}:{}", config.host(), app.port());
+    return this;
+  }
+
+  /** The port bound, once started. */
+  public int port() {
+    return app.port();
+  }
+
+  public ClusterBackend backend() {
+    return backend;
+  }
+
+  /** Every route served, as {@code "GET /v1/services"}, in registration order. */
+  public List<String> routes() {
+    return List.copyOf(routes);
+  }
+
+  @Override
+  public synchronized void close() {
+    app.stop();
+    if (ownedBackend != null) {
+      ownedBackend.close();
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package dev.shoal.gateway.kafka;
+
+import dev.shoal.schemas.ClusterEvent;
+import dev.shoal.schemas.Node;
+import dev.shoal.schemas.Service;
+import dev.shoal.schemas.Task;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The cluster as the gateway sees it: services, tasks and nodes folded from the orchestrator's
+ * compacted topics, and the most recent events. One thread feeds it ({@link ReadModelFeed}); any
+ * thread reads it, and {@link #await} lets a request wait for a condition without polling: every
+ * change re-checks the pending conditions.
+ */
+public final class ReadModel {
+  public static final int DEFAULT_EVENT_CAPACITY = 10_000;
+
+  private final int eventCapacity;
+  // All state below is guarded by this; watches are checked outside the lock.
+  private final Map<String, Service> servicesById = new HashMap<>();
+  private final Map<String, String> serviceIdsByName = new HashMap<>();
+  private final Map<String, Task> tasks = new HashMap<>();
+  private final Map<String, Node> nodes = new HashMap<>();
+  private final ArrayDeque<ClusterEvent> events = new ArrayDeque<>();
+  private final Map<String, ClusterEvent> verdicts = new HashMap<>();
+  private final List<Watch<?>> watches = new CopyOnWriteArrayList<>();
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
+
+  public ReadModel() {
+    this(DEFAULT_EVENT_CAPACITY);
+  }
+
+  public ReadModel(int eventCapacity) {
+    if (eventCapacity < 1) {
+      throw new IllegalArgumentException("eventCapacity must be positive");
+    }
+    this.eventCapacity = eventCapacity;
+  }
+
+  // ---- changes, from the feeding thread ----
+
+  public void putService(String id, Service service) {
+    synchronized (this) {
+      Service old = servicesById.put(id, service);
+      if (old != null && !old.name().equals(service.name())) {
+        serviceIdsByName.remove(old.name(), id);
+      }
+      serviceIdsByName.put(service.name(), id);
+    }
+    checkWatches();
+  }
+
+  public void removeService(String id) {
+    synchronized (this) {
+      Service old = servicesById.remove(id);
+      if (old != null) {
+        serviceIdsByName.remove(old.name(), id);
+      }
+    }
+    checkWatches();
+  }
+
+  public void putTask(String id, Task task) {
+    synchronized (this) {
+      tasks.put(id, task);
+    }
+    checkWatches();
+  }
+
+  public void removeTask(String id) {
+    synchronized (this) {
+      tasks.remove(id);
+    }
+    checkWatches();
+  }
+
+  public void putNode(String id, Node node) {
+    synchronized (this) {
+      nodes.put(id, node);
+    }
+    checkWatches();
+  }
+
+  public void removeNode(String id) {
+    synchronized (this) {
+      nodes.remove(id);
+    }
+    checkWatches();
+  }
+
+  /** Appends an event, forgetting the oldest beyond the capacity. */
+  public void addEvent(ClusterEvent event) {
+    synchronized (this) {
+      events.addLast(event);
+      String rid = verdictRequestId(event);
+      if (rid != null) {
+        verdicts.put(rid, event);
+      }
+      while (events.size() > eventCapacity) {
+        ClusterEvent gone = events.removeFirst();
+        String goneRid = verdictRequestId(gone);
+        if (goneRid != null) {
+          verdicts.remove(goneRid, gone);
+        }
+      }
+    }
+    checkWatches();
+  }
+
+  /** Called once the feed has read everything that was in the topics when it started. */
+  public void markCaughtUp() {
+    caughtUp.countDown();
+  }
+
+  // ---- reads, from any thread ----
+
+  public synchronized List<Service> services() {
+    return List.copyOf(servicesById.values());
+  }
+
+  /** A service by id, else by name. */
+  public synchronized Optional<Service> service(String nameOrId) {
+    Service s = servicesById.get(nameOrId);
+    return s != null ? Optional.of(s) : serviceByName(nameOrId);
+  }
+
+  public synchronized Optional<Service> serviceByName(String name) {
+    String id = serviceIdsByName.get(name);
+    return Optional.ofNullable(id == null ? null : servicesById.get(id));
+  }
+
+  public synchronized List<Task> tasks() {
+    return List.copyOf(tasks.values());
+  }
+
+  public synchronized Optional<Task> task(String id) {
+    return Optional.ofNullable(tasks.get(id));
+  }
+
+  public synchronized List<Node> nodes() {
+    return List.copyOf(nodes.values());
+  }
+
+  /** A node by id, else the first by hostname. */
+  public synchronized Optional<Node> node(String idOrHostname) {
+    Node n = nodes.get(idOrHostname);
+    if (n != null) {
+      return Optional.of(n);
+    }
+    return nodes.values().stream().filter(x -> idOrHostname.equals(x.hostname())).findFirst();
+  }
+
+  /** The retained events, oldest first. */
+  public synchronized List<ClusterEvent> events() {
+    return new ArrayList<>(events);
+  }
+
+  /**
+   * The event that settled a request without changing state: a {@code *.rejected} or
+   * {@code *.unchanged} event carrying {@code requestId} in its attributes.
+   */
+  public synchronized Optional<ClusterEvent> verdict(String requestId) {
+    return Optional.ofNullable(verdicts.get(requestId));
+  }
+
+  public boolean isCaughtUp() {
+    return caughtUp.getCount() == 0;
+  }
+
+  /** Blocks until the feed has caught up or the time is up; true when caught up. */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  // ---- waiting ----
+
+  /**
+   * A future completed with the probe's first non-empty answer, checked now and after every
+   * change, or with empty when {@code timeout} passes. A probe that throws fails the future.
+   * The future completes on the feeding thread (or the JDK's delay thread, on timeout), so
+   * callers should continue asynchronously on their own executor.
+   */
+  public <T> CompletableFuture<Optional<T>> await(Function<ReadModel, Optional<T>> probe, Duration timeout) {
+    Watch<T> w = new Watch<>(probe);
+    watches.add(w);
+    w.future.whenComplete((v, e) -> watches.remove(w));
+    w.future.completeOnTimeout(Optional.empty(), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    // Registered before the first check, so a change racing with this call is seen by one of them.
+    w.check(this);
+    return w.future;
+  }
+
+  /** How many awaits are pending; for tests and metrics. */
+  public int pendingAwaits() {
+    return watches.size();
+  }
+
+  private void checkWatches() {
+    for (Watch<?> w : watches) {
+      w.check(this);
+    }
+  }
+
+  private static String verdictRequestId(ClusterEvent e) {
+    if (e.type() == null || e.attributes() == null) {
+      return null;
+    }
+    boolean settles = e.type().endsWith(".rejected") || e.type().endsWith(".unchanged");
+    return settles ? e.attributes().get("requestId") : null;
+  }
+
+  private static final class Watch<T> {
+    final Function<ReadModel, Optional<T>> probe;
+    final CompletableFuture<Optional<T>> future = new CompletableFuture<>();
+
+    Watch(Function<ReadModel, Optional<T>> probe) {
+      this.probe = probe;
+    }
+
+    void check(ReadModel model) {
+      if (future.isDone()) {
+        return;
+      }
+      try {
+        Optional<T> answer = probe.apply(model);
+        if (answer.isPresent()) {
+          future.complete(answer);
+        }
+      } catch (RuntimeException e) {
+        future.completeExceptionally(e);
+      }
+    }
+  }
+}

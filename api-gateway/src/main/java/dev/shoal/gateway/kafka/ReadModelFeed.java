@@ -1,0 +1,211 @@
+package dev.shoal.gateway.kafka;
+
+import dev.shoal.schemas.ClusterEvent;
+import dev.shoal.schemas.Node;
+import dev.shoal.schemas.Service;
+import dev.shoal.schemas.Task;
+import dev.shoal.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that feeds a {@link ReadModel}: it assigns itself every partition of the
+ * services, tasks, nodes and events topics, reads them from the beginning with no consumer group
+ * (each gateway holds the whole picture; nothing to commit), and applies each record. A tombstone
+ * deletes. A record that cannot be read is logged and skipped, never stops the feed.
+ */
+public final class ReadModelFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ReadModelFeed.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final long TOPIC_RETRY_MILLIS = 1000;
+
+  private final ReadModel model;
+  private final Topics topics;
+  private final Consumer<String, byte[]> consumer;
+  private final Thread thread;
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private final Deserializer<Service> services;
+  private final Deserializer<Task> tasks;
+  private final Deserializer<Node> nodes;
+  private final Deserializer<ClusterEvent> events;
+  private volatile boolean closed;
+  private volatile boolean started;
+
+  /** A feed with its own consumer built from {@code bootstrapServers} and {@code extraProperties}. */
+  public ReadModelFeed(ReadModel model, Topics topics, String bootstrapServers, Map<String, String> extraProperties) {
+    this(model, topics, new KafkaConsumer<>(consumerProperties(bootstrapServers, extraProperties),
+        new StringDeserializer(), new ByteArrayDeserializer()));
+  }
+
+  /** A feed over a given consumer, which it owns and closes. */
+  public ReadModelFeed(ReadModel model, Topics topics, Consumer<String, byte[]> consumer) {
+    this.model = model;
+    this.topics = topics;
+    this.consumer = consumer;
+    this.services = topics.services.valueSerde().deserializer();
+    this.tasks = topics.tasks.valueSerde().deserializer();
+    this.nodes = topics.nodes.valueSerde().deserializer();
+    this.events = topics.events.valueSerde().deserializer();
+    this.thread = new Thread(this::run, "shoal-gateway-read-model");
+    this.thread.setDaemon(true);
+  }
+
+  static Map<String, Object> consumerProperties(String bootstrapServers, Map<String, String> extra) {
+    Map<String, Object> p = new HashMap<>(extra);
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // The orchestrator writes its derived topics in transactions; aborted writes never happened.
+    p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "shoal-gateway-read-model");
+    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    return p;
+  }
+
+  public void start() {
+    started = true;
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      List<TopicPartition> partitions = discoverPartitions();
+      if (partitions == null) {
+        return;
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      LOG.info("read model feed assigned {} partitions", partitions.size());
+      while (!closed) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+          apply(r);
+        }
+        if (!model.isCaughtUp() && reached(ends)) {
+          model.markCaughtUp();
+          LOG.info("read model caught up");
+        }
+      }
+    } catch (WakeupException e) {
+      if (!closed) {
+        LOG.error("read model feed woken up unexpectedly", e);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("read model feed stopped", e);
+    } finally {
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+  }
+
+  /** Every partition of the four topics, waiting for topics that do not exist yet; null if closed meanwhile. */
+  private List<TopicPartition> discoverPartitions() {
+    List<String> names = List.of(topics.services.name(), topics.tasks.name(), topics.nodes.name(),
+        topics.events.name());
+    while (!closed) {
+      List<TopicPartition> result = new ArrayList<>();
+      List<String> missing = new ArrayList<>();
+      for (String name : names) {
+        List<PartitionInfo> infos = consumer.partitionsFor(name);
+        if (infos == null || infos.isEmpty()) {
+          missing.add(name);
+        } else {
+          infos.forEach(i -> result.add(new TopicPartition(i.topic(), i.partition())));
+        }
+      }
+      if (missing.isEmpty()) {
+        return result;
+      }
+      LOG.info("waiting for topics {}", missing);
+      try {
+        if (closing.await(TOPIC_RETRY_MILLIS, TimeUnit.MILLISECONDS)) {
+          return null;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private boolean reached(Map<TopicPartition, Long> ends) {
+    for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+      if (consumer.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> r) {
+    String topic = r.topic();
+    String key = r.key();
+    try {
+      if (topic.equals(topics.events.name())) {
+        ClusterEvent e = events.deserialize(topic, r.value());
+        if (e != null) {
+          model.addEvent(e);
+        }
+      } else if (key == null) {
+        LOG.warn("skipping a record without key at {}-{}@{}", topic, r.partition(), r.offset());
+      } else if (topic.equals(topics.services.name())) {
+        Service s = services.deserialize(topic, r.value());
+        if (s == null) {
+          model.removeService(key);
+        } else {
+          model.putService(key, s);
+        }
+      } else if (topic.equals(topics.tasks.name())) {
+        Task t = tasks.deserialize(topic, r.value());
+        if (t == null) {
+          model.removeTask(key);
+        } else {
+          model.putTask(key, t);
+        }
+      } else if (topic.equals(topics.nodes.name())) {
+        Node n = nodes.deserialize(topic, r.value());
+        if (n == null) {
+          model.removeNode(key);
+        } else {
+          model.putNode(key, n);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("skipping an unreadable record at {}-{}@{}: {}", topic, r.partition(), r.offset(), e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    closing.countDown();
+    if (!started) {
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
+      return;
+    }
+    consumer.wakeup();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.shoal.gateway.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.shoal.schemas.Task;
+import dev.shoal.schemas.TaskStatus;
+import java.util.Locale;
+
+/**
+ * A task as the REST API shows it: identity, placement, desired and observed state, without the
+ * spec it carries (the service shows that). States are lower case, as in the query filters.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TaskView(
+    String id,
+    String name,
+    String serviceId,
+    String serviceName,
+    Integer slot,
+    String nodeId,
+    String desiredState,
+    Status status,
+    long specVersion,
+    long createdAt,
+    long updatedAt) {
+
+  /** What the agent last observed; state {@code new} until anything was. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Status(String state, String message, String error, Integer exitCode, String endpoint,
+                       long timestamp) {}
+
+  public static TaskView of(Task t) {
+    TaskStatus s = t.status();
+    Status status = s == null
+        ? new Status(lower(t.state().name()), null, null, null, null, t.createdAt())
+        : new Status(lower(t.state().name()), s.message(), s.error(), s.exitCode(), s.endpoint(), s.timestamp());
+    return new TaskView(t.id(), t.name(), t.serviceId(), t.serviceName(), t.slot(), t.nodeId(),
+        t.desiredState() == null ? null : lower(t.desiredState().name()), status, t.specVersion(),
+        t.createdAt(), t.updatedAt());
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

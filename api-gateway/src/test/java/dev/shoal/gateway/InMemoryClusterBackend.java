@@ -1,0 +1,144 @@
+package dev.shoal.gateway;
+
+import dev.shoal.schemas.ClusterEvent;
+import dev.shoal.schemas.Command;
+import dev.shoal.schemas.Node;
+import dev.shoal.schemas.Service;
+import dev.shoal.schemas.ServiceSpec;
+import dev.shoal.schemas.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A {@link ClusterBackend} double: state in maps, writes applied at once like an orchestrator
+ * would (ids from names, versions +1), or rejected or left pending as a test asks. Every write is
+ * recorded in {@link #published}.
+ */
+public final class InMemoryClusterBackend implements ClusterBackend {
+
+  /** How the next writes end. */
+  public enum Mode { APPLY, REJECT, PENDING }
+
+  /** One write as the routes asked for it. */
+  public record Published(String kind, String key, Object payload, Long expectedVersion, Caller caller) {}
+
+  public final Map<String, Service> services = new ConcurrentHashMap<>();
+  public final Map<String, Task> tasks = new ConcurrentHashMap<>();
+  public final Map<String, Node> nodes = new ConcurrentHashMap<>();
+  public final List<ClusterEvent> events = new CopyOnWriteArrayList<>();
+  public final List<Published> published = new CopyOnWriteArrayList<>();
+  private volatile Mode mode = Mode.APPLY;
+  private volatile String rejection = "rejected";
+  private long now = 1_000;
+
+  public InMemoryClusterBackend mode(Mode m) {
+    this.mode = m;
+    return this;
+  }
+
+  public InMemoryClusterBackend rejectWith(String reason) {
+    this.mode = Mode.REJECT;
+    this.rejection = reason;
+    return this;
+  }
+
+  public Service add(Service s) {
+    services.put(s.id(), s);
+    return s;
+  }
+
+  public Task add(Task t) {
+    tasks.put(t.id(), t);
+    return t;
+  }
+
+  public Node add(Node n) {
+    nodes.put(n.id(), n);
+    return n;
+  }
+
+  @Override
+  public List<Service> services() {
+    return List.copyOf(services.values());
+  }
+
+  @Override
+  public Optional<Service> service(String nameOrId) {
+    Service byId = services.get(nameOrId);
+    return byId != null ? Optional.of(byId)
+        : services.values().stream().filter(s -> s.name().equals(nameOrId)).findFirst();
+  }
+
+  @Override
+  public List<Task> tasks() {
+    return List.copyOf(tasks.values());
+  }
+
+  @Override
+  public Optional<Task> task(String id) {
+    return Optional.ofNullable(tasks.get(id));
+  }
+
+  @Override
+  public List<Node> nodes() {
+    return List.copyOf(nodes.values());
+  }
+
+  @Override
+  public Optional<Node> node(String idOrHostname) {
+    Node byId = nodes.get(idOrHostname);
+    return byId != null ? Optional.of(byId)
+        : nodes.values().stream().filter(n -> n.hostname().equals(idOrHostname)).findFirst();
+  }
+
+  @Override
+  public List<ClusterEvent> events() {
+    return new ArrayList<>(events);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Outcome<Service>> applySpec(ServiceSpec spec, Long expectedVersion, Caller caller) {
+    published.add(new Published("spec", spec.name(), spec, expectedVersion, caller));
+    return finish(caller, () -> {
+      Optional<Service> current = service(spec.name());
+      Service next = current.map(s -> s.withSpec(spec, ++now))
+          .orElseGet(() -> new Service("id-" + spec.name(), spec.name(), 1, spec, null, null, ++now, now));
+      return add(next);
+    });
+  }
+
+  @Override
+  public synchronized CompletableFuture<Outcome<Service>> removeService(Service current, Caller caller) {
+    published.add(new Published("tombstone", current.name(), null, null, caller));
+    return finish(caller, () -> services.remove(current.id()));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Outcome<Service>> scaleService(Service current, int replicas, Caller caller) {
+    published.add(new Published("command", current.name(), new Command.ScaleService(current.name(), replicas), null, caller));
+    return finish(caller, () -> add(current.withSpec(current.spec().withReplicas(replicas), ++now)));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Outcome<Node>> updateNode(Node current, Command.UpdateNode update, Caller caller) {
+    published.add(new Published("command", current.id(), update, update.expectedVersion(), caller));
+    return finish(caller, () -> add(current.with(
+        update.role() != null ? update.role() : current.role(),
+        update.availability() != null ? update.availability() : current.availability(),
+        update.labels() != null ? update.labels() : current.labels(),
+        current.description(), current.status(), current.statusMessage(), ++now)));
+  }
+
+  private <T> CompletableFuture<Outcome<T>> finish(Caller caller, java.util.function.Supplier<T> apply) {
+    return CompletableFuture.completedFuture(switch (mode) {
+      case APPLY -> Outcome.applied(apply.get());
+      case REJECT -> Outcome.rejected(rejection);
+      case PENDING -> Outcome.pending(caller.requestId());
+    });
+  }
+}

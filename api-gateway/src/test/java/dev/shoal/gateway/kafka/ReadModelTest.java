@@ -1,0 +1,94 @@
+package dev.shoal.gateway.kafka;
+
+import static dev.shoal.gateway.Fixtures.node;
+import static dev.shoal.gateway.Fixtures.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shoal.schemas.ClusterEvent;
+import dev.shoal.schemas.Service;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ReadModelTest {
+  private final ReadModel model = new ReadModel(3);
+
+  @Test
+  void findsServicesByIdOrNameAndForgetsBothOnRemoval() {
+    Service web = service("web", 1);
+    model.putService(web.id(), web);
+    assertThat(model.service("web")).contains(web);
+    assertThat(model.service(web.id())).contains(web);
+
+    model.removeService(web.id());
+    assertThat(model.service("web")).isEmpty();
+    assertThat(model.serviceByName("web")).isEmpty();
+    assertThat(model.services()).isEmpty();
+  }
+
+  @Test
+  void findsNodesByIdOrHostname() {
+    model.putNode("n1", node("n1", "alpha"));
+    assertThat(model.node("alpha").map(n -> n.id())).contains("n1");
+    model.removeNode("n1");
+    assertThat(model.node("n1")).isEmpty();
+  }
+
+  @Test
+  void anAwaitCompletesWhenAChangeMakesItsProbeTrue() throws Exception {
+    CompletableFuture<Optional<Service>> f = model.await(m -> m.serviceByName("web"), Duration.ofSeconds(30));
+    assertThat(f).isNotDone();
+    assertThat(model.pendingAwaits()).isEqualTo(1);
+
+    Service web = service("web", 1);
+    model.putService(web.id(), web);
+
+    assertThat(f.get(5, TimeUnit.SECONDS)).contains(web);
+    assertThat(model.pendingAwaits()).isZero();
+  }
+
+  @Test
+  void anAwaitAlreadyTrueCompletesAtOnce() {
+    Service web = service("web", 1);
+    model.putService(web.id(), web);
+    assertThat(model.await(m -> m.serviceByName("web"), Duration.ofSeconds(30))).isCompletedWithValue(Optional.of(web));
+  }
+
+  @Test
+  void anAwaitTimesOutEmptyAndIsForgotten() throws Exception {
+    CompletableFuture<Optional<Service>> f = model.await(m -> m.serviceByName("web"), Duration.ofMillis(50));
+    assertThat(f.get(5, TimeUnit.SECONDS)).isEmpty();
+    assertThat(model.pendingAwaits()).isZero();
+  }
+
+  @Test
+  void keepsTheLastEventsAndTheirVerdictsOnly() {
+    model.addEvent(event("spec.rejected", "r1", 1));
+    model.addEvent(event("service.created", "r2", 2));
+    model.addEvent(event("service.unchanged", "r3", 3));
+    assertThat(model.verdict("r1").map(ClusterEvent::type)).contains("spec.rejected");
+    assertThat(model.verdict("r2")).as("a state change is seen in the state, not by its event").isEmpty();
+    assertThat(model.verdict("r3").map(ClusterEvent::type)).contains("service.unchanged");
+
+    model.addEvent(event("task.failed", null, 4));
+
+    assertThat(model.events()).extracting(ClusterEvent::time).containsExactly(2L, 3L, 4L);
+    assertThat(model.verdict("r1")).isEmpty();
+    assertThat(model.verdict("r3")).isPresent();
+  }
+
+  @Test
+  void caughtUpIsAOneWaySignal() throws Exception {
+    assertThat(model.isCaughtUp()).isFalse();
+    assertThat(model.awaitCaughtUp(Duration.ofMillis(1))).isFalse();
+    model.markCaughtUp();
+    assertThat(model.awaitCaughtUp(Duration.ofMillis(1))).isTrue();
+  }
+
+  private static ClusterEvent event(String type, String requestId, long time) {
+    return new ClusterEvent(type, "service", "web", type, requestId == null ? Map.of() : Map.of("requestId", requestId), time);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.shoal.gateway.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shoal.gateway.Http.Response;
+import dev.shoal.schemas.SpecValidator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+class MetaRoutesTest extends RoutesTestBase {
+
+  @Test
+  void pingsOk() {
+    Response r = http.get("/_ping");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("OK");
+  }
+
+  @Test
+  void servesTheSpecSchema() {
+    Response r = http.get("/v1/schemas/service-spec.json");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(SpecValidator.schemaText());
+  }
+
+  @Test
+  void theOpenApiDocumentDescribesExactlyTheRoutesServed() {
+    JsonNode doc = http.get("/v1/openapi.json").json();
+    assertThat(doc.get("openapi").asText()).startsWith("3.0");
+
+    List<String> documented = new ArrayList<>();
+    doc.get("paths").properties().forEach(p -> p.getValue().fieldNames().forEachRemaining(m -> {
+      if (!m.equals("parameters")) {
+        documented.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey());
+      }
+    }));
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(server.routes());
+  }
+}

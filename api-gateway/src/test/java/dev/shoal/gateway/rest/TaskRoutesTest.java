@@ -1,0 +1,104 @@
+package dev.shoal.gateway.rest;
+
+import static dev.shoal.gateway.Fixtures.globalService;
+import static dev.shoal.gateway.Fixtures.node;
+import static dev.shoal.gateway.Fixtures.service;
+import static dev.shoal.gateway.Fixtures.task;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shoal.gateway.Http.Response;
+import dev.shoal.schemas.DesiredState;
+import dev.shoal.schemas.Service;
+import dev.shoal.schemas.TaskState;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TaskRoutesTest extends RoutesTestBase {
+
+  @BeforeEach
+  void cluster() {
+    Service web = backend.add(service("web", 2));
+    Service api = backend.add(service("api", 1));
+    Service agent = backend.add(globalService("agent"));
+    backend.add(node("n1", "alpha"));
+    backend.add(node("n2", "beta"));
+    backend.add(task("w2", web, 2, "n2", DesiredState.RUNNING, TaskState.RUNNING, 30));
+    backend.add(task("w1-old", web, 1, "n1", DesiredState.SHUTDOWN, TaskState.FAILED, 10));
+    backend.add(task("w1", web, 1, "n1", DesiredState.RUNNING, TaskState.RUNNING, 20));
+    backend.add(task("a1", api, 1, "n2", DesiredState.REMOVE, TaskState.SHUTDOWN, 5));
+    backend.add(task("g2", agent, null, "n2", DesiredState.RUNNING, null, 7));
+    backend.add(task("g1", agent, null, "n1", DesiredState.RUNNING, TaskState.PENDING, 7));
+  }
+
+  @Test
+  void listsTasksByServiceSlotThenNewestFirst() {
+    assertThat(ids(http.get("/v1/tasks"))).containsExactly("g1", "g2", "a1", "w1", "w1-old", "w2");
+  }
+
+  @Test
+  void filtersByServiceNameOrId() {
+    assertThat(ids(http.get("/v1/tasks?service=web"))).containsExactly("w1", "w1-old", "w2");
+    assertThat(ids(http.get("/v1/tasks?service=id-api"))).containsExactly("a1");
+    assertThat(ids(http.get("/v1/tasks?service=nope"))).isEmpty();
+  }
+
+  @Test
+  void filtersByNodeIdOrHostname() {
+    assertThat(ids(http.get("/v1/tasks?node=n1"))).containsExactly("g1", "w1", "w1-old");
+    assertThat(ids(http.get("/v1/tasks?node=beta"))).containsExactly("g2", "a1", "w2");
+  }
+
+  @Test
+  void filtersByDesiredStateAndCombinesFilters() {
+    assertThat(ids(http.get("/v1/tasks?desired-state=shutdown"))).containsExactly("w1-old");
+    assertThat(ids(http.get("/v1/tasks?desired-state=RUNNING&service=web&node=alpha"))).containsExactly("w1");
+  }
+
+  @Test
+  void refusesAnUnknownDesiredState() {
+    Response r = http.get("/v1/tasks?desired-state=sleeping");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.message()).startsWith("desired-state must be one of running, shutdown, remove");
+  }
+
+  @Test
+  void showsATask() {
+    Response r = http.get("/v1/tasks/w2");
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode t = r.json();
+    assertThat(t.get("id").asText()).isEqualTo("w2");
+    assertThat(t.get("name").asText()).isEqualTo("web.2");
+    assertThat(t.get("serviceName").asText()).isEqualTo("web");
+    assertThat(t.get("slot").asInt()).isEqualTo(2);
+    assertThat(t.get("nodeId").asText()).isEqualTo("n2");
+    assertThat(t.get("desiredState").asText()).isEqualTo("running");
+    assertThat(t.get("status").get("state").asText()).isEqualTo("running");
+    assertThat(t.get("status").get("endpoint").asText()).isEqualTo("127.0.0.1:4000");
+    assertThat(t.get("status").get("message").asText()).isEqualTo("msg RUNNING");
+    assertThat(t.get("status").get("timestamp").asLong()).isEqualTo(35);
+    assertThat(t.get("specVersion").asLong()).isEqualTo(1);
+    assertThat(t.get("createdAt").asLong()).isEqualTo(30);
+    assertThat(t.get("updatedAt").asLong()).isEqualTo(35);
+    assertThat(t.has("spec")).as("the spec is the service's to show").isFalse();
+
+    JsonNode failed = http.get("/v1/tasks/w1-old").json();
+    assertThat(failed.get("status").get("exitCode").asInt()).isEqualTo(1);
+    assertThat(http.get("/v1/tasks/g2").json().get("status").get("state").asText()).isEqualTo("new");
+    assertThat(http.get("/v1/tasks/g2").json().get("name").asText()).isEqualTo("agent.n2");
+  }
+
+  @Test
+  void anUnknownTaskIs404() {
+    Response r = http.get("/v1/tasks/nope");
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.message()).isEqualTo("task nope not found");
+  }
+
+  private static List<String> ids(Response r) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return StreamSupport.stream(r.json().spliterator(), false).map(n -> n.get("id").asText()).toList();
+  }
+}
