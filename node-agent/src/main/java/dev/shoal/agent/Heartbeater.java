@@ -1,0 +1,44 @@
+package dev.shoal.agent;
+
+import dev.shoal.schemas.Json;
+import dev.shoal.schemas.NodeDescription;
+import dev.shoal.schemas.NodeHeartbeat;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Publishes the node's heartbeat when run; the sequence starts at 0 with every agent start, which reads as a rejoin. */
+final class Heartbeater implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(Heartbeater.class);
+
+  private final String nodeId;
+  private final NodeDescription description;
+  private final Supplier<List<String>> runningTaskIds;
+  private final KafkaSender sender;
+  private final String topic;
+  private final LongSupplier clock;
+  private long sequence;
+
+  Heartbeater(String nodeId, NodeDescription description, Supplier<List<String>> runningTaskIds,
+              KafkaSender sender, String topic, LongSupplier clock) {
+    this.nodeId = nodeId;
+    this.description = description;
+    this.runningTaskIds = runningTaskIds;
+    this.sender = sender;
+    this.topic = topic;
+    this.clock = clock;
+  }
+
+  @Override
+  public void run() {
+    // A scheduled task that throws is never run again: nothing may escape.
+    try {
+      NodeHeartbeat hb = new NodeHeartbeat(nodeId, sequence++, description, runningTaskIds.get(), clock.getAsLong());
+      sender.sendFromCaller(topic, nodeId, Json.toString(hb));
+    } catch (RuntimeException e) {
+      LOG.warn("heartbeat of node {} failed", nodeId, e);
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package dev.shoal.agent;
+
+import dev.shoal.agent.runtime.ContainerRuntime;
+import dev.shoal.agent.runtime.ProcessRuntime;
+import dev.shoal.schemas.Json;
+import dev.shoal.schemas.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent: reads its node's assignment from Kafka, converges its runtimes to it, publishes
+ * task statuses and heartbeats. Components never call each other; this one meets the orchestrator
+ * only in the assignments, task-status and heartbeats topics.
+ *
+ * <p>Threads, after {@link #start()}: one reads the assignment ({@link AssignmentReader}); one runs
+ * convergence passes ({@link TaskSupervisor#converge()}), on every new assignment, ended operation
+ * or task exit, and every {@code resyncInterval}; a pool runs starts, stops and removes (one at a
+ * time per task); one sends heartbeats; one hands task statuses to the Kafka producer.
+ *
+ * <p>{@link #close()} stops reading, stops every task with its grace period, reports them SHUTDOWN
+ * and closes the Kafka clients within {@code closeTimeout}. Tasks are not left running.
+ */
+public final class NodeAgent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+  private static final Duration READER_JOIN = Duration.ofSeconds(3);
+  private static final Duration OPS_WAIT = Duration.ofSeconds(10);
+
+  private enum Phase { NEW, STARTED, CLOSED }
+
+  private final NodeAgentConfig config;
+  private final String nodeId;
+  private final String hostname;
+  private final Runtimes runtimes;
+  private final AtomicBoolean passPending = new AtomicBoolean();
+  private Phase phase = Phase.NEW;
+  private KafkaSender sender;
+  private TaskSupervisor supervisor;
+  private ExecutorService ops;
+  private ScheduledExecutorService converger;
+  private ScheduledExecutorService heartbeats;
+  private AssignmentReader reader;
+  private Thread readerThread;
+
+  /** An agent with the process runtime, keeping its state under {@code <dataDir>/process}. */
+  public NodeAgent(NodeAgentConfig config) {
+    this(config, List.of(new ProcessRuntime(config.dataDir().resolve("process"))));
+  }
+
+  /**
+   * An agent with the given runtimes, at most one per driver (the Docker runtime joins here). The
+   * agent owns them and closes them. Resolves the node id (reading or creating its file); does not
+   * connect to Kafka until {@link #start()}.
+   */
+  public NodeAgent(NodeAgentConfig config, List<ContainerRuntime> runtimes) {
+    this.config = config;
+    this.nodeId = NodeIdentity.nodeId(config.nodeId(), config.dataDir());
+    this.hostname = NodeIdentity.hostname(config.hostname());
+    this.runtimes = new Runtimes(runtimes);
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public NodeAgentConfig config() {
+    return config;
+  }
+
+  /** The runtime offering {@code driver}, e.g. to read a task's logs. */
+  public Optional<ContainerRuntime> runtime(String driver) {
+    return runtimes.forDriver(driver);
+  }
+
+  /** Starts heartbeating, reading the assignment and converging, each on its own thread(s). */
+  public synchronized void start() {
+    if (phase != Phase.NEW) {
+      throw new IllegalStateException("the agent can be started once");
+    }
+    phase = Phase.STARTED;
+    try {
+      startThreads();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    LOG.info("node agent {} ({}) started with runtimes {}", nodeId, hostname, runtimes.names());
+  }
+
+  private void startThreads() {
+    Topics topics = config.topics();
+    sender = new KafkaSender(new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer()),
+        "shoal-agent-send-" + nodeId);
+    StatusPublisher publisher = new StatusPublisher(
+        s -> sender.send(topics.taskStatus.name(), s.taskId(), Json.toString(s)));
+    ops = Executors.newCachedThreadPool(threads("shoal-agent-task-" + nodeId + "-"));
+    converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
+    supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis);
+    long resync = config.resyncInterval().toMillis();
+    converger.scheduleWithFixedDelay(this::pass, resync, resync, TimeUnit.MILLISECONDS);
+
+    Heartbeater heartbeater = new Heartbeater(nodeId, NodeDescriptions.describe(config, hostname, runtimes),
+        () -> runtimes.runningTaskIds(nodeId), sender, topics.heartbeats.name(), System::currentTimeMillis);
+    heartbeats = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-heartbeat-" + nodeId + "-"));
+    // Fixed delay, not rate: after Kafka was away, beats resume instead of bursting to catch up.
+    heartbeats.scheduleWithFixedDelay(heartbeater, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+
+    reader = new AssignmentReader(
+        new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer()),
+        topics.assignments.name(), nodeId, topics.assignments.valueSerde().deserializer(), supervisor::assign);
+    readerThread = threads("shoal-agent-assignments-" + nodeId + "-").newThread(reader);
+    readerThread.start();
+  }
+
+  private void requestPass() {
+    if (passPending.compareAndSet(false, true)) {
+      try {
+        converger.execute(this::pass);
+      } catch (RejectedExecutionException closing) {
+        passPending.set(false);
+      }
+    }
+  }
+
+  private void pass() {
+    // Cleared first: a request that comes in during this pass gets a pass of its own.
+    passPending.set(false);
+    try {
+      supervisor.converge();
+      // Fencing belongs here: once sender.lastAckMillis() is older than a timeout, stop this
+      // node's tasks, since the orchestrator will have declared the node down and replaced them.
+    } catch (RuntimeException | Error e) {
+      LOG.error("convergence pass of node {} failed", nodeId, e);
+    }
+  }
+
+  Map<String, Object> producerProperties() {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "shoal-agent-" + nodeId);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
+    // The agent sends a few records a second. With one request in flight, a first batch that is
+    // retried (a topic just created) cannot be overtaken by the next one, which the broker would
+    // then accept, leaving the first failing as out of order until it expires (KAFKA-15591).
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    p.putAll(config.kafkaProperties());
+    return p;
+  }
+
+  Map<String, Object> consumerProperties() {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "shoal-agent-" + nodeId + "-assignments");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // The orchestrator writes assignments in transactions: never act on an aborted one.
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.putAll(config.kafkaProperties());
+    return p;
+  }
+
+  /** Stops tasks (SIGTERM, then a kill after each one's grace), reports them SHUTDOWN, closes the clients. */
+  @Override
+  public synchronized void close() {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    phase = Phase.CLOSED;
+    // Null checks: close() also cleans up after a start() that failed half-way.
+    if (readerThread != null) {
+      reader.close();
+      join(readerThread, READER_JOIN);
+    }
+    if (converger != null) {
+      converger.shutdown();
+      await(converger, OPS_WAIT);
+    }
+    if (supervisor != null) {
+      supervisor.shutdown("node agent shutting down", OPS_WAIT);
+    }
+    if (ops != null) {
+      ops.shutdown();
+    }
+    if (sender != null) {
+      sender.closing();
+    }
+    if (heartbeats != null) {
+      heartbeats.shutdown();
+      await(heartbeats, config.closeTimeout());
+    }
+    if (sender != null) {
+      sender.close(config.closeTimeout());
+    }
+    runtimes.closeAll();
+    LOG.info("node agent {} closed", nodeId);
+  }
+
+  private static void join(Thread t, Duration timeout) {
+    try {
+      t.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void await(ExecutorService e, Duration timeout) {
+    try {
+      if (!e.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        e.shutdownNow();
+      }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      e.shutdownNow();
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

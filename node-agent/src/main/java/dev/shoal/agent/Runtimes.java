@@ -1,0 +1,81 @@
+package dev.shoal.agent;
+
+import dev.shoal.agent.runtime.ContainerRuntime;
+import dev.shoal.agent.runtime.RuntimeTask;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The runtimes of a node, one per driver: new tasks go by their spec's driver, known ones to the runtime holding them. */
+final class Runtimes {
+  private static final Logger LOG = LoggerFactory.getLogger(Runtimes.class);
+
+  /** A task as held by one runtime. */
+  record Held(ContainerRuntime runtime, RuntimeTask task) {}
+
+  private final Map<String, ContainerRuntime> byDriver = new LinkedHashMap<>();
+
+  Runtimes(List<ContainerRuntime> runtimes) {
+    for (ContainerRuntime r : runtimes) {
+      if (byDriver.putIfAbsent(r.driver(), r) != null) {
+        throw new IllegalArgumentException("two runtimes offer the " + r.driver() + " driver");
+      }
+    }
+  }
+
+  Set<String> drivers() {
+    return new TreeSet<>(byDriver.keySet());
+  }
+
+  Optional<ContainerRuntime> forDriver(String driver) {
+    return Optional.ofNullable(byDriver.get(driver));
+  }
+
+  List<ContainerRuntime> all() {
+    return List.copyOf(byDriver.values());
+  }
+
+  /** Everything the runtimes hold for the node, by task id. */
+  Map<String, Held> held(String nodeId) {
+    Map<String, Held> out = new TreeMap<>();
+    for (ContainerRuntime r : byDriver.values()) {
+      for (RuntimeTask t : r.list(nodeId)) {
+        out.putIfAbsent(t.taskId(), new Held(r, t));
+      }
+    }
+    return out;
+  }
+
+  /** Ids of the node's tasks that are running, sorted. */
+  List<String> runningTaskIds(String nodeId) {
+    return held(nodeId).values().stream()
+        .filter(h -> h.task().state() == RuntimeTask.State.RUNNING)
+        .map(h -> h.task().taskId())
+        .toList();
+  }
+
+  String names() {
+    return byDriver.values().stream().map(ContainerRuntime::name).collect(Collectors.joining(","));
+  }
+
+  String versions() {
+    return byDriver.values().stream().map(ContainerRuntime::version).collect(Collectors.joining(","));
+  }
+
+  void closeAll() {
+    for (ContainerRuntime r : byDriver.values()) {
+      try {
+        r.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing the {} runtime failed", r.name(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,243 @@
+package dev.shoal.agent;
+
+import dev.shoal.agent.runtime.ContainerRuntime;
+import dev.shoal.agent.runtime.RuntimeTask;
+import dev.shoal.agent.runtime.TaskRejectedException;
+import dev.shoal.schemas.Assignment;
+import dev.shoal.schemas.Task;
+import dev.shoal.schemas.TaskState;
+import dev.shoal.schemas.TaskStatus;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out convergence: gathers the assignment, what the runtimes hold and what was reported,
+ * asks {@link TaskConverger} for a plan and runs it. {@link #converge()} runs on one thread at a time;
+ * starts, stops and removes run on the {@code ops} executor, at most one at a time per task (a task
+ * with an operation under way is left out of plans until it ends), so a slow stop or image pull never
+ * holds up other tasks. Every operation that ends, and every task that exits, asks for another pass.
+ */
+final class TaskSupervisor {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
+
+  private final String nodeId;
+  private final Runtimes runtimes;
+  private final StatusPublisher publisher;
+  private final Executor ops;
+  private final Runnable requestConverge;
+  private final LongSupplier clock;
+  private final Set<String> busy = ConcurrentHashMap.newKeySet();
+  private final Set<String> watched = ConcurrentHashMap.newKeySet();
+  /** Null until the first assignment is known: converging to "nothing" would stop adopted tasks. */
+  private volatile Map<String, Task> assigned;
+  private volatile boolean closing;
+
+  TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, Executor ops,
+                 Runnable requestConverge, LongSupplier clock) {
+    this.nodeId = nodeId;
+    this.runtimes = runtimes;
+    this.publisher = publisher;
+    this.ops = ops;
+    this.requestConverge = requestConverge;
+    this.clock = clock;
+  }
+
+  /** The node's assignment now; null (a tombstone, or none published yet) is the empty set. */
+  void assign(Assignment assignment) {
+    Map<String, Task> tasks = new TreeMap<>();
+    if (assignment != null && assignment.tasks() != null) {
+      for (Task t : assignment.tasks()) {
+        // Runtimes list tasks by node: one filed under another node would look missing and be started again.
+        tasks.put(t.id(), nodeId.equals(t.nodeId()) ? t : t.withNode(nodeId, t.status(), t.updatedAt()));
+      }
+    }
+    assigned = tasks;
+    requestConverge.run();
+  }
+
+  /** One pass; returns the number of steps planned (0 when converged or nothing is assigned yet). */
+  int converge() {
+    Map<String, Task> tasks = assigned;
+    if (tasks == null || closing) {
+      return 0;
+    }
+    for (Task t : tasks.values()) {
+      if (t.status() != null && t.status().state() != null) {
+        publisher.raiseFloor(t.id(), t.state());
+      }
+    }
+    // Memory before runtimes: an operation clears its busy mark only after all its effects, so a
+    // task seen idle here is seen by the runtimes below with everything that operation did.
+    Map<String, TaskMemory> memory = memory();
+    Map<String, Runtimes.Held> held = runtimes.held(nodeId);
+    Map<String, RuntimeTask> observed = new TreeMap<>();
+    held.forEach((id, h) -> {
+      observed.put(id, h.task());
+      if (h.task().isLive()) {
+        watch(h.runtime(), id);
+      }
+    });
+    List<TaskAction> plan = TaskConverger.plan(
+        new ConvergeInput(nodeId, clock.getAsLong(), tasks, observed, memory, runtimes.drivers()));
+    for (TaskAction a : plan) {
+      execute(a, held);
+    }
+    forgetGone(tasks, held);
+    publisher.retryFailed();
+    return plan.size();
+  }
+
+  private Map<String, TaskMemory> memory() {
+    Set<String> ids = new HashSet<>(publisher.taskIds());
+    ids.addAll(busy);
+    Map<String, TaskMemory> m = new HashMap<>();
+    for (String id : ids) {
+      // Busy first: once an operation is seen finished, what it published is seen too.
+      boolean b = busy.contains(id);
+      m.put(id, new TaskMemory(publisher.state(id), publisher.health(id), b));
+    }
+    return m;
+  }
+
+  private void execute(TaskAction a, Map<String, Runtimes.Held> held) {
+    String id = a.taskId();
+    if (a instanceof TaskAction.Report r) {
+      if (publisher.publish(r.status()) && r.status().state().isTerminal()) {
+        LOG.info("task {} {}: {}", id, r.status().state(), r.status().message());
+      }
+    } else if (a instanceof TaskAction.Start s) {
+      LOG.info("starting task {} ({})", id, s.task().name());
+      dispatch(id, () -> start(s.task()));
+    } else if (a instanceof TaskAction.Stop s) {
+      LOG.info("stopping task {} (grace {})", id, s.grace());
+      ContainerRuntime rt = held.get(id).runtime();
+      dispatch(id, () -> rt.stop(id, s.grace()));
+    } else if (a instanceof TaskAction.Remove) {
+      LOG.info("removing task {}", id);
+      ContainerRuntime rt = held.get(id).runtime();
+      dispatch(id, () -> rt.remove(id));
+    }
+  }
+
+  private void dispatch(String taskId, Runnable op) {
+    busy.add(taskId);
+    try {
+      ops.execute(() -> {
+        try {
+          op.run();
+        } catch (RuntimeException e) {
+          LOG.warn("operation on task {} failed", taskId, e);
+        } finally {
+          busy.remove(taskId);
+          requestConverge.run();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      busy.remove(taskId); // shutting down
+    }
+  }
+
+  private void start(Task task) {
+    String id = task.id();
+    ContainerRuntime rt = runtimes.forDriver(TaskConverger.driverOf(task)).orElseThrow();
+    publish(id, TaskState.ACCEPTED, "accepted");
+    publish(id, TaskState.PREPARING, "preparing");
+    try {
+      rt.prepare(task);
+      publish(id, TaskState.STARTING, "starting");
+      RuntimeTask r = rt.start(id);
+      watch(rt, id);
+      if (r.state() == RuntimeTask.State.RUNNING) {
+        publisher.publish(Statuses.running(nodeId, r, clock.getAsLong()));
+      }
+    } catch (TaskRejectedException e) {
+      LOG.info("task {} rejected: {}", id, e.getMessage());
+      publisher.publish(Statuses.failed(nodeId, id, TaskState.REJECTED, e.getMessage(), clock.getAsLong()));
+    } catch (RuntimeException e) {
+      LOG.warn("the {} runtime failed to start task {}", rt.name(), id, e);
+      publisher.publish(Statuses.failed(nodeId, id, TaskState.REJECTED,
+          "the " + rt.name() + " runtime failed to start the task: " + e, clock.getAsLong()));
+    }
+  }
+
+  private void publish(String taskId, TaskState state, String message) {
+    publisher.publish(Statuses.of(nodeId, taskId, state, message, clock.getAsLong()));
+  }
+
+  private void watch(ContainerRuntime rt, String taskId) {
+    if (watched.add(taskId)) {
+      rt.onExit(taskId).whenComplete((v, e) -> requestConverge.run());
+    }
+  }
+
+  private void forgetGone(Map<String, Task> tasks, Map<String, Runtimes.Held> held) {
+    Set<String> ids = new HashSet<>(publisher.taskIds());
+    ids.addAll(watched);
+    for (String id : ids) {
+      if (!tasks.containsKey(id) && !held.containsKey(id) && !busy.contains(id)) {
+        publisher.forget(id);
+        watched.remove(id);
+      }
+    }
+  }
+
+  /**
+   * Stops every task of the node (each with its grace period, all at once) and reports them SHUTDOWN.
+   * Waits up to {@code opsWait} for operations under way first. No pass runs afterwards.
+   */
+  void shutdown(String reason, Duration opsWait) {
+    closing = true;
+    long deadline = System.nanoTime() + opsWait.toNanos();
+    while (!busy.isEmpty() && System.nanoTime() < deadline) {
+      sleepBriefly();
+    }
+    Map<String, Runtimes.Held> held = runtimes.held(nodeId);
+    Duration longest = Duration.ZERO;
+    List<CompletableFuture<Void>> stops = new java.util.ArrayList<>();
+    for (Runtimes.Held h : held.values()) {
+      RuntimeTask t = h.task();
+      if (t.isLive()) {
+        longest = t.stopGracePeriod().compareTo(longest) > 0 ? t.stopGracePeriod() : longest;
+        stops.add(CompletableFuture.runAsync(() -> h.runtime().stop(t.taskId(), t.stopGracePeriod()), ops));
+      }
+    }
+    try {
+      CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+          .get(longest.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("not every task stopped in time: {}", e.toString());
+    }
+    for (Runtimes.Held h : runtimes.held(nodeId).values()) {
+      RuntimeTask t = h.task();
+      TaskState known = publisher.state(t.taskId());
+      if (t.state() == RuntimeTask.State.EXITED && (known == null || !known.isTerminal())) {
+        TaskStatus s = Statuses.ended(nodeId, t, clock.getAsLong());
+        if (s.state() == TaskState.SHUTDOWN) {
+          s = Statuses.of(nodeId, t, TaskState.SHUTDOWN, reason, null, t.exitCode(), clock.getAsLong());
+        }
+        publisher.publish(s);
+      }
+    }
+  }
+
+  private static void sleepBriefly() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package dev.shoal.agent.runtime;
+
+import dev.shoal.schemas.Drivers;
+import dev.shoal.schemas.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task of the process runtime: its record (kept on disk so an agent restarted after a crash
+ * finds it), its process while it runs, and a future completed when it ends.
+ */
+final class ProcessEntry {
+  static final String ADOPTED_EXIT = "exit code unknown: the process was adopted after an agent restart";
+  static final String GONE_WHILE_AWAY = "exit code unknown: the process ended while the agent was not running";
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessEntry.class);
+
+  private final Path dir;
+  private final CompletableFuture<RuntimeTask> exit = new CompletableFuture<>();
+  private ProcessRecord record;
+  private ProcessHandle handle;
+  private boolean adopted;
+
+  ProcessEntry(Path dir, ProcessRecord record) {
+    this.dir = dir;
+    this.record = record;
+  }
+
+  static Path recordFile(Path dir) {
+    return dir.resolve("task.json");
+  }
+
+  static Path logFile(Path dir) {
+    return dir.resolve("output.log");
+  }
+
+  static Path workDir(Path dir) {
+    return dir.resolve("work");
+  }
+
+  /** Reads a record written by an earlier agent and finds its process again if it still runs. */
+  static ProcessEntry load(Path dir) throws IOException {
+    ProcessRecord r = Json.fromBytes(Files.readAllBytes(recordFile(dir)), ProcessRecord.class);
+    ProcessEntry e = new ProcessEntry(dir, r);
+    if (r.state() == RuntimeTask.State.RUNNING) {
+      Optional<ProcessHandle> h = r.pid() == null ? Optional.empty()
+          : ProcessHandle.of(r.pid()).filter(ProcessTree::isRunning).filter(p -> isSameProcess(p, r));
+      if (h.isPresent()) {
+        e.handle = h.get();
+        e.adopted = true;
+      } else {
+        e.exited(null, GONE_WHILE_AWAY);
+      }
+    }
+    return e;
+  }
+
+  /** Guards against a reused pid: the start time and executable must be those recorded at start. */
+  static boolean isSameProcess(ProcessHandle p, ProcessRecord r) {
+    ProcessHandle.Info info = p.info();
+    Optional<Long> started = info.startInstant().map(Instant::toEpochMilli);
+    if (r.startedAt() == null || started.isEmpty() || Math.abs(started.get() - r.startedAt()) > 1000) {
+      return false;
+    }
+    return r.executable() == null || info.command().map(r.executable()::equals).orElse(true);
+  }
+
+  String taskId() {
+    return record.taskId();
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  CompletableFuture<RuntimeTask> exit() {
+    return exit;
+  }
+
+  synchronized ProcessRecord record() {
+    return record;
+  }
+
+  synchronized RuntimeTask view() {
+    ProcessRecord r = record;
+    return new RuntimeTask(r.taskId(), r.nodeId(), r.name(), Drivers.PROCESS, r.state(), r.exitCode(),
+        r.exitMessage(), r.stopRequested(), null, r.endpoint(), r.ports(),
+        r.pid() == null ? null : r.pid().toString(), Duration.ofMillis(r.stopGraceMillis()));
+  }
+
+  RuntimeTask start() throws TaskRejectedException {
+    Process p = null;
+    TaskRejectedException rejected = null;
+    synchronized (this) {
+      if (record.state() != RuntimeTask.State.CREATED) {
+        return view();
+      }
+      ProcessBuilder pb = new ProcessBuilder(record.argv())
+          .directory(Path.of(record.workdir()).toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(dir).toFile()));
+      pb.environment().putAll(record.env());
+      try {
+        p = pb.start();
+        ProcessHandle.Info info = p.info();
+        record = record.started(p.pid(), info.startInstant().map(Instant::toEpochMilli).orElse(null),
+            info.command().orElse(null));
+        handle = p.toHandle();
+        save();
+      } catch (IOException | RuntimeException e) {
+        rejected = new TaskRejectedException("cannot start " + record.argv().get(0) + ": " + e.getMessage(), e);
+      }
+    }
+    if (rejected != null) {
+      exited(null, rejected.getMessage());
+      throw rejected;
+    }
+    // Registered outside the lock: a process that already ended completes the future at once.
+    p.onExit().thenAccept(done -> exited(done.exitValue(), null));
+    return view();
+  }
+
+  /**
+   * Marks the entry stopped on request and returns the process to signal, or null if there is none.
+   * A prepared task that never started simply ends.
+   */
+  ProcessHandle requestStop() {
+    synchronized (this) {
+      if (record.state() == RuntimeTask.State.RUNNING && handle != null) {
+        record = record.stopping();
+        save();
+        return handle;
+      }
+      if (record.state() != RuntimeTask.State.CREATED) {
+        return null;
+      }
+      record = record.stopping();
+    }
+    exited(null, "stopped before it started");
+    return null;
+  }
+
+  /** Adopted processes are not our children: the JDK cannot tell their end reliably, so we look. */
+  void pollAdopted() {
+    ProcessHandle h;
+    synchronized (this) {
+      h = adopted ? handle : null;
+    }
+    if (h != null && !ProcessTree.isRunning(h)) {
+      exited(null, ADOPTED_EXIT);
+    }
+  }
+
+  synchronized List<Integer> hostPorts() {
+    return record.ports().stream().map(b -> b.hostPort()).toList();
+  }
+
+  void exited(Integer code, String message) {
+    RuntimeTask v;
+    synchronized (this) {
+      if (record.state() == RuntimeTask.State.EXITED) {
+        return;
+      }
+      record = record.exited(code, message);
+      handle = null;
+      save();
+      v = view();
+    }
+    exit.complete(v);
+  }
+
+  /** Written atomically: a crash mid-write must not lose the pid of a running process. */
+  synchronized void save() {
+    try {
+      Files.createDirectories(dir);
+      Path tmp = dir.resolve("task.json.tmp");
+      Files.write(tmp, Json.toBytes(record));
+      Files.move(tmp, recordFile(dir), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      LOG.warn("cannot write the record of task {} to {}: {} (an agent restarted after a crash will not find it)",
+          record.taskId(), dir, e.toString());
+    }
+  }
+}

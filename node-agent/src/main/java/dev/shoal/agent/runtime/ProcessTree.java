@@ -1,0 +1,80 @@
+package dev.shoal.agent.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Stops a process together with its descendants: SIGTERM to all, SIGKILL to what is left after a grace period. */
+final class ProcessTree {
+  static final Duration KILL_WAIT = Duration.ofSeconds(5);
+  private static final long POLL_MILLIS = 20;
+
+  private ProcessTree() {}
+
+  /**
+   * True while the process runs. A zombie does not count: where pid 1 does not reap orphans (some
+   * containers and VMs), a grandchild that outlived its parent stays a zombie forever, and
+   * {@link ProcessHandle#isAlive()} would call it alive.
+   */
+  static boolean isRunning(ProcessHandle h) {
+    if (!h.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException | RuntimeException e) {
+      return h.isAlive(); // no procfs (not Linux) or the process just went
+    }
+  }
+
+  /**
+   * Signals the whole tree at once, as systemd does for a unit's cgroup: signalling only the root
+   * would leave the real work running when the root is a shell ({@code sh -c 'python3 ...'}).
+   * Descendants are listed before anything is signalled, since they are re-parented (and no longer
+   * descendants) once the root dies.
+   */
+  static void terminate(ProcessHandle root, Duration grace) {
+    List<ProcessHandle> tree = treeOf(root);
+    tree.forEach(ProcessHandle::destroy);
+    if (awaitGone(tree, grace)) {
+      return;
+    }
+    Set<ProcessHandle> left = new LinkedHashSet<>();
+    if (isRunning(root)) {
+      left.addAll(treeOf(root));
+    }
+    tree.stream().filter(ProcessTree::isRunning).forEach(left::add);
+    left.forEach(ProcessHandle::destroyForcibly);
+    awaitGone(new ArrayList<>(left), KILL_WAIT);
+  }
+
+  /** Descendants first, root last. */
+  static List<ProcessHandle> treeOf(ProcessHandle root) {
+    List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
+    tree.add(root);
+    return tree;
+  }
+
+  static boolean awaitGone(List<ProcessHandle> handles, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (handles.stream().anyMatch(ProcessTree::isRunning)) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+}
