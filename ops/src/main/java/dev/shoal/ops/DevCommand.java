@@ -1,0 +1,90 @@
+package dev.shoal.ops;
+
+import dev.shoal.agent.NodeAgent;
+import dev.shoal.gateway.GatewayConfig;
+import dev.shoal.gateway.GatewayServer;
+import dev.shoal.kafka.EmbeddedKafka;
+import dev.shoal.orchestrator.streams.OrchestratorApp;
+import dev.shoal.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shoal dev}: everything in one JVM — an embedded Kafka broker, the orchestrator, the
+ * gateway and a few agents — for trying Shoal on one machine.
+ */
+@Command(name = "dev", mixinStandardHelpOptions = true,
+    description = "Run Kafka, the orchestrator, the gateway and node agents in one process.")
+final class DevCommand implements Callable<Integer> {
+  @Option(names = "--api-port", defaultValue = "2375", description = "Gateway port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+  int apiPort;
+
+  @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
+  @Option(names = "--agents", defaultValue = "3", description = "Node agents to run (default ${DEFAULT-VALUE}).")
+  int agents;
+
+  @Option(names = "--runtime", defaultValue = "auto", description = "auto, docker or process (default ${DEFAULT-VALUE}).")
+  RuntimeChoice runtime;
+
+  @Option(names = "--data-dir", defaultValue = "data", description = "Where Kafka, the orchestrator and agents keep state (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--node-down-timeout", defaultValue = "3s", description = "Silence after which a node is down (default ${DEFAULT-VALUE}).")
+  String downTimeout;
+
+  @Override
+  public Integer call() throws Exception {
+    if (agents < 0) {
+      throw new IllegalArgumentException("--agents must be 0 or more");
+    }
+    Shutdown shutdown = new Shutdown();
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown::closeAll, "shoal-dev-shutdown"));
+    try {
+      start(shutdown);
+    } catch (Exception e) {
+      shutdown.closeAll();
+      throw e;
+    }
+    shutdown.awaitSignal();
+    return 0;
+  }
+
+  private void start(Shutdown shutdown) throws Exception {
+    progress("starting Kafka on 127.0.0.1:" + kafkaPort);
+    EmbeddedKafka kafka = shutdown.register(EmbeddedKafka.builder().port(kafkaPort).dataDir(dataDir.resolve("kafka")).build());
+    kafka.start();
+    String bootstrap = kafka.bootstrapServers();
+
+    progress("starting the orchestrator");
+    OrchestratorApp orchestrator = shutdown.register(new OrchestratorApp(OrchestratorCommand.config(bootstrap,
+        dataDir.resolve("orchestrator"), "", 0, dev.shoal.schemas.Durations.parse(downTimeout), 5)));
+    orchestrator.start(Duration.ofSeconds(60));
+
+    progress("starting the gateway on 127.0.0.1:" + apiPort);
+    GatewayServer gateway = shutdown.register(new GatewayServer(GatewayConfig.defaults(bootstrap).withListener("127.0.0.1", apiPort)));
+    gateway.start();
+
+    for (int i = 1; i <= agents; i++) {
+      NodeAgent agent = shutdown.register(AgentCommand.create(bootstrap, Topics.defaults(), "node-" + i,
+          dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of()));
+      agent.start();
+      progress("agent node-" + i + " started (node id " + agent.nodeId() + ")");
+    }
+    System.out.println();
+    System.out.println("Shoal is running.");
+    System.out.println("  API:    http://127.0.0.1:" + gateway.port() + "   (try: curl http://127.0.0.1:" + gateway.port() + "/v1/nodes)");
+    System.out.println("  Kafka:  " + bootstrap);
+    System.out.println("  Data:   " + dataDir.toAbsolutePath());
+    System.out.println("Ctrl-C stops everything.");
+  }
+
+  private static void progress(String what) {
+    System.out.println("[shoal dev] " + what + "...");
+  }
+}

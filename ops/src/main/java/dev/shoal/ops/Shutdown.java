@@ -1,0 +1,49 @@
+package dev.shoal.ops;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes components in the reverse order they were started, once, on Ctrl-C or at the end of a
+ * command — so that agents stop their tasks while Kafka still runs, and Kafka goes last.
+ */
+final class Shutdown {
+  private static final Logger LOG = LoggerFactory.getLogger(Shutdown.class);
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final CountDownLatch done = new CountDownLatch(1);
+  private boolean closed;
+
+  <T extends AutoCloseable> T register(T component) {
+    started.push(component);
+    return component;
+  }
+
+  /** Blocks until the JVM is asked to stop, then closes everything. */
+  void awaitSignal() throws InterruptedException {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      closeAll();
+      done.countDown();
+    }, "shoal-shutdown"));
+    done.await();
+  }
+
+  synchronized void closeAll() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    System.out.println("Stopping Shoal...");
+    while (!started.isEmpty()) {
+      AutoCloseable c = started.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+      }
+    }
+    System.out.println("Shoal stopped.");
+  }
+}
