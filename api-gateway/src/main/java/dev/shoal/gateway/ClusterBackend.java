@@ -52,6 +52,9 @@ public interface ClusterBackend {
   /** Publishes a scale command; applied once the service's version exceeds {@code current}'s. */
   CompletableFuture<Outcome<Service>> scaleService(Service current, int replicas, Caller caller);
 
+  /** Publishes a rollback command; applied once the service's version exceeds {@code current}'s. */
+  CompletableFuture<Outcome<Service>> rollbackService(Service current, Caller caller);
+
   /** Publishes a node update; applied once the node's version exceeds {@code current}'s. */
   CompletableFuture<Outcome<Node>> updateNode(Node current, Command.UpdateNode update, Caller caller);
 }

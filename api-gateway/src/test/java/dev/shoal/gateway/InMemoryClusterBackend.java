@@ -125,6 +125,12 @@ public final class InMemoryClusterBackend implements ClusterBackend {
   }
 
   @Override
+  public synchronized CompletableFuture<Outcome<Service>> rollbackService(Service current, Caller caller) {
+    published.add(new Published("command", current.name(), new Command.RollbackService(current.name()), null, caller));
+    return finish(caller, () -> add(current.withSpec(current.previousSpec(), ++now)));
+  }
+
+  @Override
   public synchronized CompletableFuture<Outcome<Node>> updateNode(Node current, Command.UpdateNode update, Caller caller) {
     published.add(new Published("command", current.id(), update, update.expectedVersion(), caller));
     return finish(caller, () -> add(current.with(

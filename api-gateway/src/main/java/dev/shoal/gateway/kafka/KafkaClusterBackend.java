@@ -167,6 +167,14 @@ public final class KafkaClusterBackend implements ClusterBackend, AutoCloseable 
   }
 
   @Override
+  public CompletableFuture<Outcome<Service>> rollbackService(Service current, Caller caller) {
+    String name = current.name();
+    return publishAndAwait(command(new Command.RollbackService(name), caller), caller,
+        m -> m.serviceByName(name).filter(s -> s.version() > current.version()),
+        m -> m.serviceByName(name));
+  }
+
+  @Override
   public CompletableFuture<Outcome<Node>> updateNode(Node current, Command.UpdateNode update, Caller caller) {
     String id = current.id();
     return publishAndAwait(command(update, caller), caller,

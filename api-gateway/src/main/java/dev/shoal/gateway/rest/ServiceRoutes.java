@@ -38,6 +38,7 @@ public final class ServiceRoutes implements RouteTable {
     routes.put("/v1/services/{name}", this::update);
     routes.delete("/v1/services/{name}", this::remove);
     routes.post("/v1/services/{name}/scale", this::scale);
+    routes.post("/v1/services/{name}/rollback", this::rollback);
   }
 
   private void list(Context ctx) {
@@ -100,6 +101,16 @@ public final class ServiceRoutes implements RouteTable {
     Caller caller = Requests.caller(ctx);
     Replies.reply(ctx, caller, backend.scaleService(current, replicas.asInt(), caller), 200, this::view,
         "scaling of service " + current.name());
+  }
+
+  private void rollback(Context ctx) throws Exception {
+    Service current = find(ctx.pathParam("name"));
+    if (current.previousSpec() == null) {
+      throw ApiException.badRequest("service " + current.name() + " has no previous spec to roll back to");
+    }
+    Caller caller = Requests.caller(ctx);
+    Replies.reply(ctx, caller, backend.rollbackService(current, caller), 200, this::view,
+        "rollback of service " + current.name());
   }
 
   private Service find(String nameOrId) {

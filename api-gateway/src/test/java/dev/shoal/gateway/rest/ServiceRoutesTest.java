@@ -242,6 +242,24 @@ class ServiceRoutesTest extends RoutesTestBase {
   }
 
   @Test
+  void rollsBackToThePreviousSpecOrSaysWhyNot() {
+    Service first = service("web", 1);
+    backend.add(first.withSpec(dev.shoal.gateway.Fixtures.spec("web", 4), 2));
+
+    Response r = http.post("/v1/services/web/rollback", null);
+
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().get("spec").get("replicas").asInt()).isEqualTo(1);
+    assertThat(backend.published.get(0).payload()).isEqualTo(new Command.RollbackService("web"));
+
+    backend.add(service("fresh", 1));
+    Response none = http.post("/v1/services/fresh/rollback", null);
+    assertThat(none.status()).isEqualTo(400);
+    assertThat(none.message()).isEqualTo("service fresh has no previous spec to roll back to");
+    assertThat(http.post("/v1/services/nope/rollback", null).status()).isEqualTo(404);
+  }
+
+  @Test
   void unknownRoutesAre404Json() {
     Response r = http.get("/v1/nope");
     assertThat(r.status()).isEqualTo(404);

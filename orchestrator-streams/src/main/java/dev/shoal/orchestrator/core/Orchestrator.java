@@ -224,10 +224,20 @@ public final class Orchestrator {
       return Optional.empty(); // a late report about a task already forgotten
     }
     Task task = t.get();
-    if (task.nodeId() == null || !task.nodeId().equals(s.nodeId()) || !task.state().canTransitionTo(s.state())) {
+    if (task.nodeId() == null || !task.nodeId().equals(s.nodeId())) {
+      return Optional.empty();
+    }
+    boolean healthChanged = task.state() == s.state() && !java.util.Objects.equals(task.status().health(), s.health());
+    if (!task.state().canTransitionTo(s.state()) && !healthChanged) {
       return Optional.empty();
     }
     state.put(task.withStatus(s, cx.time));
+    if (healthChanged) {
+      if ("unhealthy".equals(s.health())) {
+        cx.event("task.unhealthy", "task", task.id(), "task " + task.name() + " is unhealthy", null);
+      }
+      return Optional.of(task.serviceName()); // health decides whether an updated task counts
+    }
     if (s.state() == TaskState.FAILED || s.state() == TaskState.REJECTED) {
       cx.event("task." + s.state().name().toLowerCase(), "task", task.id(), "task " + task.name() + " "
           + s.state().name().toLowerCase() + ": " + (s.error() != null ? s.error() : s.message()), null);

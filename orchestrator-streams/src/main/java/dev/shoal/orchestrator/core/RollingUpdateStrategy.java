@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * Swarm's rolling update in groups: {@code parallelism} slots at a time (0 = all), each new task
  * watched for {@code monitor} after it runs, {@code delay} between groups. A new task that ends by
  * itself during the update is a failure; more failures than {@code maxFailureRatio} of the slots
- * trigger the failure action (pause, continue or rollback). Pure: time is the input's time.
+ * trigger the failure action (pause, continue or rollback). A task with a health check counts
+ * only once healthy, and an unhealthy one is a failure. Pure: time is the input's time.
  */
 public final class RollingUpdateStrategy implements UpdateStrategy {
 
@@ -34,8 +35,8 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
     for (SlotView v : slots.values()) {
       v.tasks().stream().findFirst()
           .filter(t -> t.createdAt() >= progress.startedAt() && !SlotView.outdated(t, service.spec()))
-          .filter(t -> t.state().isTerminal() && t.state() != TaskState.COMPLETE
-              && t.desiredState() == dev.shoal.schemas.DesiredState.RUNNING)
+          .filter(t -> (t.state().isTerminal() && t.state() != TaskState.COMPLETE
+              && t.desiredState() == dev.shoal.schemas.DesiredState.RUNNING) || isUnhealthy(t))
           .ifPresent(t -> failed.add(t.id()));
     }
     double allowed = (cfg.maxFailureRatio() == null ? 0 : cfg.maxFailureRatio()) * Math.max(1, slots.size());
@@ -64,7 +65,7 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
           continue;
         }
         Task t = fresh.get();
-        if (t.state() != TaskState.RUNNING) {
+        if (t.state() != TaskState.RUNNING || !healthyEnough(t)) {
           groupBusy = true;
         } else if (now < t.updatedAt() + monitor) {
           groupBusy = true;
@@ -92,6 +93,15 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
     UpdateProgress next = new UpdateProgress(p.rollback(), p.startedAt(), List.copyOf(group), p.nextGroupAt(),
         p.failedTaskIds());
     return new Step(Action.PROCEED, next, new TreeSet<>(group), null, null);
+  }
+
+  /** A task with a health check counts as updated only once it reports healthy. */
+  private static boolean healthyEnough(Task t) {
+    return t.spec().healthcheck() == null || "healthy".equals(t.status().health());
+  }
+
+  private static boolean isUnhealthy(Task t) {
+    return t.spec().healthcheck() != null && "unhealthy".equals(t.status().health()) && !t.state().isTerminal();
   }
 
   private static Long min(Long a, long b) {

@@ -119,6 +119,13 @@ final class DriverHarness implements AutoCloseable {
     drain();
   }
 
+  void reportHealth(Task t, String health) {
+    TaskStatus s = new TaskStatus(t.id(), t.nodeId(), TaskState.RUNNING, "running", null, null,
+        "127.0.0.1:1", null, health, null, now.toEpochMilli());
+    status.pipeInput(new TestRecord<>(t.id(), Json.toString(s), now));
+    drain();
+  }
+
   void advance(Duration d) {
     now = now.plus(d);
     driver.advanceWallClockTime(d);

@@ -159,4 +159,29 @@ class RollingUpdateTopologyTest {
     assertThat(running("v1")).hasSize(2);
     assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.ROLLBACK_COMPLETED);
   }
+
+  @Test
+  void aTaskWithAHealthCheckCountsOnlyOnceHealthyAndUnhealthyPauses() {
+    String cfg = "{\"parallelism\":1,\"monitor\":\"1s\"}";
+    String hc = ",\"healthcheck\":{\"test\":[\"CMD\",\"true\"]}";
+    h.spec("web", web("v1", 2, cfg));
+    agentsRunEverything();
+    h.spec("web", web("v2", 2, cfg).substring(0, web("v2", 2, cfg).length() - 1) + hc + "}");
+    Task first = running("v2").get(0);
+    h.report(first, TaskState.RUNNING);
+    for (int i = 0; i < 12; i++) {
+      h.advance(Duration.ofMillis(250));
+      h.heartbeat("n1");
+      h.heartbeat("n2");
+      h.heartbeat("n3");
+    }
+    assertThat(running("v2")).as("no healthy report yet: the update waits").hasSize(1);
+    h.reportHealth(h.tasks.get(first.id()), "healthy");
+    tick(12, Duration.ofMillis(250));
+    assertThat(running("v2")).hasSize(2);
+    Task second = running("v2").stream().filter(t -> !t.id().equals(first.id())).findFirst().orElseThrow();
+    h.reportHealth(h.tasks.get(second.id()), "unhealthy");
+    assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.PAUSED);
+    assertThat(h.events).anyMatch(e -> e.type().equals("task.unhealthy"));
+  }
 }
