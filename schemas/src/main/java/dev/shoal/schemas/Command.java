@@ -15,6 +15,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.RollbackService.class, name = "rollback"),
     @JsonSubTypes.Type(value = Command.UpdateNode.class, name = "node-update"),
     @JsonSubTypes.Type(value = Command.RemoveNode.class, name = "node-remove"),
+    @JsonSubTypes.Type(value = Command.RotateJoinToken.class, name = "join-token-rotate"),
 })
 public sealed interface Command {
 
@@ -44,6 +45,13 @@ public sealed interface Command {
                     Long expectedVersion) implements Command {
     public String target() {
       return nodeId;
+    }
+  }
+
+  /** Replace the join token of {@code role} (worker or manager); nodes that joined stay. */
+  record RotateJoinToken(String role) implements Command {
+    public String target() {
+      return ClusterInfo.KEY;
     }
   }
 

@@ -37,8 +37,15 @@ public sealed interface ControlMessage {
   /** An agent's observation from {@code shoal.task-status}. */
   record TaskStatusReported(TaskStatus status) implements ControlMessage {}
 
-  /** A node sent a heartbeat while unknown or down, or its description changed. */
-  record NodeUp(String nodeId, NodeDescription description, String role) implements ControlMessage {}
+  /**
+   * A node sent a heartbeat while unknown or down, or its description changed. {@code joinProof}
+   * is what admits an unknown node.
+   */
+  record NodeUp(String nodeId, NodeDescription description, String role, String joinProof) implements ControlMessage {
+    public NodeUp(String nodeId, NodeDescription description, String role) {
+      this(nodeId, description, role, null);
+    }
+  }
 
   /** A node missed heartbeats for longer than the down timeout. */
   record NodeDown(String nodeId, String reason) implements ControlMessage {}

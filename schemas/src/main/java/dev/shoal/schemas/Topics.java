@@ -32,6 +32,7 @@ public final class Topics {
   public final TopicSpec<String, Assignment> assignments;
   public final TopicSpec<String, Node> nodes;
   public final TopicSpec<String, ClusterEvent> events;
+  public final TopicSpec<String, ClusterInfo> cluster;
 
   public Topics(String prefix) {
     this.prefix = prefix == null ? "" : prefix;
@@ -50,6 +51,7 @@ public final class Topics {
     nodes = topic("shoal.nodes", s, new JsonSerde<>(Node.class), 3, COMPACTED);
     events = topic("shoal.events", s, new JsonSerde<>(ClusterEvent.class), 3,
         Map.of("cleanup.policy", "delete", "retention.ms", "604800000"));
+    cluster = topic("shoal.cluster", s, new JsonSerde<>(ClusterInfo.class), 1, COMPACTED);
   }
 
   public static Topics defaults() {
@@ -61,7 +63,8 @@ public final class Topics {
   }
 
   public List<TopicSpec<?, ?>> all() {
-    return List.of(specs, commands, taskStatus, heartbeats, control, services, tasks, assignments, nodes, events);
+    return List.of(specs, commands, taskStatus, heartbeats, control, services, tasks, assignments, nodes, events,
+        cluster);
   }
 
   private <K, V> TopicSpec<K, V> topic(String name, Serde<K> k, Serde<V> v, int partitions, Map<String, String> cfg) {

@@ -44,7 +44,7 @@ class RoundTripTest {
     Topics t = new Topics("x-");
     assertThat(t.specs.name()).isEqualTo("x-shoal.specs");
     assertThat(t.control.partitions()).isEqualTo(1);
-    assertThat(t.all()).hasSize(10);
+    assertThat(t.all()).hasSize(11);
     assertThat(t.services.configs()).containsEntry("cleanup.policy", "compact");
   }
 }

@@ -1,5 +1,6 @@
 package dev.shoal.orchestrator.core;
 
+import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.DesiredState;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
@@ -23,6 +24,9 @@ public final class ClusterState {
   private final TreeMap<String, Node> nodes = new TreeMap<>();
   private final TreeMap<String, RestartRecord> restarts = new TreeMap<>();
   private final TreeMap<String, UpdateProgress> updates = new TreeMap<>();
+  private ClusterInfo clusterInfo = ClusterInfo.INITIAL;
+  private boolean clusterInfoChanged;
+  private final TreeMap<String, String> refusals = new TreeMap<>();
 
   private final TreeSet<String> changedServices = new TreeSet<>();
   private final TreeMap<String, Service> removedServices = new TreeMap<>();
@@ -54,7 +58,15 @@ public final class ClusterState {
     updates.put(serviceId, p);
   }
 
+  public void load(ClusterInfo info) {
+    clusterInfo = info;
+  }
+
   // ---- queries ----
+
+  public ClusterInfo clusterInfo() {
+    return clusterInfo;
+  }
 
   public Optional<UpdateProgress> update(String serviceId) {
     return Optional.ofNullable(updates.get(serviceId));
@@ -174,6 +186,16 @@ public final class ClusterState {
     }
   }
 
+  public void put(ClusterInfo info) {
+    clusterInfo = info;
+    clusterInfoChanged = true;
+  }
+
+  /** Remembers that a node was refused, so its agent is told why. */
+  public void refuse(String nodeId, String reason) {
+    refusals.put(nodeId, reason);
+  }
+
   // ---- what changed since the last drain ----
 
   /** What the last handled message changed; clears the tracking. */
@@ -185,13 +207,17 @@ public final class ClusterState {
         List.copyOf(changedNodes),
         List.copyOf(changedRestarts),
         List.copyOf(changedUpdates),
-        List.copyOf(changedAssignments));
+        List.copyOf(changedAssignments),
+        clusterInfoChanged,
+        new TreeMap<>(refusals));
     changedServices.clear();
     removedServices.clear();
     changedTasks.clear();
     changedNodes.clear();
     changedRestarts.clear();
     changedUpdates.clear();
+    clusterInfoChanged = false;
+    refusals.clear();
     changedAssignments.clear();
     return c;
   }
@@ -199,7 +225,8 @@ public final class ClusterState {
   /** The ids of what changed; look the current values up (absent = deleted). */
   public record Changes(List<Service> services, List<Service> removedServices, List<String> taskIds,
                         List<String> nodeIds, List<String> restartKeys, List<String> updateServiceIds,
-                        List<String> assignmentNodeIds) {}
+                        List<String> assignmentNodeIds, boolean clusterInfoChanged,
+                        java.util.SortedMap<String, String> refusals) {}
 
   /** The tasks an agent should know about: every task placed on the node, sorted by id. */
   public List<Task> assignmentOf(String nodeId) {

@@ -1,6 +1,7 @@
 package dev.shoal.orchestrator.core;
 
 import dev.shoal.schemas.ClusterEvent;
+import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.Command;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.DesiredState;
@@ -33,11 +34,17 @@ public final class Orchestrator {
   private final Scheduler scheduler;
   private final OrchestratorSettings settings;
   private final UpdateStrategy updates = new RollingUpdateStrategy();
+  private final JoinPolicy joinPolicy;
 
   public Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings) {
+    this(state, scheduler, settings, JoinPolicy.OPEN);
+  }
+
+  public Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings, JoinPolicy joinPolicy) {
     this.state = state;
     this.scheduler = scheduler;
     this.settings = settings;
+    this.joinPolicy = joinPolicy;
   }
 
   public ClusterState state() {
@@ -67,6 +74,8 @@ public final class Orchestrator {
         allServices = removeNode(r, m, cx);
       } else if (c instanceof Command.RollbackService r) {
         rollback(r, m, cx).ifPresent(touched::add);
+      } else if (c instanceof Command.RotateJoinToken r) {
+        rotateJoinToken(r, m, cx);
       }
     } else if (message instanceof ControlMessage.TaskStatusReported m) {
       taskStatus(m.status(), cx).ifPresent(touched::add);
@@ -245,10 +254,30 @@ public final class Orchestrator {
     return s.state().isTerminal() || s.state() == TaskState.RUNNING ? Optional.of(task.serviceName()) : Optional.empty();
   }
 
+  private void rotateJoinToken(Command.RotateJoinToken c, ControlMessage.CommandIssued m, Context cx) {
+    String rid = m.envelope().requestId();
+    if (!Node.ROLE_WORKER.equals(c.role()) && !Node.ROLE_MANAGER.equals(c.role())) {
+      cx.event("command.rejected", "cluster", ClusterInfo.KEY, "role must be worker or manager, not " + c.role(), rid);
+      return;
+    }
+    state.put(state.clusterInfo().rotated(c.role(), cx.time));
+    cx.event("cluster.join-token-rotated", "cluster", ClusterInfo.KEY, c.role() + " join token rotated", rid);
+  }
+
   private boolean nodeUp(ControlMessage.NodeUp m, Context cx) {
     Optional<Node> n = state.node(m.nodeId());
     if (n.isEmpty()) {
-      Node node = new Node(m.nodeId(), 1, m.role() == null ? Node.ROLE_WORKER : m.role(), Node.ACTIVE, Map.of(),
+      // Only a node the cluster does not know needs a token: rotation leaves joined nodes alone.
+      Optional<String> role = joinPolicy.admit(m.nodeId(), m.joinProof(), state.clusterInfo());
+      String host = m.description() == null ? m.nodeId() : m.description().hostname();
+      if (role.isEmpty()) {
+        String reason = "node " + host + " (" + m.nodeId() + ") was refused: "
+            + (m.joinProof() == null ? "no join token given" : "the join token is invalid or was rotated");
+        state.refuse(m.nodeId(), reason);
+        cx.event("node.join-refused", "node", m.nodeId(), reason, null);
+        return false;
+      }
+      Node node = new Node(m.nodeId(), 1, role.get(), Node.ACTIVE, Map.of(),
           m.description(), Node.READY, null, cx.time, cx.time);
       state.put(node);
       cx.event("node.joined", "node", node.id(), "node " + node.hostname() + " joined", null);

@@ -1,6 +1,7 @@
 package dev.shoal.orchestrator.streams;
 
 import dev.shoal.orchestrator.core.ClusterState;
+import dev.shoal.orchestrator.core.JoinPolicy;
 import dev.shoal.orchestrator.core.Orchestrator;
 import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.core.Outcome;
@@ -10,6 +11,7 @@ import dev.shoal.orchestrator.core.Scheduler;
 import dev.shoal.orchestrator.core.UpdateProgress;
 import dev.shoal.schemas.Assignment;
 import dev.shoal.schemas.ClusterEvent;
+import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
@@ -38,6 +40,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
   private static final Logger LOG = LoggerFactory.getLogger(ControlProcessor.class);
 
   private final OrchestratorSettings settings;
+  private final JoinPolicy joinPolicy;
   private final Duration timerCheckInterval;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Service> services;
@@ -46,10 +49,12 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
   private KeyValueStore<String, RestartRecord> restarts;
   private KeyValueStore<String, ControlMessage> timers;
   private KeyValueStore<String, UpdateProgress> updates;
+  private KeyValueStore<String, ClusterInfo> cluster;
   private Orchestrator orchestrator;
 
-  ControlProcessor(OrchestratorSettings settings, Duration timerCheckInterval) {
+  ControlProcessor(OrchestratorSettings settings, JoinPolicy joinPolicy, Duration timerCheckInterval) {
     this.settings = settings;
+    this.joinPolicy = joinPolicy;
     this.timerCheckInterval = timerCheckInterval;
   }
 
@@ -62,7 +67,8 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
     restarts = context.getStateStore(OrchestratorTopology.RESTARTS_STORE);
     timers = context.getStateStore(OrchestratorTopology.TIMERS_STORE);
     updates = context.getStateStore(OrchestratorTopology.UPDATES_STORE);
-    orchestrator = new Orchestrator(loadState(), new Scheduler(), settings);
+    cluster = context.getStateStore(OrchestratorTopology.CLUSTER_STORE);
+    orchestrator = new Orchestrator(loadState(), new Scheduler(), settings, joinPolicy);
     context.schedule(timerCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
   }
 
@@ -79,6 +85,10 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
     }
     try (KeyValueIterator<String, RestartRecord> it = restarts.all()) {
       it.forEachRemaining(kv -> state.load(kv.key, kv.value));
+    }
+    ClusterInfo info = cluster.get(ClusterInfo.KEY);
+    if (info != null) {
+      state.load(info);
     }
     try (KeyValueIterator<String, UpdateProgress> it = updates.all()) {
       it.forEachRemaining(kv -> state.load(kv.key, kv.value));
@@ -99,7 +109,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
       // A decision bug must not stop the cluster (invariant 6): drop the half-applied change by
       // reloading from the stores, say so, and go on with the next record.
       LOG.error("control record at offset {} could not be handled; skipped", offset, e);
-      orchestrator = new Orchestrator(loadState(), new Scheduler(), settings);
+      orchestrator = new Orchestrator(loadState(), new Scheduler(), settings, joinPolicy);
       forwardEvent(new ClusterEvent("control.failed", "control", String.valueOf(offset),
           "control record could not be handled: " + e, Map.of(), record.timestamp()), record.timestamp());
       return;
@@ -157,6 +167,12 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
         updates.delete(id);
       }
     }
+    if (changes.clusterInfoChanged()) {
+      cluster.put(ClusterInfo.KEY, state.clusterInfo());
+      forward(OrchestratorTopology.TO_CLUSTER, ClusterInfo.KEY, state.clusterInfo(), time);
+    }
+    changes.refusals().forEach((nodeId, reason) ->
+        forward(OrchestratorTopology.TO_ASSIGNMENTS, nodeId, new Assignment(nodeId, offset, List.of(), reason), time));
     for (String nodeId : changes.assignmentNodeIds()) {
       List<Task> set = state.assignmentOf(nodeId);
       boolean known = state.node(nodeId).isPresent();

@@ -66,7 +66,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     long lastSeen = before == null ? record.timestamp() : Math.max(before.lastSeen(), record.timestamp());
     store.put(hb.nodeId(), new LivenessEntry(lastSeen, hb.sequence(), true, hb.description()));
     if (announce) {
-      context.forward(new Record<String, Object>(hb.nodeId(), new ControlMessage.NodeUp(hb.nodeId(), hb.description(), null),
+      context.forward(new Record<String, Object>(hb.nodeId(), new ControlMessage.NodeUp(hb.nodeId(), hb.description(), null, hb.joinProof()),
           record.timestamp()), sinks.control());
     }
   }

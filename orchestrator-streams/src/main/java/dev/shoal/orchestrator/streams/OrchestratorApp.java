@@ -40,7 +40,7 @@ public final class OrchestratorApp implements AutoCloseable {
       }
     }
     CountDownLatch running = new CountDownLatch(1);
-    streams = new KafkaStreams(OrchestratorTopology.build(config.topics(), config.settings(), config.timing()), properties());
+    streams = new KafkaStreams(OrchestratorTopology.build(config.topics(), config.settings(), config.timing(), config.joinPolicy()), properties());
     streams.setStateListener((next, prev) -> {
       if (next == KafkaStreams.State.RUNNING) {
         running.countDown();

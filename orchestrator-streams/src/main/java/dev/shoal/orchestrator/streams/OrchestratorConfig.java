@@ -17,7 +17,26 @@ public record OrchestratorConfig(
     int standbyReplicas,
     OrchestratorSettings settings,
     OrchestratorTopology.Timing timing,
-    Map<String, Object> extraStreamsConfig) {
+    Map<String, Object> extraStreamsConfig,
+    byte[] clusterSecret) {
+
+  /** Without a cluster secret: no join tokens, every node is admitted (development and tests). */
+  public OrchestratorConfig(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
+                            int standbyReplicas, OrchestratorSettings settings, OrchestratorTopology.Timing timing,
+                            Map<String, Object> extraStreamsConfig) {
+    this(bootstrapServers, topics, applicationId, stateDir, standbyReplicas, settings, timing, extraStreamsConfig, null);
+  }
+
+  /** Join tokens checked against this secret's tokens when set. */
+  public dev.shoal.orchestrator.core.JoinPolicy joinPolicy() {
+    return clusterSecret == null ? dev.shoal.orchestrator.core.JoinPolicy.OPEN
+        : dev.shoal.orchestrator.core.JoinPolicy.tokens(clusterSecret);
+  }
+
+  public OrchestratorConfig withClusterSecret(byte[] secret) {
+    return new OrchestratorConfig(bootstrapServers, topics, applicationId, stateDir, standbyReplicas, settings, timing,
+        extraStreamsConfig, secret);
+  }
 
   public static OrchestratorConfig defaults(String bootstrapServers, Path stateDir) {
     Topics topics = Topics.defaults();
@@ -27,11 +46,11 @@ public record OrchestratorConfig(
 
   public OrchestratorConfig withTopics(Topics t) {
     return new OrchestratorConfig(bootstrapServers, t, t.prefix() + "shoal-orchestrator", stateDir, standbyReplicas,
-        settings, timing, extraStreamsConfig);
+        settings, timing, extraStreamsConfig, clusterSecret);
   }
 
   public OrchestratorConfig withTiming(OrchestratorTopology.Timing t) {
     return new OrchestratorConfig(bootstrapServers, topics, applicationId, stateDir, standbyReplicas, settings, t,
-        extraStreamsConfig);
+        extraStreamsConfig, clusterSecret);
   }
 }

@@ -1,8 +1,10 @@
 package dev.shoal.orchestrator.streams;
 
+import dev.shoal.orchestrator.core.JoinPolicy;
 import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.core.RestartRecord;
 import dev.shoal.orchestrator.core.UpdateProgress;
+import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.CommandEnvelope;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.Json;
@@ -39,6 +41,7 @@ public final class OrchestratorTopology {
   static final String TO_ASSIGNMENTS = "control-to-assignments";
   static final String TO_EVENTS = "control-to-events";
   static final String TO_CONTROL = "control-to-control";
+  static final String TO_CLUSTER = "control-to-cluster";
 
   public static final String LIVENESS_STORE = "liveness";
   public static final String SERVICES_STORE = "services";
@@ -47,6 +50,7 @@ public final class OrchestratorTopology {
   public static final String RESTARTS_STORE = "restarts";
   public static final String TIMERS_STORE = "timers";
   public static final String UPDATES_STORE = "updates";
+  public static final String CLUSTER_STORE = "cluster";
 
   /** Timing of the two wall-clock timers; everything else is decided from the control log. */
   public record Timing(Duration nodeDownTimeout, Duration livenessCheckInterval, Duration timerCheckInterval) {
@@ -56,6 +60,10 @@ public final class OrchestratorTopology {
   private OrchestratorTopology() {}
 
   public static Topology build(Topics topics, OrchestratorSettings settings, Timing timing) {
+    return build(topics, settings, timing, JoinPolicy.OPEN);
+  }
+
+  public static Topology build(Topics topics, OrchestratorSettings settings, Timing timing, JoinPolicy joinPolicy) {
     Topology t = new Topology();
     Serde<String> s = Serdes.String();
     Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
@@ -75,19 +83,21 @@ public final class OrchestratorTopology {
         new JsonSerde<>(LivenessEntry.class)), "liveness");
 
     t.addSource("control-source", s.deserializer(), topics.control.valueSerde().deserializer(), topics.control.name());
-    t.addProcessor("control", () -> new ControlProcessor(settings, timing.timerCheckInterval()), "control-source");
+    t.addProcessor("control", () -> new ControlProcessor(settings, joinPolicy, timing.timerCheckInterval()), "control-source");
     t.addStateStore(store(SERVICES_STORE, Service.class), "control");
     t.addStateStore(store(TASKS_STORE, Task.class), "control");
     t.addStateStore(store(NODES_STORE, Node.class), "control");
     t.addStateStore(store(RESTARTS_STORE, RestartRecord.class), "control");
     t.addStateStore(store(TIMERS_STORE, ControlMessage.class), "control");
     t.addStateStore(store(UPDATES_STORE, UpdateProgress.class), "control");
+    t.addStateStore(store(CLUSTER_STORE, ClusterInfo.class), "control");
     t.addSink(TO_SERVICES, topics.services.name(), s.serializer(), json, "control");
     t.addSink(TO_TASKS, topics.tasks.name(), s.serializer(), json, "control");
     t.addSink(TO_NODES, topics.nodes.name(), s.serializer(), json, "control");
     t.addSink(TO_ASSIGNMENTS, topics.assignments.name(), s.serializer(), json, "control");
     t.addSink(TO_EVENTS, topics.events.name(), s.serializer(), json, "control");
     t.addSink(TO_CONTROL, topics.control.name(), s.serializer(), json, "control");
+    t.addSink(TO_CLUSTER, topics.cluster.name(), s.serializer(), json, "control");
     return t;
   }
 

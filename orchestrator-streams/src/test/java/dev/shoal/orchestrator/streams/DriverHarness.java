@@ -51,15 +51,21 @@ final class DriverHarness implements AutoCloseable {
   final Map<String, Assignment> assignments = new LinkedHashMap<>();
   final List<ClusterEvent> events = new ArrayList<>();
   final List<ControlMessage> control = new ArrayList<>();
+  final Map<String, dev.shoal.schemas.ClusterInfo> cluster = new LinkedHashMap<>();
+  private TestOutputTopic<String, dev.shoal.schemas.ClusterInfo> clusterOut;
   private final Map<String, Long> sequences = new LinkedHashMap<>();
 
   DriverHarness() {
+    this(dev.shoal.orchestrator.core.JoinPolicy.OPEN);
+  }
+
+  DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
     p.put(StreamsConfig.STATE_DIR_CONFIG, "target/streams-" + System.nanoTime());
     driver = new TopologyTestDriver(OrchestratorTopology.build(topics, OrchestratorSettings.DEFAULTS,
-        OrchestratorTopology.Timing.DEFAULTS), p, now);
+        OrchestratorTopology.Timing.DEFAULTS, joinPolicy), p, now);
     var s = Serdes.String();
     specs = driver.createInputTopic(topics.specs.name(), s.serializer(), s.serializer());
     commands = driver.createInputTopic(topics.commands.name(), s.serializer(), s.serializer());
@@ -71,6 +77,7 @@ final class DriverHarness implements AutoCloseable {
     assignmentsOut = driver.createOutputTopic(topics.assignments.name(), s.deserializer(),
         topics.assignments.valueSerde().deserializer());
     eventsOut = driver.createOutputTopic(topics.events.name(), s.deserializer(), topics.events.valueSerde().deserializer());
+    clusterOut = driver.createOutputTopic(topics.cluster.name(), s.deserializer(), topics.cluster.valueSerde().deserializer());
     controlOut = driver.createOutputTopic(topics.control.name(), s.deserializer(), topics.control.valueSerde().deserializer());
   }
 
@@ -101,10 +108,18 @@ final class DriverHarness implements AutoCloseable {
   }
 
   void heartbeat(String nodeId, List<String> drivers, NodeResources resources) {
+    heartbeat(nodeId, drivers, resources, null);
+  }
+
+  void heartbeatWithProof(String nodeId, String proof) {
+    heartbeat(nodeId, List.of("process"), new NodeResources(4, 8L << 30), proof);
+  }
+
+  void heartbeat(String nodeId, List<String> drivers, NodeResources resources, String proof) {
     long seq = sequences.merge(nodeId, 1L, Long::sum);
     NodeDescription d = new NodeDescription("host-" + nodeId, "127.0.0.1", resources, drivers, Map.of(), "linux", "amd64",
         null, "process");
-    heartbeats.pipeInput(new TestRecord<>(nodeId, Json.toString(new NodeHeartbeat(nodeId, seq, d, List.of(), now.toEpochMilli())), now));
+    heartbeats.pipeInput(new TestRecord<>(nodeId, Json.toString(new NodeHeartbeat(nodeId, seq, d, List.of(), now.toEpochMilli(), proof)), now));
     drain();
   }
 
@@ -139,6 +154,7 @@ final class DriverHarness implements AutoCloseable {
     assignmentsOut.readRecordsToList().forEach(r -> put(assignments, r.key(), r.value()));
     eventsOut.readRecordsToList().forEach(r -> events.add(r.value()));
     controlOut.readRecordsToList().forEach(r -> control.add(r.value()));
+    clusterOut.readRecordsToList().forEach(r -> put(cluster, r.key(), r.value()));
   }
 
   private static <V> void put(Map<String, V> m, String k, V v) {
