@@ -52,6 +52,13 @@ public interface ClusterBackend {
   /** Publishes a scale command; applied once the service's version exceeds {@code current}'s. */
   CompletableFuture<Outcome<Service>> scaleService(Service current, int replicas, Caller caller);
 
+  /** Join-token generations as the orchestrator last published them. */
+  dev.shoal.schemas.ClusterInfo clusterInfo();
+
+  /** Publishes a join-token rotation; applied once the role's generation exceeds {@code current}'s. */
+  CompletableFuture<Outcome<dev.shoal.schemas.ClusterInfo>> rotateJoinToken(String role,
+      dev.shoal.schemas.ClusterInfo current, Caller caller);
+
   /** Publishes a rollback command; applied once the service's version exceeds {@code current}'s. */
   CompletableFuture<Outcome<Service>> rollbackService(Service current, Caller caller);
 

@@ -16,7 +16,18 @@ public record GatewayConfig(
     String host,
     int port,
     Duration applyTimeout,
-    Map<String, String> kafkaProperties) {
+    Map<String, String> kafkaProperties,
+    byte[] clusterSecret) {
+
+  /** Without a cluster secret: the join-token routes answer that tokens are not enabled. */
+  public GatewayConfig(String bootstrapServers, Topics topics, String host, int port, Duration applyTimeout,
+                       Map<String, String> kafkaProperties) {
+    this(bootstrapServers, topics, host, port, applyTimeout, kafkaProperties, null);
+  }
+
+  public GatewayConfig withClusterSecret(byte[] secret) {
+    return new GatewayConfig(bootstrapServers, topics, host, port, applyTimeout, kafkaProperties, secret);
+  }
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** Docker's plain-HTTP port, so Docker clients find the gateway where they look for an engine. */
@@ -43,18 +54,18 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withTopics(Topics t) {
-    return new GatewayConfig(bootstrapServers, t, host, port, applyTimeout, kafkaProperties);
+    return new GatewayConfig(bootstrapServers, t, host, port, applyTimeout, kafkaProperties, clusterSecret);
   }
 
   public GatewayConfig withListener(String h, int p) {
-    return new GatewayConfig(bootstrapServers, topics, h, p, applyTimeout, kafkaProperties);
+    return new GatewayConfig(bootstrapServers, topics, h, p, applyTimeout, kafkaProperties, clusterSecret);
   }
 
   public GatewayConfig withApplyTimeout(Duration d) {
-    return new GatewayConfig(bootstrapServers, topics, host, port, d, kafkaProperties);
+    return new GatewayConfig(bootstrapServers, topics, host, port, d, kafkaProperties, clusterSecret);
   }
 
   public GatewayConfig withKafkaProperties(Map<String, String> props) {
-    return new GatewayConfig(bootstrapServers, topics, host, port, applyTimeout, props);
+    return new GatewayConfig(bootstrapServers, topics, host, port, applyTimeout, props, clusterSecret);
   }
 }

@@ -5,6 +5,7 @@ import dev.shoal.gateway.rest.EventRoutes;
 import dev.shoal.gateway.rest.MetaRoutes;
 import dev.shoal.gateway.rest.NodeRoutes;
 import dev.shoal.gateway.rest.ServiceRoutes;
+import dev.shoal.gateway.rest.SwarmRoutes;
 import dev.shoal.gateway.rest.TaskRoutes;
 import dev.shoal.schemas.Json;
 import io.javalin.Javalin;
@@ -52,7 +53,7 @@ public final class GatewayServer implements AutoCloseable {
     this.backend = backend;
     this.ownedBackend = ownsBackend ? (KafkaClusterBackend) backend : null;
     List<RouteTable> tables = new ArrayList<>(List.of(new MetaRoutes(), new ServiceRoutes(backend),
-        new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock)));
+        new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock), new SwarmRoutes(backend, config.clusterSecret())));
     tables.addAll(extraTables);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;

@@ -124,6 +124,20 @@ public final class InMemoryClusterBackend implements ClusterBackend {
     return finish(caller, () -> add(current.withSpec(current.spec().withReplicas(replicas), ++now)));
   }
 
+  dev.shoal.schemas.ClusterInfo clusterInfo = dev.shoal.schemas.ClusterInfo.INITIAL;
+
+  @Override
+  public synchronized dev.shoal.schemas.ClusterInfo clusterInfo() {
+    return clusterInfo;
+  }
+
+  @Override
+  public synchronized CompletableFuture<Outcome<dev.shoal.schemas.ClusterInfo>> rotateJoinToken(String role,
+      dev.shoal.schemas.ClusterInfo current, Caller caller) {
+    published.add(new Published("command", "cluster", new Command.RotateJoinToken(role), null, caller));
+    return finish(caller, () -> clusterInfo = current.rotated(role, ++now));
+  }
+
   @Override
   public synchronized CompletableFuture<Outcome<Service>> rollbackService(Service current, Caller caller) {
     published.add(new Published("command", current.name(), new Command.RollbackService(current.name()), null, caller));

@@ -167,6 +167,19 @@ public final class KafkaClusterBackend implements ClusterBackend, AutoCloseable 
   }
 
   @Override
+  public dev.shoal.schemas.ClusterInfo clusterInfo() {
+    return readModel().clusterInfo();
+  }
+
+  @Override
+  public CompletableFuture<Outcome<dev.shoal.schemas.ClusterInfo>> rotateJoinToken(String role,
+      dev.shoal.schemas.ClusterInfo current, Caller caller) {
+    return publishAndAwait(command(new Command.RotateJoinToken(role), caller), caller,
+        m -> Optional.of(m.clusterInfo()).filter(i -> i.generation(role) > current.generation(role)),
+        m -> Optional.of(m.clusterInfo()));
+  }
+
+  @Override
   public CompletableFuture<Outcome<Service>> rollbackService(Service current, Caller caller) {
     String name = current.name();
     return publishAndAwait(command(new Command.RollbackService(name), caller), caller,

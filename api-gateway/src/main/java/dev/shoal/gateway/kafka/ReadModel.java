@@ -32,6 +32,7 @@ public final class ReadModel {
   private final Map<String, String> serviceIdsByName = new HashMap<>();
   private final Map<String, Task> tasks = new HashMap<>();
   private final Map<String, Node> nodes = new HashMap<>();
+  private dev.shoal.schemas.ClusterInfo clusterInfo = dev.shoal.schemas.ClusterInfo.INITIAL;
   private final ArrayDeque<ClusterEvent> events = new ArrayDeque<>();
   private final Map<String, ClusterEvent> verdicts = new HashMap<>();
   private final List<Watch<?>> watches = new CopyOnWriteArrayList<>();
@@ -83,6 +84,18 @@ public final class ReadModel {
       tasks.remove(id);
     }
     checkWatches();
+  }
+
+  public void putClusterInfo(dev.shoal.schemas.ClusterInfo info) {
+    synchronized (this) {
+      clusterInfo = info;
+    }
+    checkWatches();
+  }
+
+  /** Join-token generations; the initial ones until the orchestrator publishes a rotation. */
+  public synchronized dev.shoal.schemas.ClusterInfo clusterInfo() {
+    return clusterInfo;
   }
 
   public void putNode(String id, Node node) {

@@ -118,7 +118,7 @@ public final class ReadModelFeed implements AutoCloseable {
   /** Every partition of the four topics, waiting for topics that do not exist yet; null if closed meanwhile. */
   private List<TopicPartition> discoverPartitions() {
     List<String> names = List.of(topics.services.name(), topics.tasks.name(), topics.nodes.name(),
-        topics.events.name());
+        topics.events.name(), topics.cluster.name());
     while (!closed) {
       List<TopicPartition> result = new ArrayList<>();
       List<String> missing = new ArrayList<>();
@@ -180,6 +180,9 @@ public final class ReadModelFeed implements AutoCloseable {
         } else {
           model.putTask(key, t);
         }
+      } else if (topic.equals(topics.cluster.name())) {
+        dev.shoal.schemas.ClusterInfo info = topics.cluster.valueSerde().deserializer().deserialize(topic, r.value());
+        model.putClusterInfo(info == null ? dev.shoal.schemas.ClusterInfo.INITIAL : info);
       } else if (topic.equals(topics.nodes.name())) {
         Node n = nodes.deserialize(topic, r.value());
         if (n == null) {
