@@ -195,6 +195,15 @@ public final class Orchestrator {
       return false;
     }
     Node node = n.get();
+    if (c.availability() != null && !List.of(Node.ACTIVE, Node.PAUSE, Node.DRAIN).contains(c.availability())) {
+      cx.event("command.rejected", "node", c.nodeId(), "availability must be active, pause or drain, not "
+          + c.availability(), rid);
+      return false;
+    }
+    if (c.role() != null && !List.of(Node.ROLE_WORKER, Node.ROLE_MANAGER).contains(c.role())) {
+      cx.event("command.rejected", "node", c.nodeId(), "role must be worker or manager, not " + c.role(), rid);
+      return false;
+    }
     if (c.expectedVersion() != null && c.expectedVersion() != node.version()) {
       cx.event("command.rejected", "node", c.nodeId(), "version " + c.expectedVersion()
           + " is stale: the node is at version " + node.version(), rid);

@@ -207,6 +207,16 @@ class OrchestratorTopologyTest {
   }
 
   @Test
+  void nodeCommandsWithUnknownValuesAreRefused() {
+    threeNodes();
+    h.command(new CommandEnvelope(new Command.UpdateNode("n1", "banana", null, null, null), "a", "r", 0));
+    h.command(new CommandEnvelope(new Command.UpdateNode("n1", null, "king", null, null), "a", "r", 0));
+    assertThat(h.nodes.get("n1").availability()).isEqualTo(Node.ACTIVE);
+    assertThat(h.events).anyMatch(e -> e.message().equals("availability must be active, pause or drain, not banana"));
+    assertThat(h.events).anyMatch(e -> e.message().equals("role must be worker or manager, not king"));
+  }
+
+  @Test
   void staleVersionIsRefused() {
     threeNodes();
     h.spec("web", WEB);
