@@ -19,11 +19,15 @@ final class Heartbeater implements Runnable {
   private final KafkaSender sender;
   private final String topic;
   private final LongSupplier clock;
+  private final KafkaContact contact;
+  private final String joinProof;
   private long sequence;
 
   Heartbeater(String nodeId, NodeDescription description, Supplier<List<String>> runningTaskIds,
-              KafkaSender sender, String topic, LongSupplier clock) {
+              KafkaSender sender, String topic, LongSupplier clock, KafkaContact contact, String joinProof) {
     this.nodeId = nodeId;
+    this.joinProof = joinProof;
+    this.contact = contact;
     this.description = description;
     this.runningTaskIds = runningTaskIds;
     this.sender = sender;
@@ -35,8 +39,10 @@ final class Heartbeater implements Runnable {
   public void run() {
     // A scheduled task that throws is never run again: nothing may escape.
     try {
-      NodeHeartbeat hb = new NodeHeartbeat(nodeId, sequence++, description, runningTaskIds.get(), clock.getAsLong());
-      sender.sendFromCaller(topic, nodeId, Json.toString(hb));
+      NodeHeartbeat hb = new NodeHeartbeat(nodeId, sequence++, description, runningTaskIds.get(), clock.getAsLong(),
+          joinProof);
+      long sentAt = contact.sending();
+      sender.sendFromCaller(topic, nodeId, Json.toString(hb)).thenRun(() -> contact.acknowledged(sentAt));
     } catch (RuntimeException e) {
       LOG.warn("heartbeat of node {} failed", nodeId, e);
     }

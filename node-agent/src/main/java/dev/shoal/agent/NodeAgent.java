@@ -3,6 +3,8 @@ package dev.shoal.agent;
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.ProcessRuntime;
 import dev.shoal.schemas.Json;
+import dev.shoal.schemas.Assignment;
+import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads, after {@link #start()}: one reads the assignment ({@link AssignmentReader}); one runs
  * convergence passes ({@link TaskSupervisor#converge()}), on every new assignment, ended operation
- * or task exit, and every {@code resyncInterval}; a pool runs starts, stops and removes (one at a
- * time per task); one sends heartbeats; one hands task statuses to the Kafka producer.
+ * or task exit, and every {@code resyncInterval}, and the fencing check ({@link FenceGuard}); a pool
+ * runs starts, stops and removes (one at a time per task); one sends heartbeats; one hands task
+ * statuses to the Kafka producer.
  *
  * <p>{@link #close()} stops reading, stops every task with its grace period, reports them SHUTDOWN
  * and closes the Kafka clients within {@code closeTimeout}. Tasks are not left running.
@@ -60,6 +64,7 @@ public final class NodeAgent implements AutoCloseable {
   private ScheduledExecutorService heartbeats;
   private AssignmentReader reader;
   private Thread readerThread;
+  private final CompletableFuture<String> refused = new CompletableFuture<>();
 
   /** An agent with the process runtime, keeping its state under {@code <dataDir>/process}. */
   public NodeAgent(NodeAgentConfig config) {
@@ -115,20 +120,45 @@ public final class NodeAgent implements AutoCloseable {
     ops = Executors.newCachedThreadPool(threads("shoal-agent-task-" + nodeId + "-"));
     converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
     supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis);
+    runtimes.all().forEach(r -> r.onChange(this::requestPass));
     long resync = config.resyncInterval().toMillis();
     converger.scheduleWithFixedDelay(this::pass, resync, resync, TimeUnit.MILLISECONDS);
 
+    KafkaContact contact = KafkaContact.monotonic();
+    if (!config.fencingTimeout().isZero()) {
+      long check = FenceGuard.period(config.fencingTimeout()).toMillis();
+      converger.scheduleWithFixedDelay(new FenceGuard(nodeId, config.fencingTimeout(), contact, supervisor,
+          this::requestPass), check, check, TimeUnit.MILLISECONDS);
+    }
     Heartbeater heartbeater = new Heartbeater(nodeId, NodeDescriptions.describe(config, hostname, runtimes),
-        () -> runtimes.runningTaskIds(nodeId), sender, topics.heartbeats.name(), System::currentTimeMillis);
+        () -> runtimes.runningTaskIds(nodeId), sender, topics.heartbeats.name(), System::currentTimeMillis, contact,
+        config.joinToken() == null ? null : JoinTokens.proof(config.joinToken(), nodeId));
     heartbeats = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-heartbeat-" + nodeId + "-"));
     // Fixed delay, not rate: after Kafka was away, beats resume instead of bursting to catch up.
     heartbeats.scheduleWithFixedDelay(heartbeater, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
 
     reader = new AssignmentReader(
         new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer()),
-        topics.assignments.name(), nodeId, topics.assignments.valueSerde().deserializer(), supervisor::assign);
+        topics.assignments.name(), nodeId, topics.assignments.valueSerde().deserializer(), this::onAssignment);
     readerThread = threads("shoal-agent-assignments-" + nodeId + "-").newThread(reader);
     readerThread.start();
+  }
+
+  private void onAssignment(Assignment a) {
+    if (a != null && a.refusal() != null) {
+      LOG.error("node {} could not join the cluster: {}", nodeId, a.refusal());
+      refused.complete(a.refusal());
+      return;
+    }
+    supervisor.assign(a);
+  }
+
+  /**
+   * Completes with the reason when the cluster refused this node (a wrong or rotated join token);
+   * the agent then runs nothing, and its owner should close it and say why.
+   */
+  public CompletableFuture<String> refused() {
+    return refused;
   }
 
   private void requestPass() {
@@ -145,9 +175,8 @@ public final class NodeAgent implements AutoCloseable {
     // Cleared first: a request that comes in during this pass gets a pass of its own.
     passPending.set(false);
     try {
+      // Fencing (FenceGuard, on this same thread) switches the supervisor into stopping everything.
       supervisor.converge();
-      // Fencing belongs here: once sender.lastAckMillis() is older than a timeout, stop this
-      // node's tasks, since the orchestrator will have declared the node down and replaced them.
     } catch (RuntimeException | Error e) {
       LOG.error("convergence pass of node {} failed", nodeId, e);
     }

@@ -28,6 +28,11 @@ import java.util.TreeMap;
  * @param memoryBytes memory the node offers (default: the machine's, from the OS)
  * @param kafkaProperties extra Kafka client properties for the producer and the consumer (security,
  *     timeouts); they override the agent's own settings
+ * @param fencingTimeout how long the agent may go without Kafka acknowledging a heartbeat before it
+ *     stops its own tasks ({@link Fencing}); zero turns fencing off (default 6 s, twice the
+ *     orchestrator's default node-down timeout; see "Fencing" in docs/design.md)
+ * @param joinToken the cluster's join token ({@code SWMTKN-1-…}); never sent: the agent proves it
+ *     holds it ({@link dev.shoal.schemas.JoinTokens#proof}). Null joins a cluster without tokens.
  */
 public record NodeAgentConfig(
     String bootstrapServers,
@@ -41,11 +46,14 @@ public record NodeAgentConfig(
     Map<String, String> engineLabels,
     Double cpus,
     Long memoryBytes,
-    Map<String, Object> kafkaProperties) {
+    Map<String, Object> kafkaProperties,
+    Duration fencingTimeout,
+    String joinToken) {
 
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_RESYNC_INTERVAL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_FENCING_TIMEOUT = Duration.ofSeconds(6);
 
   public NodeAgentConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -56,6 +64,18 @@ public record NodeAgentConfig(
     closeTimeout = closeTimeout != null ? closeTimeout : DEFAULT_CLOSE_TIMEOUT;
     engineLabels = engineLabels != null ? Map.copyOf(new TreeMap<>(engineLabels)) : Map.of();
     kafkaProperties = kafkaProperties != null ? Map.copyOf(kafkaProperties) : Map.of();
+    fencingTimeout = fencingTimeout != null ? fencingTimeout : DEFAULT_FENCING_TIMEOUT;
+    if (fencingTimeout.isNegative()) {
+      throw new IllegalArgumentException("fencingTimeout must be 0 (off) or positive, got " + fencingTimeout);
+    }
+    // With fewer than two heartbeats per timeout, one late acknowledgement would fence a healthy node.
+    if (!fencingTimeout.isZero() && fencingTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+      throw new IllegalArgumentException("fencingTimeout (" + fencingTimeout + ") must be at least twice the"
+          + " heartbeat interval (" + heartbeatInterval + "), or 0 to turn fencing off");
+    }
+    if (joinToken != null && !dev.shoal.schemas.JoinTokens.wellFormed(joinToken)) {
+      throw new IllegalArgumentException("the join token is malformed: expected SWMTKN-1-<50 characters>-<25 characters>");
+    }
   }
 
   private static Duration positive(Duration d, Duration fallback, String name) {
@@ -86,6 +106,8 @@ public record NodeAgentConfig(
     private Double cpus;
     private Long memoryBytes;
     private Map<String, Object> kafkaProperties;
+    private Duration fencingTimeout;
+    private String joinToken;
 
     private Builder(String bootstrapServers, Path dataDir) {
       this.bootstrapServers = bootstrapServers;
@@ -142,9 +164,20 @@ public record NodeAgentConfig(
       return this;
     }
 
+    public Builder fencingTimeout(Duration v) {
+      fencingTimeout = v;
+      return this;
+    }
+
+    public Builder joinToken(String v) {
+      joinToken = v;
+      return this;
+    }
+
     public NodeAgentConfig build() {
       return new NodeAgentConfig(bootstrapServers, topics, nodeId, hostname, dataDir, heartbeatInterval,
-          resyncInterval, closeTimeout, engineLabels, cpus, memoryBytes, kafkaProperties);
+          resyncInterval, closeTimeout, engineLabels, cpus, memoryBytes, kafkaProperties, fencingTimeout,
+          joinToken);
     }
   }
 }

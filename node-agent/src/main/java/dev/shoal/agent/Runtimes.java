@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,8 @@ final class Runtimes {
   record Held(ContainerRuntime runtime, RuntimeTask task) {}
 
   private final Map<String, ContainerRuntime> byDriver = new LinkedHashMap<>();
+  /** Drivers whose runtime did not answer last time, so an outage is logged once and not every pass. */
+  private final Set<String> down = ConcurrentHashMap.newKeySet();
 
   Runtimes(List<ContainerRuntime> runtimes) {
     for (ContainerRuntime r : runtimes) {
@@ -42,18 +45,43 @@ final class Runtimes {
     return List.copyOf(byDriver.values());
   }
 
-  /** Everything the runtimes hold for the node, by task id. */
+  /**
+   * What the runtimes hold for a node, by task id, and the drivers whose runtime could not say
+   * (its engine did not answer): their tasks are neither held nor missing, just unknown for now.
+   */
+  record Snapshot(Map<String, Held> held, Set<String> unavailable) {}
+
+  /** Everything the runtimes that answer hold for the node, by task id. */
   Map<String, Held> held(String nodeId) {
+    return snapshot(nodeId).held();
+  }
+
+  Snapshot snapshot(String nodeId) {
     Map<String, Held> out = new TreeMap<>();
+    Set<String> unavailable = new TreeSet<>();
     for (ContainerRuntime r : byDriver.values()) {
-      for (RuntimeTask t : r.list(nodeId)) {
+      List<RuntimeTask> tasks;
+      try {
+        tasks = r.list(nodeId);
+      } catch (RuntimeException e) {
+        unavailable.add(r.driver());
+        if (down.add(r.driver())) {
+          LOG.warn("the {} runtime does not answer; its tasks are left as they are until it does: {}",
+              r.name(), e.toString());
+        }
+        continue;
+      }
+      if (down.remove(r.driver())) {
+        LOG.info("the {} runtime answers again", r.name());
+      }
+      for (RuntimeTask t : tasks) {
         out.putIfAbsent(t.taskId(), new Held(r, t));
       }
     }
-    return out;
+    return new Snapshot(out, unavailable);
   }
 
-  /** Ids of the node's tasks that are running, sorted. */
+  /** Ids of the node's tasks that are running, sorted (those of runtimes that answer). */
   List<String> runningTaskIds(String nodeId) {
     return held(nodeId).values().stream()
         .filter(h -> h.task().state() == RuntimeTask.State.RUNNING)

@@ -44,6 +44,10 @@ final class TaskSupervisor {
   /** Null until the first assignment is known: converging to "nothing" would stop adopted tasks. */
   private volatile Map<String, Task> assigned;
   private volatile boolean closing;
+  /** Non-null while the node is fenced ({@link Fencing}): why its tasks are being stopped. */
+  private volatile String fence;
+  /** Tasks a fence stopped, with its reason, so their SHUTDOWN says why even if it is reported after the lift. */
+  private final Map<String, String> fencedStops = new ConcurrentHashMap<>();
 
   TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, Executor ops,
                  Runnable requestConverge, LongSupplier clock) {
@@ -68,11 +72,26 @@ final class TaskSupervisor {
     requestConverge.run();
   }
 
+  /** Stops every task and starts none until {@link #lift()}; the SHUTDOWN reports carry {@code reason}. */
+  void fence(String reason) {
+    fence = reason;
+  }
+
+  /** Converges to the assignment again; what the fence stopped stays stopped (it was reported terminal). */
+  void lift() {
+    fence = null;
+  }
+
   /** One pass; returns the number of steps planned (0 when converged or nothing is assigned yet). */
   int converge() {
     Map<String, Task> tasks = assigned;
-    if (tasks == null || closing) {
+    String fenced = fence;
+    if ((tasks == null && fenced == null) || closing) {
       return 0;
+    }
+    if (fenced != null) {
+      // Even before the first assignment: tasks adopted from an earlier run are stopped too.
+      tasks = Fencing.stopAll(tasks == null ? Map.of() : tasks);
     }
     for (Task t : tasks.values()) {
       if (t.status() != null && t.status().state() != null) {
@@ -82,7 +101,8 @@ final class TaskSupervisor {
     // Memory before runtimes: an operation clears its busy mark only after all its effects, so a
     // task seen idle here is seen by the runtimes below with everything that operation did.
     Map<String, TaskMemory> memory = memory();
-    Map<String, Runtimes.Held> held = runtimes.held(nodeId);
+    Runtimes.Snapshot snapshot = runtimes.snapshot(nodeId);
+    Map<String, Runtimes.Held> held = snapshot.held();
     Map<String, RuntimeTask> observed = new TreeMap<>();
     held.forEach((id, h) -> {
       observed.put(id, h.task());
@@ -90,14 +110,34 @@ final class TaskSupervisor {
         watch(h.runtime(), id);
       }
     });
-    List<TaskAction> plan = TaskConverger.plan(
-        new ConvergeInput(nodeId, clock.getAsLong(), tasks, observed, memory, runtimes.drivers()));
+    List<TaskAction> plan = TaskConverger.plan(new ConvergeInput(nodeId, clock.getAsLong(),
+        decidable(tasks, snapshot.unavailable()), observed, memory, runtimes.drivers()));
+    if (fenced != null) {
+      plan = Fencing.restrict(plan);
+    }
     for (TaskAction a : plan) {
-      execute(a, held);
+      if (fenced != null && a instanceof TaskAction.Stop) {
+        fencedStops.put(a.taskId(), fenced);
+      }
+      execute(Fencing.explain(a, fenced != null ? fenced : fencedStops.get(a.taskId())), held);
     }
     forgetGone(tasks, held);
     publisher.retryFailed();
     return plan.size();
+  }
+
+  /**
+   * The assigned tasks this pass can decide on: not those of a runtime that did not answer, since
+   * absent from its list they would read as lost (or, never started, be started into an engine that is
+   * away). They wait, as they are, for a pass in which it answers.
+   */
+  private static Map<String, Task> decidable(Map<String, Task> tasks, Set<String> unavailable) {
+    if (unavailable.isEmpty()) {
+      return tasks;
+    }
+    Map<String, Task> out = new TreeMap<>(tasks);
+    out.values().removeIf(t -> unavailable.contains(TaskConverger.driverOf(t)));
+    return out;
   }
 
   private Map<String, TaskMemory> memory() {
@@ -190,6 +230,7 @@ final class TaskSupervisor {
       if (!tasks.containsKey(id) && !held.containsKey(id) && !busy.contains(id)) {
         publisher.forget(id);
         watched.remove(id);
+        fencedStops.remove(id);
       }
     }
   }

@@ -35,14 +35,23 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name (default none).")
   String prefix;
 
-  @Option(names = "--join-token", description = "Join token (printed by `shoal dev`).")
+  @Option(names = "--join-token", description = "Join token (printed by `shoal dev`; GET /v1/swarm/join-tokens).")
   String joinToken;
+
+  @Option(names = "--fencing-timeout", defaultValue = "6s", description = "Without a heartbeat acknowledged by Kafka"
+      + " for this long, stop this node's tasks (the orchestrator has replaced them by then); 0 turns it off."
+      + " Keep it above the orchestrator's --node-down-timeout (default ${DEFAULT-VALUE}).")
+  String fencingTimeout;
 
   @Override
   public Integer call() throws Exception {
     Shutdown shutdown = new Shutdown();
     NodeAgent agent = shutdown.register(create(bootstrap, new Topics(prefix), hostname, dataDir, runtime,
-        Durations.parse(heartbeat), engineLabels));
+        Durations.parse(heartbeat), engineLabels, Durations.parse(fencingTimeout), joinToken));
+    agent.refused().thenAccept(reason -> {
+      System.err.println("shoal agent: could not join the cluster: " + reason);
+      System.exit(1);
+    });
     agent.start();
     System.out.println("Agent " + agent.nodeId() + " running (Kafka " + bootstrap + "). Ctrl-C stops it and its tasks.");
     shutdown.awaitSignal();
@@ -50,9 +59,17 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   static NodeAgent create(String bootstrap, Topics topics, String hostname, Path dataDir, RuntimeChoice runtime,
-                          java.time.Duration heartbeat, Map<String, String> engineLabels) {
+                          java.time.Duration heartbeat, Map<String, String> engineLabels,
+                          java.time.Duration fencingTimeout) {
+    return create(bootstrap, topics, hostname, dataDir, runtime, heartbeat, engineLabels, fencingTimeout, null);
+  }
+
+  static NodeAgent create(String bootstrap, Topics topics, String hostname, Path dataDir, RuntimeChoice runtime,
+                          java.time.Duration heartbeat, Map<String, String> engineLabels,
+                          java.time.Duration fencingTimeout, String joinToken) {
     NodeAgentConfig cfg = NodeAgentConfig.builder(bootstrap, dataDir).topics(topics).hostname(hostname)
-        .heartbeatInterval(heartbeat).engineLabels(engineLabels).build();
+        .heartbeatInterval(heartbeat).engineLabels(engineLabels).fencingTimeout(fencingTimeout).joinToken(joinToken)
+        .build();
     return new NodeAgent(cfg, AgentRuntimes.create(runtime, dataDir));
   }
 }

@@ -2,23 +2,50 @@ package dev.shoal.ops;
 
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.ProcessRuntime;
+import dev.shoal.agent.runtime.docker.DockerRuntime;
+import dev.shoal.agent.runtime.docker.DockerUnavailableException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Builds an agent's runtimes from the {@code --runtime} choice. The process runtime is always
- * offered, so specs without an image run anywhere.
+ * Builds an agent's runtimes from the {@code --runtime} choice: {@code docker} needs an engine that
+ * answers {@code _ping} ({@code DOCKER_HOST} or the default socket), {@code auto} uses one when it
+ * answers and says which way it went, {@code process} never asks. The process runtime is always
+ * offered beside it, so specs without an image run anywhere.
  */
 final class AgentRuntimes {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentRuntimes.class);
+
   private AgentRuntimes() {}
 
   static List<ContainerRuntime> create(RuntimeChoice choice, Path dataDir) {
     List<ContainerRuntime> runtimes = new ArrayList<>();
     if (choice == RuntimeChoice.DOCKER) {
-      throw new IllegalArgumentException("--runtime docker: the Docker runtime is not in this build yet; use process or auto");
+      try {
+        runtimes.add(docker());
+      } catch (DockerUnavailableException e) {
+        throw new IllegalStateException("--runtime docker: " + e.getMessage()
+            + " (start an engine, set DOCKER_HOST, or use --runtime auto or process)", e);
+      }
+    } else if (choice == RuntimeChoice.AUTO) {
+      try {
+        runtimes.add(docker());
+      } catch (DockerUnavailableException e) {
+        LOG.info("runtime auto: {}; tasks with an image will be rejected, the process runtime runs the rest",
+            e.getMessage());
+      }
     }
     runtimes.add(new ProcessRuntime(dataDir.resolve("process")));
     return runtimes;
+  }
+
+  private static DockerRuntime docker() throws DockerUnavailableException {
+    DockerRuntime docker = DockerRuntime.connect();
+    LOG.info("runtime: Docker engine {} at {} runs tasks with an image, the process runtime those without",
+        docker.version(), docker.engine());
+    return docker;
   }
 }

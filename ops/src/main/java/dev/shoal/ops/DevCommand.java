@@ -5,6 +5,8 @@ import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.GatewayServer;
 import dev.shoal.kafka.EmbeddedKafka;
 import dev.shoal.orchestrator.streams.OrchestratorApp;
+import dev.shoal.schemas.ClusterInfo;
+import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,17 +64,24 @@ final class DevCommand implements Callable<Integer> {
     String bootstrap = kafka.bootstrapServers();
 
     progress("starting the orchestrator");
+    Duration down = dev.shoal.schemas.Durations.parse(downTimeout);
+    Path secretFile = dataDir.resolve("cluster-secret");
+    byte[] secret = ClusterSecret.loadOrCreate(secretFile);
     OrchestratorApp orchestrator = shutdown.register(new OrchestratorApp(OrchestratorCommand.config(bootstrap,
-        dataDir.resolve("orchestrator"), "", 0, dev.shoal.schemas.Durations.parse(downTimeout), 5)));
+        dataDir.resolve("orchestrator"), "", 0, down, 5).withClusterSecret(secret)));
     orchestrator.start(Duration.ofSeconds(60));
 
     progress("starting the gateway on 127.0.0.1:" + apiPort);
-    GatewayServer gateway = shutdown.register(new GatewayServer(GatewayConfig.defaults(bootstrap).withListener("127.0.0.1", apiPort)));
+    GatewayServer gateway = shutdown.register(new GatewayServer(GatewayConfig.defaults(bootstrap).withListener("127.0.0.1", apiPort)
+        .withClusterSecret(secret)));
     gateway.start();
+    ClusterInfo info = gateway.backend().clusterInfo();
+    String workerToken = JoinTokens.token(secret, JoinTokens.WORKER, info.workerTokenGeneration());
+    String managerToken = JoinTokens.token(secret, JoinTokens.MANAGER, info.managerTokenGeneration());
 
     for (int i = 1; i <= agents; i++) {
       NodeAgent agent = shutdown.register(AgentCommand.create(bootstrap, Topics.defaults(), "node-" + i,
-          dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of()));
+          dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of(), down.multipliedBy(2), workerToken));
       agent.start();
       progress("agent node-" + i + " started (node id " + agent.nodeId() + ")");
     }
@@ -81,6 +90,12 @@ final class DevCommand implements Callable<Integer> {
     System.out.println("  API:    http://127.0.0.1:" + gateway.port() + "   (try: curl http://127.0.0.1:" + gateway.port() + "/v1/nodes)");
     System.out.println("  Kafka:  " + bootstrap);
     System.out.println("  Data:   " + dataDir.toAbsolutePath());
+    System.out.println();
+    System.out.println("To add a worker, run:");
+    System.out.println("  java -jar ops/target/shoal.jar agent --bootstrap-servers " + bootstrap + " --join-token "
+        + workerToken + " --hostname <name> --data-dir <dir>");
+    System.out.println("Manager token: " + managerToken);
+    System.out.println("(tokens: GET /v1/swarm/join-tokens; rotate: POST /v1/swarm/join-tokens/rotate?role=worker)");
     System.out.println("Ctrl-C stops everything.");
   }
 

@@ -22,11 +22,15 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name (default none).")
   String prefix;
 
+  @Option(names = "--cluster-secret-file", description = "File with the cluster secret, to show and rotate join tokens.")
+  java.nio.file.Path secretFile;
+
   @Override
   public Integer call() throws Exception {
     Shutdown shutdown = new Shutdown();
     GatewayServer gateway = shutdown.register(new GatewayServer(
-        GatewayConfig.defaults(bootstrap).withTopics(new Topics(prefix)).withListener(host, port)));
+        GatewayConfig.defaults(bootstrap).withTopics(new Topics(prefix)).withListener(host, port)
+            .withClusterSecret(ClusterSecret.optional(secretFile))));
     gateway.start();
     System.out.println("API at http://" + host + ":" + gateway.port() + " (Kafka " + bootstrap + "). Ctrl-C stops it.");
     shutdown.awaitSignal();

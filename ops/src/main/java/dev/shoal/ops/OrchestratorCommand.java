@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,14 +33,29 @@ final class OrchestratorCommand implements Callable<Integer> {
   @Option(names = "--node-down-timeout", defaultValue = "3s", description = "Silence after which a node is down (default ${DEFAULT-VALUE}).")
   String downTimeout;
 
+  @Option(names = "--cluster-secret-file", description = "File with the cluster secret join tokens derive from"
+      + " (created by `shoal dev` as <data-dir>/cluster-secret); without it any agent may join.")
+  Path secretFile;
+
   @Option(names = "--task-history", defaultValue = "5", description = "Tasks kept per slot (default ${DEFAULT-VALUE}).")
   int history;
+
+  @Option(names = "--session-timeout", defaultValue = "10s", description = "How long the other instances wait for"
+      + " a silent one before taking over its work: the Kafka consumer session timeout, at least the broker's"
+      + " group.min.session.timeout.ms (6s unless changed) (default ${DEFAULT-VALUE}).")
+  String sessionTimeout;
+
+  @Option(names = "--client-id", description = "Prefix of this instance's Kafka client ids, as consumer group"
+      + " listings show them (default: Kafka Streams' own, with a random process id).")
+  String clientId;
 
   @Override
   public Integer call() throws Exception {
     Shutdown shutdown = new Shutdown();
     OrchestratorApp app = shutdown.register(new OrchestratorApp(config(bootstrap, stateDir, prefix, standbys,
-        dev.shoal.schemas.Durations.parse(downTimeout), history)));
+        dev.shoal.schemas.Durations.parse(downTimeout), history,
+        failover(dev.shoal.schemas.Durations.parse(sessionTimeout), clientId))
+        .withClusterSecret(ClusterSecret.optional(secretFile))));
     app.start(Duration.ofSeconds(60));
     System.out.println("Orchestrator " + app.state() + " against " + bootstrap + ". Ctrl-C stops it.");
     shutdown.awaitSignal();
@@ -47,10 +64,31 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   static OrchestratorConfig config(String bootstrap, Path stateDir, String prefix, int standbys, Duration downTimeout,
                                    int history) {
+    return config(bootstrap, stateDir, prefix, standbys, downTimeout, history, Map.of());
+  }
+
+  static OrchestratorConfig config(String bootstrap, Path stateDir, String prefix, int standbys, Duration downTimeout,
+                                   int history, Map<String, Object> extraStreamsConfig) {
     Topics topics = new Topics(prefix);
     OrchestratorTopology.Timing t = OrchestratorTopology.Timing.DEFAULTS;
     return new OrchestratorConfig(bootstrap, topics, prefix + "shoal-orchestrator", stateDir, standbys,
         new OrchestratorSettings(history), new OrchestratorTopology.Timing(downTimeout, t.livenessCheckInterval(),
-        t.timerCheckInterval()), Map.of());
+        t.timerCheckInterval()), extraStreamsConfig);
+  }
+
+  /**
+   * Streams settings for taking over from an instance that died. Kafka's default session timeout
+   * (45 s) would leave the control task, and with it every decision, waiting that long after a
+   * SIGKILL; heartbeats at a fifth of the session keep a busy but live instance from being dropped.
+   */
+  static Map<String, Object> failover(Duration sessionTimeout, String clientId) {
+    Map<String, Object> m = new java.util.HashMap<>();
+    m.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionTimeout.toMillis());
+    m.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        (int) Math.max(100, sessionTimeout.toMillis() / 5));
+    if (clientId != null && !clientId.isBlank()) {
+      m.put(StreamsConfig.CLIENT_ID_CONFIG, clientId);
+    }
+    return m;
   }
 }

@@ -29,7 +29,7 @@ final class LocalCluster implements AutoCloseable {
     gateway.start();
     for (int i = 1; i <= agentCount; i++) {
       NodeAgent a = shutdown.register(AgentCommand.create(bootstrap, topics, "node-" + i, dir.resolve("agent-" + i),
-          runtime, Duration.ofMillis(500), Map.of()));
+          runtime, Duration.ofMillis(500), Map.of(), Duration.ofSeconds(6)));
       a.start();
       agents.add(a);
     }

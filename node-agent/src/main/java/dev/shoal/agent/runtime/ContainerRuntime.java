@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs tasks for a node agent: one implementation per driver ({@code process} here, {@code docker}
- * later), in the shape of swarmkit's {@code agent/exec} controller: prepare, start, exit
+ * Runs tasks for a node agent: one implementation per driver ({@code process} and {@code docker}),
+ * in the shape of swarmkit's {@code agent/exec} controller: prepare, start, exit
  * notification, stop, remove, and a list of what it holds for a node.
  *
  * <p>The agent decides; a runtime only does what it is told and reports what it sees. Every method
@@ -64,8 +64,20 @@ public interface ContainerRuntime extends AutoCloseable {
   /** Forgets the task and frees what it held (killing it first if it still runs). No-op if unknown. */
   void remove(String taskId);
 
-  /** Every task this runtime holds for {@code nodeId}, running or not, sorted by task id. */
+  /**
+   * Every task this runtime holds for {@code nodeId}, running or not, sorted by task id. Throws when
+   * the runtime cannot tell (its engine does not answer): the agent then leaves this runtime's tasks
+   * alone, rather than taking them for lost, until a later call answers.
+   */
   List<RuntimeTask> list(String nodeId);
+
+  /**
+   * Registers {@code listener} to be run when the runtime sees a change the agent should act on but
+   * would otherwise learn only at its next resync: a health status, a container that died, the engine
+   * answering again after it was away. The listener is cheap and may run on any thread. Runtimes
+   * that have nothing to say beyond {@link #onExit} ignore it.
+   */
+  default void onChange(Runnable listener) {}
 
   /** The task's combined output so far. */
   InputStream logs(String taskId) throws IOException;

@@ -63,14 +63,15 @@ final class ProcessEntry {
     return e;
   }
 
-  /** Guards against a reused pid: the start time and executable must be those recorded at start. */
+  /**
+   * Guards against a reused pid: the start time must be the one recorded at start. Not the
+   * executable: a task may exec another program ({@code #!/usr/bin/env python3} scripts, shims,
+   * {@code sh -c 'exec …'}), so the one seen right after start need not be the one running later,
+   * and a live task taken for gone would be reported lost and left running.
+   */
   static boolean isSameProcess(ProcessHandle p, ProcessRecord r) {
-    ProcessHandle.Info info = p.info();
-    Optional<Long> started = info.startInstant().map(Instant::toEpochMilli);
-    if (r.startedAt() == null || started.isEmpty() || Math.abs(started.get() - r.startedAt()) > 1000) {
-      return false;
-    }
-    return r.executable() == null || info.command().map(r.executable()::equals).orElse(true);
+    Optional<Long> started = p.info().startInstant().map(Instant::toEpochMilli);
+    return r.startedAt() != null && started.isPresent() && Math.abs(started.get() - r.startedAt()) <= 1000;
   }
 
   String taskId() {

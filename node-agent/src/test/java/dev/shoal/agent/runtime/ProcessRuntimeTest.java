@@ -236,6 +236,22 @@ class ProcessRuntimeTest {
   }
 
   @Test
+  void aTaskThatExecsAnotherProgramIsStillAdopted() throws Exception {
+    // As a "#!/usr/bin/env python3" script or a version-manager shim does: same pid, new executable.
+    ProcessRuntime crashed = runtime();
+    RuntimeTask started = run(crashed, sh("execs", "sleep 0.3; exec sleep 60"));
+    long pid = Long.parseLong(started.containerId());
+    await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).flatMap(h -> h.info().command())
+        .map(c -> c.endsWith("/sleep")).orElse(false));
+
+    ProcessRuntime restarted = runtime();
+    RuntimeTask adopted = restarted.list(NODE).get(0);
+    assertThat(adopted.state()).isEqualTo(RuntimeTask.State.RUNNING);
+    restarted.stop("execs", Duration.ofSeconds(2));
+    assertThat(running(pid)).isFalse();
+  }
+
+  @Test
   void aRestartedAgentDoesNotTouchAProcessThatReusedAPid() throws Exception {
     Process stranger = new ProcessBuilder("sleep", "60").start();
     try {

@@ -1,0 +1,214 @@
+package dev.shoal.agent.runtime.docker;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Ports;
+import dev.shoal.agent.runtime.RuntimeNames;
+import dev.shoal.agent.runtime.TaskRejectedException;
+import dev.shoal.schemas.Durations;
+import dev.shoal.schemas.ServiceSpec;
+import dev.shoal.schemas.Sizes;
+import dev.shoal.schemas.Task;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The one place that says which spec field becomes which part of a container's config. Pure: it
+ * fills a create command and checks the spec; the engine is not called.
+ *
+ * <p>The mapping follows compose: {@code command} followed by {@code args} replaces the image's
+ * {@code CMD} and the image's {@code ENTRYPOINT} is kept (with neither, the image's {@code CMD}
+ * runs) — the same argv the process driver runs. Every target port is published on
+ * {@value #PUBLISH_IP} only: on a port the engine picks, or on {@code published} for a
+ * {@code mode: host} port that names one (the gateway's ingress reaches tasks through these).
+ * Limits become the engine's memory and NanoCPUs limits; reservations stay the scheduler's business.
+ * A health check whose {@code test} does not start with {@code CMD}, {@code CMD-SHELL} or
+ * {@code NONE} is taken as {@code CMD}. The container gets no restart policy: restarting is the
+ * orchestrator's decision, made with a new task.
+ */
+final class ContainerSpecs {
+  static final String PUBLISH_IP = "127.0.0.1";
+  static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+  private static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "sctp");
+
+  private ContainerSpecs() {}
+
+  /** Fills {@code cmd} (created for the spec's image) for {@code task}; throws if the spec cannot be run as given. */
+  static CreateContainerCmd apply(Task task, CreateContainerCmd cmd) throws TaskRejectedException {
+    ServiceSpec spec = task.spec();
+    Duration grace = stopGrace(spec);
+    cmd.withName(RuntimeNames.of(task)).withLabels(ContainerLabels.of(task, grace));
+    List<String> argv = new ArrayList<>();
+    if (spec.command() != null) {
+      argv.addAll(spec.command());
+    }
+    if (spec.args() != null) {
+      argv.addAll(spec.args());
+    }
+    if (!argv.isEmpty()) {
+      cmd.withCmd(argv);
+    }
+    if (spec.env() != null && !spec.env().isEmpty()) {
+      cmd.withEnv(new TreeMap<>(spec.env()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+    if (notBlank(spec.workdir())) {
+      cmd.withWorkingDir(spec.workdir());
+    }
+    if (notBlank(spec.user())) {
+      cmd.withUser(spec.user());
+    }
+    if (notBlank(spec.stopSignal())) {
+      cmd.withStopSignal(spec.stopSignal());
+    }
+    // Whole seconds, rounded up: what `docker stop` uses when someone stops the container by hand.
+    cmd.withStopTimeout(stopSeconds(grace));
+    HostConfig host = HostConfig.newHostConfig();
+    ports(spec, cmd, host);
+    limits(spec, host);
+    if (Boolean.TRUE.equals(spec.readOnly())) {
+      host.withReadonlyRootfs(true);
+    }
+    if (spec.mounts() != null && !spec.mounts().isEmpty()) {
+      host.withMounts(mounts(spec.mounts()));
+    }
+    if (spec.healthcheck() != null) {
+      cmd.withHealthcheck(healthCheck(spec.healthcheck()));
+    }
+    cmd.withHostConfig(host);
+    return cmd;
+  }
+
+  static Duration stopGrace(ServiceSpec spec) throws TaskRejectedException {
+    return duration("stopGracePeriod", spec.stopGracePeriod(), DEFAULT_STOP_GRACE);
+  }
+
+  /** The engine's stop timeout for a grace period: whole seconds, rounded up. */
+  static int stopSeconds(Duration grace) {
+    long ms = Math.max(0, grace.toMillis());
+    return (int) Math.min(Integer.MAX_VALUE, (ms + 999) / 1000);
+  }
+
+  private static void ports(ServiceSpec spec, CreateContainerCmd cmd, HostConfig host) throws TaskRejectedException {
+    if (spec.ports() == null || spec.ports().isEmpty()) {
+      return;
+    }
+    List<ExposedPort> exposed = new ArrayList<>();
+    Ports bindings = new Ports();
+    for (int i = 0; i < spec.ports().size(); i++) {
+      ServiceSpec.PortConfig p = spec.ports().get(i);
+      if (p.target() == null || p.target() < 1 || p.target() > 65535) {
+        throw new TaskRejectedException("ports[" + i + "]: target must be a port number, got " + p.target());
+      }
+      String protocol = p.protocol() == null ? "tcp" : p.protocol().toLowerCase(Locale.ROOT);
+      if (!PROTOCOLS.contains(protocol)) {
+        throw new TaskRejectedException("ports[" + i + "]: unknown protocol " + p.protocol());
+      }
+      ExposedPort port = new ExposedPort(p.target(), InternetProtocol.parse(protocol));
+      exposed.add(port);
+      bindings.bind(port, p.booksHostPort()
+          ? Ports.Binding.bindIpAndPort(PUBLISH_IP, p.published())
+          : Ports.Binding.bindIp(PUBLISH_IP));
+    }
+    cmd.withExposedPorts(exposed);
+    host.withPortBindings(bindings);
+  }
+
+  private static void limits(ServiceSpec spec, HostConfig host) throws TaskRejectedException {
+    ServiceSpec.ResourceAmount limits = spec.resources() == null ? null : spec.resources().limits();
+    if (limits == null) {
+      return;
+    }
+    if (limits.memory() != null) {
+      try {
+        host.withMemory(Sizes.parseBytes(limits.memory()));
+      } catch (IllegalArgumentException e) {
+        throw new TaskRejectedException("resources.limits.memory: " + e.getMessage());
+      }
+    }
+    if (limits.cpus() != null) {
+      if (limits.cpus() <= 0) {
+        throw new TaskRejectedException("resources.limits.cpus must be positive, got " + limits.cpus());
+      }
+      host.withNanoCPUs(Math.round(limits.cpus() * 1e9));
+    }
+  }
+
+  private static List<Mount> mounts(List<ServiceSpec.Mount> mounts) throws TaskRejectedException {
+    List<Mount> out = new ArrayList<>();
+    for (int i = 0; i < mounts.size(); i++) {
+      ServiceSpec.Mount m = mounts.get(i);
+      if (!notBlank(m.target())) {
+        throw new TaskRejectedException("mounts[" + i + "]: target is required");
+      }
+      String type = m.type() != null ? m.type().toLowerCase(Locale.ROOT)
+          : (m.source() != null && m.source().startsWith("/") ? "bind" : "volume");
+      MountType mountType = switch (type) {
+        case "bind" -> MountType.BIND;
+        case "volume" -> MountType.VOLUME;
+        case "tmpfs" -> MountType.TMPFS;
+        default -> throw new TaskRejectedException("mounts[" + i + "]: unknown type " + m.type()
+            + " (expected bind, volume or tmpfs)");
+      };
+      if (mountType == MountType.BIND && !notBlank(m.source())) {
+        throw new TaskRejectedException("mounts[" + i + "]: a bind mount needs a source");
+      }
+      Mount mount = new Mount().withType(mountType).withTarget(m.target());
+      if (notBlank(m.source()) && mountType != MountType.TMPFS) {
+        mount.withSource(m.source());
+      }
+      if (Boolean.TRUE.equals(m.readOnly())) {
+        mount.withReadOnly(true);
+      }
+      out.add(mount);
+    }
+    return out;
+  }
+
+  private static HealthCheck healthCheck(ServiceSpec.HealthCheck h) throws TaskRejectedException {
+    HealthCheck out = new HealthCheck();
+    List<String> test = h.test() == null ? List.of() : h.test();
+    if (!test.isEmpty()) {
+      boolean prefixed = List.of("NONE", "CMD", "CMD-SHELL").contains(test.get(0));
+      List<String> full = new ArrayList<>();
+      if (!prefixed) {
+        full.add("CMD");
+      }
+      full.addAll(test);
+      out.withTest(full);
+    }
+    if (h.interval() != null) {
+      out.withInterval(duration("healthcheck.interval", h.interval(), null).toNanos());
+    }
+    if (h.timeout() != null) {
+      out.withTimeout(duration("healthcheck.timeout", h.timeout(), null).toNanos());
+    }
+    if (h.startPeriod() != null) {
+      out.withStartPeriod(duration("healthcheck.startPeriod", h.startPeriod(), null).toNanos());
+    }
+    if (h.retries() != null) {
+      out.withRetries(h.retries());
+    }
+    return out;
+  }
+
+  private static Duration duration(String field, String value, Duration fallback) throws TaskRejectedException {
+    try {
+      return Durations.parseOr(value, fallback);
+    } catch (IllegalArgumentException e) {
+      throw new TaskRejectedException(field + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean notBlank(String s) {
+    return s != null && !s.isBlank();
+  }
+}

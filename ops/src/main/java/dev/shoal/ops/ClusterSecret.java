@@ -1,0 +1,57 @@
+package dev.shoal.ops;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The cluster secret every join token derives from, in a file only its owner can read. The
+ * orchestrator checks join proofs with it and the gateway shows tokens with it; the tokens
+ * themselves are never written anywhere.
+ */
+final class ClusterSecret {
+  private ClusterSecret() {}
+
+  /** Reads the secret, creating the file with 32 random bytes (mode 600) when it does not exist. */
+  static byte[] loadOrCreate(Path file) throws IOException {
+    if (Files.exists(file)) {
+      return load(file);
+    }
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, HexFormat.of().formatHex(secret) + "\n", StandardCharsets.UTF_8);
+    return secret;
+  }
+
+  /** Reads an existing secret file; a clear error when it is missing or malformed. */
+  static byte[] load(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("cluster secret file " + file + " does not exist");
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+    try {
+      byte[] secret = HexFormat.of().parseHex(text);
+      if (secret.length < 16) {
+        throw new IllegalArgumentException("too short");
+      }
+      return secret;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("cluster secret file " + file + " must hold at least 16 bytes as hex");
+    }
+  }
+
+  /** The secret from an optional {@code --cluster-secret-file}; null (no join tokens) when not given. */
+  static byte[] optional(Path file) throws IOException {
+    if (file == null) {
+      System.out.println("WARNING: no --cluster-secret-file: join tokens are disabled and any agent may join.");
+      return null;
+    }
+    return load(file);
+  }
+}

@@ -1,0 +1,359 @@
+package dev.shoal.ops.stack;
+
+import dev.shoal.schemas.Durations;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A whole Shoal cluster on this machine, every component a separate JVM started from the launcher
+ * ({@code shoal kafka}, {@code orchestrator}, {@code gateway}, {@code agent}): for the multi-process
+ * integration tests and {@code shoal bench}. Each component gets free ports on 127.0.0.1, its own
+ * data directory and its own log file under one directory. Agents use the process runtime.
+ *
+ * <p>{@link #close()} stops agents first (so they stop their tasks), then the gateway and the
+ * orchestrators, Kafka last, and finally kills any task process still carrying {@link #marker()} —
+ * the tasks of an agent that was killed and never came back.
+ */
+public final class ProcessStack implements AutoCloseable {
+  public static final String APPLICATION_ID = "shoal-orchestrator";
+  private static final String MAIN = "dev.shoal.ops.Shoal";
+  private static final Duration START = Duration.ofSeconds(120);
+  private static final Duration STOP = Duration.ofSeconds(30);
+
+  private final Path dir;
+  private final Builder settings;
+  private final String marker = "shoal-stack-" + UUID.randomUUID();
+  private final Map<String, ShoalProcess> agents = new LinkedHashMap<>();
+  private final Map<String, ShoalProcess> orchestrators = new LinkedHashMap<>();
+  private final Thread cleanup = new Thread(this::killAll, "shoal-stack-cleanup");
+  private ShoalProcess kafka;
+  private ShoalProcess gateway;
+  private int kafkaPort;
+  private int apiPort;
+  private ApiClient api;
+
+  private ProcessStack(Builder b) {
+    this.dir = b.dir;
+    this.settings = b;
+    // Children outlive a JVM that is stopped without close(): take them along.
+    Runtime.getRuntime().addShutdownHook(cleanup);
+  }
+
+  /** Settings for a stack whose components keep their data and logs under {@code dir}. */
+  public static Builder builder(Path dir) {
+    return new Builder(dir);
+  }
+
+  /**
+   * Starts Kafka, then {@code orchestratorCount} orchestrators, the gateway and agents
+   * {@code node-1 … node-<agentCount>} at once, and returns when the API lists every agent ready.
+   */
+  public ProcessStack start(int orchestratorCount, int agentCount) {
+    startKafka();
+    List<ShoalProcess> orchs = new ArrayList<>();
+    for (int i = 0; i < orchestratorCount; i++) {
+      orchs.add(startOrchestrator("orchestrator-" + (char) ('a' + i)));
+    }
+    startGateway();
+    List<String> hosts = new ArrayList<>();
+    for (int i = 1; i <= agentCount; i++) {
+      hosts.add("node-" + i);
+      startAgent("node-" + i);
+    }
+    orchs.forEach(o -> o.awaitOutput("Orchestrator ", START));
+    awaitApi();
+    awaitReady(hosts);
+    return this;
+  }
+
+  public void startKafka() {
+    kafkaPort = freePort();
+    progress("starting Kafka on 127.0.0.1:" + kafkaPort);
+    kafka = launch("kafka", 512, List.of("kafka", "--kafka-port", String.valueOf(kafkaPort),
+        "--data-dir", dir.resolve("kafka").toString()));
+    kafka.awaitOutput("Kafka broker ready at", START);
+  }
+
+  /** Starts (or restarts, with the same state directory) the orchestrator instance {@code name}. */
+  public ShoalProcess startOrchestrator(String name) {
+    progress("starting " + name);
+    ShoalProcess p = orchestrators.get(name);
+    if (p == null) {
+      p = launch(name, 384, List.of("orchestrator", "--bootstrap-servers", bootstrapServers(),
+          "--state-dir", dir.resolve(name).toString(), "--standby-replicas", String.valueOf(settings.standbyReplicas),
+          "--node-down-timeout", Durations.format(settings.nodeDownTimeout),
+          "--session-timeout", Durations.format(settings.sessionTimeout), "--client-id", name));
+      orchestrators.put(name, p);
+    } else {
+      p.start();
+    }
+    return p;
+  }
+
+  public void startGateway() {
+    apiPort = freePort();
+    progress("starting the gateway on 127.0.0.1:" + apiPort);
+    gateway = launch("gateway", 256, List.of("gateway", "--bootstrap-servers", bootstrapServers(),
+        "--api-port", String.valueOf(apiPort)));
+    api = new ApiClient("http://127.0.0.1:" + apiPort);
+  }
+
+  /** Starts the agent {@code hostname}, or starts it again with the same data directory (and so node id). */
+  public ShoalProcess startAgent(String hostname) {
+    progress("starting agent " + hostname);
+    ShoalProcess p = agents.get(hostname);
+    if (p == null) {
+      p = launch(hostname, 192, List.of("agent", "--bootstrap-servers", bootstrapServers(), "--hostname", hostname,
+          "--data-dir", dir.resolve(hostname).toString(), "--runtime", "process",
+          "--heartbeat-interval", Durations.format(settings.heartbeatInterval),
+          "--fencing-timeout", Durations.format(settings.fencingTimeout)));
+      agents.put(hostname, p);
+    } else {
+      p.start();
+    }
+    return p;
+  }
+
+  public void awaitApi() {
+    Poll.until("the gateway to answer", START, () -> {
+      if (!gateway.isAlive()) {
+        throw new IllegalStateException("the gateway ended:\n" + gateway.tail(40));
+      }
+      return api.get("/v1/nodes").ok();
+    });
+  }
+
+  public void awaitReady(Collection<String> hostnames) {
+    Poll.until("nodes " + hostnames + " to be ready", START,
+        () -> hostnames.stream().allMatch(h -> api.nodeIs(h, "ready")));
+  }
+
+  /**
+   * The orchestrator instance whose Kafka Streams task owns the control partition — the one making
+   * decisions — as the broker's view of the consumer group says; empty while the group rebalances.
+   */
+  public Optional<ShoalProcess> activeOrchestrator() {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(APPLICATION_ID)).all()
+          .get(10, TimeUnit.SECONDS).get(APPLICATION_ID);
+      TopicPartition control = new TopicPartition("shoal.control", 0);
+      for (MemberDescription m : group.members()) {
+        if (m.assignment().topicPartitions().contains(control)) {
+          // Client ids are "<--client-id>-StreamThread-<n>-consumer".
+          return orchestrators.values().stream().filter(o -> m.clientId().startsWith(o.name() + "-")).findFirst();
+        }
+      }
+      return Optional.empty();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return Optional.empty();
+    }
+  }
+
+  public ApiClient api() {
+    return api;
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + kafkaPort;
+  }
+
+  public ShoalProcess agent(String hostname) {
+    return agents.get(hostname);
+  }
+
+  public Collection<ShoalProcess> orchestrators() {
+    return orchestrators.values();
+  }
+
+  /** Put this in the argv of task processes: {@link #close()} kills whatever still carries it. */
+  public String marker() {
+    return marker;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** The last {@code lines} of every component's log, for a failure report. */
+  public String logs(int lines) {
+    StringBuilder b = new StringBuilder();
+    for (ShoalProcess p : all()) {
+      b.append("===== ").append(p.name()).append(" (").append(p.log()).append(")").append(System.lineSeparator())
+          .append(p.tail(lines)).append(System.lineSeparator());
+    }
+    return b.toString();
+  }
+
+  private List<ShoalProcess> all() {
+    List<ShoalProcess> all = new ArrayList<>();
+    if (kafka != null) {
+      all.add(kafka);
+    }
+    all.addAll(orchestrators.values());
+    if (gateway != null) {
+      all.add(gateway);
+    }
+    all.addAll(agents.values());
+    return all;
+  }
+
+  private ShoalProcess launch(String name, int heapMb, List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(settings.java);
+    // Small heaps, serial GC and C1 only: eight JVMs share two cores in the tests.
+    cmd.addAll(List.of("-Xms32m", "-Xmx" + heapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-XX:-UsePerfData", "-cp", settings.classpath, MAIN));
+    cmd.addAll(args);
+    return new ShoalProcess(name, cmd, dir.resolve(name + ".log")).start();
+  }
+
+  private void progress(String what) {
+    if (settings.progress != null) {
+      settings.progress.println("[stack] " + what);
+    }
+  }
+
+  /** Stops everything, agents first and Kafka last; kills what does not stop in time. */
+  @Override
+  public void close() {
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (ShoalProcess a : agents.values()) {
+      stops.add(CompletableFuture.runAsync(() -> a.stop(STOP)));
+    }
+    stops.forEach(CompletableFuture::join);
+    if (gateway != null) {
+      gateway.stop(STOP);
+    }
+    orchestrators.values().forEach(o -> o.stop(STOP));
+    if (kafka != null) {
+      kafka.stop(STOP);
+    }
+    killAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway
+    }
+  }
+
+  private void killAll() {
+    all().forEach(ShoalProcess::kill);
+    TaskProcesses.killAll(marker);
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Settings of a {@link ProcessStack}; the defaults are the components' own defaults. */
+  public static final class Builder {
+    private final Path dir;
+    private String java = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    private String classpath = defaultClasspath();
+    private Duration nodeDownTimeout = Duration.ofSeconds(3);
+    private Duration heartbeatInterval = Duration.ofSeconds(1);
+    private Duration fencingTimeout = Duration.ofSeconds(6);
+    private Duration sessionTimeout = Duration.ofSeconds(10);
+    private int standbyReplicas = 1;
+    private PrintStream progress;
+
+    private Builder(Path dir) {
+      this.dir = dir;
+    }
+
+    /** The launcher jar (or class path) the components run from; default: what this JVM runs. */
+    public Builder classpath(String v) {
+      classpath = v;
+      return this;
+    }
+
+    public Builder nodeDownTimeout(Duration v) {
+      nodeDownTimeout = v;
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration v) {
+      heartbeatInterval = v;
+      return this;
+    }
+
+    public Builder fencingTimeout(Duration v) {
+      fencingTimeout = v;
+      return this;
+    }
+
+    /** The orchestrators' Kafka session timeout: how soon a standby takes over from a killed instance. */
+    public Builder sessionTimeout(Duration v) {
+      sessionTimeout = v;
+      return this;
+    }
+
+    public Builder standbyReplicas(int v) {
+      standbyReplicas = v;
+      return this;
+    }
+
+    /** Where to print what the stack is doing (null: nowhere). */
+    public Builder progress(PrintStream v) {
+      progress = v;
+      return this;
+    }
+
+    public ProcessStack build() {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new ProcessStack(this);
+    }
+
+    /**
+     * The jar this code was loaded from when it runs from the launcher jar; otherwise (tests, an
+     * IDE) the class path of this JVM, which then must hold every module.
+     */
+    private static String defaultClasspath() {
+      String explicit = System.getProperty("shoal.jar");
+      if (explicit != null && !explicit.isBlank()) {
+        return explicit;
+      }
+      try {
+        Path self = Path.of(ProcessStack.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isRegularFile(self)) {
+          return self.toString();
+        }
+      } catch (Exception e) {
+        // fall through to the class path
+      }
+      return System.getProperty("java.class.path");
+    }
+  }
+}
