@@ -26,13 +26,14 @@ public record TaskView(
   /** What the agent last observed; state {@code new} until anything was. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Status(String state, String message, String error, Integer exitCode, String endpoint,
-                       long timestamp) {}
+                       String health, String containerId, long timestamp) {}
 
   public static TaskView of(Task t) {
     TaskStatus s = t.status();
     Status status = s == null
-        ? new Status(lower(t.state().name()), null, null, null, null, t.createdAt())
-        : new Status(lower(t.state().name()), s.message(), s.error(), s.exitCode(), s.endpoint(), s.timestamp());
+        ? new Status(lower(t.state().name()), null, null, null, null, null, null, t.createdAt())
+        : new Status(lower(t.state().name()), s.message(), s.error(), s.exitCode(), s.endpoint(), s.health(),
+            s.containerId(), s.timestamp());
     return new TaskView(t.id(), t.name(), t.serviceId(), t.serviceName(), t.slot(), t.nodeId(),
         t.desiredState() == null ? null : lower(t.desiredState().name()), status, t.specVersion(),
         t.createdAt(), t.updatedAt());
