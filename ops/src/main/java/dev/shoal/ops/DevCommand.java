@@ -79,9 +79,12 @@ final class DevCommand implements Callable<Integer> {
     String workerToken = JoinTokens.token(secret, JoinTokens.WORKER, info.workerTokenGeneration());
     String managerToken = JoinTokens.token(secret, JoinTokens.MANAGER, info.managerTokenGeneration());
 
+    java.util.List<NodeAgent> started = new java.util.ArrayList<>();
+    shutdown.register(Shutdown.inParallel(started));
     for (int i = 1; i <= agents; i++) {
-      NodeAgent agent = shutdown.register(AgentCommand.create(bootstrap, Topics.defaults(), "node-" + i,
-          dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of(), down.multipliedBy(2), workerToken));
+      NodeAgent agent = AgentCommand.create(bootstrap, Topics.defaults(), "node-" + i,
+          dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of(), down.multipliedBy(2), workerToken);
+      started.add(agent);
       agent.start();
       progress("agent node-" + i + " started (node id " + agent.nodeId() + ")");
     }

@@ -21,6 +21,30 @@ final class Shutdown {
     return component;
   }
 
+  /**
+   * Closes several components at once when their turn comes: agents stop their tasks in parallel,
+   * so stopping takes one stop grace period, not one per agent.
+   */
+  static AutoCloseable inParallel(java.util.List<? extends AutoCloseable> components) {
+    return () -> {
+      java.util.List<Thread> threads = new java.util.ArrayList<>();
+      for (AutoCloseable c : components) {
+        Thread t = new Thread(() -> {
+          try {
+            c.close();
+          } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+          }
+        }, "shoal-close-" + c.getClass().getSimpleName());
+        t.start();
+        threads.add(t);
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+    };
+  }
+
   /** Blocks until the JVM is asked to stop, then closes everything. */
   void awaitSignal() throws InterruptedException {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

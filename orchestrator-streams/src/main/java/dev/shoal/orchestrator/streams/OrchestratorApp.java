@@ -79,6 +79,9 @@ public final class OrchestratorApp implements AutoCloseable {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+    // One request in flight: the first writes to a just-created changelog partition otherwise race
+    // (CONCURRENT_TRANSACTIONS then OUT_OF_ORDER_SEQUENCE_NUMBER on a fresh cluster, cf. KAFKA-15591).
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
     // Several one-partition tasks: keep them on few threads but don't let one slow the others.
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     p.putAll(config.extraStreamsConfig());
