@@ -58,13 +58,18 @@ public final class Fencing {
   }
 
   /**
-   * The assignment as a fenced agent converges to it: every task desired SHUTDOWN, so each one that
-   * runs is stopped and each one not started yet is reported SHUTDOWN, which makes it terminal — so
-   * after contact returns, a stale copy of the assignment cannot start any of them again.
+   * The assignment as a fenced agent converges to it: every task its runtimes hold is desired
+   * SHUTDOWN, so each one that runs is stopped and then reported SHUTDOWN, which makes it terminal —
+   * after contact returns, a stale copy of the assignment cannot start it again. Tasks not started
+   * yet are left as they are (and {@link #restrict} drops their start): no copy of them runs, and
+   * one assigned just as contact returns — the assignment reader may reconnect before a heartbeat
+   * is acknowledged — should start after the lift rather than be reported gone and replaced.
+   *
+   * @param held ids of the tasks the runtimes hold for this node
    */
-  public static Map<String, Task> stopAll(Map<String, Task> assigned) {
+  public static Map<String, Task> stopAll(Map<String, Task> assigned, java.util.Set<String> held) {
     Map<String, Task> out = new TreeMap<>();
-    assigned.forEach((id, t) -> out.put(id, t.desiredState() == DesiredState.RUNNING
+    assigned.forEach((id, t) -> out.put(id, held.contains(id) && t.desiredState() == DesiredState.RUNNING
         ? t.withDesiredState(DesiredState.SHUTDOWN, t.updatedAt()) : t));
     return out;
   }

@@ -89,9 +89,8 @@ final class TaskSupervisor {
     if ((tasks == null && fenced == null) || closing) {
       return 0;
     }
-    if (fenced != null) {
-      // Even before the first assignment: tasks adopted from an earlier run are stopped too.
-      tasks = Fencing.stopAll(tasks == null ? Map.of() : tasks);
+    if (tasks == null) {
+      tasks = Map.of(); // fenced before the first assignment: tasks adopted from an earlier run are stopped too
     }
     for (Task t : tasks.values()) {
       if (t.status() != null && t.status().state() != null) {
@@ -110,8 +109,9 @@ final class TaskSupervisor {
         watch(h.runtime(), id);
       }
     });
+    Map<String, Task> wanted = fenced == null ? tasks : Fencing.stopAll(tasks, held.keySet());
     List<TaskAction> plan = TaskConverger.plan(new ConvergeInput(nodeId, clock.getAsLong(),
-        decidable(tasks, snapshot.unavailable()), observed, memory, runtimes.drivers()));
+        decidable(wanted, snapshot.unavailable()), observed, memory, runtimes.drivers()));
     if (fenced != null) {
       plan = Fencing.restrict(plan);
     }
@@ -119,7 +119,7 @@ final class TaskSupervisor {
       if (fenced != null && a instanceof TaskAction.Stop) {
         fencedStops.put(a.taskId(), fenced);
       }
-      execute(Fencing.explain(a, fenced != null ? fenced : fencedStops.get(a.taskId())), held);
+      execute(Fencing.explain(a, fencedStops.get(a.taskId())), held);
     }
     forgetGone(tasks, held);
     publisher.retryFailed();

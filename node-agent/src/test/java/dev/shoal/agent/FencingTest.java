@@ -14,6 +14,7 @@ import dev.shoal.schemas.TaskStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The fencing decision and the plan rewrites, on plain values. */
@@ -63,12 +64,15 @@ class FencingTest {
   }
 
   @Test
-  void aFencedAgentSeesEveryRunningTaskDesiredShutdown() {
+  void aFencedAgentSeesEveryTaskItHoldsDesiredShutdown() {
     Task removed = task("t2", DesiredState.REMOVE, TaskState.SHUTDOWN);
-    Map<String, Task> seen = Fencing.stopAll(Map.of("t1", running("t1"), "t2", removed));
+    Task notStarted = running("t3");
+    Map<String, Task> seen = Fencing.stopAll(Map.of("t1", running("t1"), "t2", removed, "t3", notStarted),
+        Set.of("t1", "t2"));
     assertThat(seen.get("t1").desiredState()).isEqualTo(DesiredState.SHUTDOWN);
     assertThat(seen.get("t1").id()).isEqualTo("t1");
     assertThat(seen.get("t2")).isEqualTo(removed);
+    assertThat(seen.get("t3")).isEqualTo(notStarted);
   }
 
   @Test

@@ -69,12 +69,24 @@ class TaskSupervisorFencingTest {
   }
 
   @Test
-  void nothingStartsWhileFenced() {
+  void nothingStartsWhileFencedButANewTaskIsNotGivenUpEither() {
     supervisor.fence(WHY);
+    // Assigned as contact returns: the reader may be back before a heartbeat is acknowledged.
     assign(running("t1"));
     assertThat(starts("t1")).isZero();
+    assertThat(sent).isEmpty();
+    supervisor.lift();
+    converge();
+    assertThat(runtime.get("t1").state()).isEqualTo(RuntimeTask.State.RUNNING);
+    assertThat(last("t1").state()).isEqualTo(TaskState.RUNNING);
+  }
+
+  @Test
+  void aShutdownTheOrchestratorAskedForKeepsItsOwnReason() {
+    supervisor.fence(WHY);
+    assign(task("t1", DesiredState.SHUTDOWN, TaskState.ASSIGNED));
     assertThat(last("t1").state()).isEqualTo(TaskState.SHUTDOWN);
-    assertThat(last("t1").message()).isEqualTo(WHY);
+    assertThat(last("t1").message()).isEqualTo("shutdown before it started");
   }
 
   @Test
