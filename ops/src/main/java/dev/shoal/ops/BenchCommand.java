@@ -2,8 +2,8 @@ package dev.shoal.ops;
 
 import picocli.CommandLine.Command;
 
-/** {@code shoal bench}: measurements on a cluster of separate processes started on this machine. */
+/** {@code shoal bench}: measurements on a cluster started on this machine (failover: separate processes; update: one JVM). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (see docs/benchmarks.md).",
-    subcommands = {BenchFailoverCommand.class})
+    subcommands = {BenchFailoverCommand.class, dev.shoal.ops.bench.BenchUpdateCommand.class})
 final class BenchCommand {
 }

@@ -85,7 +85,8 @@ class ProcessClusterIT {
       perNode.merge(t.path("nodeId").asText(), 1, Integer::sum);
       String endpoint = t.path("status").path("endpoint").asText();
       assertThat(endpoint).startsWith("127.0.0.1:");
-      assertThat(Http.get("http://" + endpoint + "/").status()).isEqualTo(200);
+      // RUNNING means the process started (as in Swarm), not that it already listens.
+      await().atMost(Duration.ofSeconds(10)).until(() -> Http.get("http://" + endpoint + "/").status() == 200);
     }
     assertThat(perNode.values()).containsExactlyInAnyOrder(2, 2, 1);
     assertThat(processesWith(marker)).isEqualTo(5);

@@ -117,7 +117,8 @@ class RollingUpdateIT {
     assertThat(runningWith("fragile", "fragile-v1")).isEqualTo(2);
     for (JsonNode t : Http.get(cluster.api() + "/v1/tasks?service=fragile&desired-state=running").json()) {
       if ("running".equals(t.path("status").path("state").asText())) {
-        assertThat(Http.get("http://" + t.path("status").path("endpoint").asText() + "/").status()).isEqualTo(200);
+        String endpoint = t.path("status").path("endpoint").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Http.get("http://" + endpoint + "/").status() == 200);
       }
     }
 
