@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -327,11 +326,9 @@ class UpdateIT {
     remove("manual", v1, v2);
   }
 
-  // ---- known bugs (issue 5 report): each test states the behaviour that is wanted ----
+  // ---- behaviours that were bugs once (found by these tests) ----
 
   @Test
-  @Disabled("bug: ServiceSpec.taskTemplate() keeps updateConfig and rollbackConfig, so a change of how updates"
-      + " roll (here parallelism 1 -> 2) counts as a new task template and replaces every task")
   void changingOnlyTheUpdateConfigReplacesNoTask() {
     String v1 = marker("v1");
     create(server("tuned", 2, v1, ",\"updateConfig\":{\"parallelism\":1,\"monitor\":\"1s\"}"));
@@ -349,9 +346,6 @@ class UpdateIT {
   }
 
   @Test
-  @Disabled("bug: a rollback only replaces slots whose holder is outdated; a slot whose new task failed has no"
-      + " holder, so the rollback reports rollback_completed at once and the restart policy refills the slot only"
-      + " after its delay (5 s by default)")
   void aRollbackCompletesOnlyOnceEverySlotRunsTheOldSpec() {
     String cfg = ",\"updateConfig\":{\"parallelism\":2,\"monitor\":\"1s\",\"failureAction\":\"rollback\"}"
         + ",\"rollbackConfig\":{\"parallelism\":2,\"monitor\":\"1s\"}";

@@ -136,11 +136,14 @@ public record ServiceSpec(
   }
 
   /**
-   * The same spec with the replica count taken out: two specs whose templates are equal run the
-   * same task, so changing only {@code replicas} scales without replacing tasks.
+   * What a task runs: the spec without the replica count and without the update and rollback
+   * configs. Two specs whose templates are equal run the same task, so changing only
+   * {@code replicas} scales and changing only how updates roll replaces nothing.
    */
   public ServiceSpec taskTemplate() {
-    return withReplicas(0);
+    return new ServiceSpec(name, image, command, args, env, labels, mode, 0, ports, placement, resources,
+        restartPolicy, null, null, healthcheck, workdir, user, stopSignal, stopGracePeriod, readOnly, mounts,
+        forceUpdate);
   }
 
   private static RestartPolicy mergeRestart(RestartPolicy p) {

@@ -54,7 +54,9 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
     boolean groupBusy = false;
     for (Map.Entry<String, SlotView> e : slots.entrySet()) {
       Optional<Task> holder = e.getValue().holder(nodes);
-      if (holder.isPresent() && SlotView.outdated(holder.get(), service.spec())) {
+      boolean deadOutdated = holder.isEmpty() && e.getValue().deadLatest()
+          .filter(t -> SlotView.outdated(t, service.spec())).isPresent();
+      if ((holder.isPresent() && SlotView.outdated(holder.get(), service.spec())) || deadOutdated) {
         outdated.add(e.getKey());
       }
       if (progress.group().contains(e.getKey())) {

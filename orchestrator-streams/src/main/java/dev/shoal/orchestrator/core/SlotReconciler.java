@@ -57,6 +57,13 @@ final class SlotReconciler {
       plan.creates.add(new ReconcilePlan.Create(slot, nodeId, null));
       return;
     }
+    if (SlotView.outdated(dead.get(), service.spec()) && mayReplace) {
+      // The spec changed since this task ended (an update or a rollback): run the new spec now,
+      // the restart delay is for the same spec failing again.
+      plan.shutdowns.add(new ReconcilePlan.Shutdown(dead.get().id(), "replaced by version " + service.version()));
+      plan.creates.add(new ReconcilePlan.Create(slot, nodeId, dead.get().id()));
+      return;
+    }
     RestartRecord previous = restarts.get(key);
     RestartRecord decision = previous != null && dead.get().id().equals(previous.decidedFor())
         ? previous
