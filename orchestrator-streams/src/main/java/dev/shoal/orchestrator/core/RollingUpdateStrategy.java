@@ -97,13 +97,20 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
     return new Step(Action.PROCEED, next, new TreeSet<>(group), null, null);
   }
 
-  /** A task with a health check counts as updated only once it reports healthy. */
+  /**
+   * A task with a health check counts as updated only once it reports healthy. Only containers run
+   * health checks: a process task (no image) never reports health, so its check cannot gate.
+   */
   private static boolean healthyEnough(Task t) {
-    return t.spec().healthcheck() == null || "healthy".equals(t.status().health());
+    return !gatedByHealth(t) || "healthy".equals(t.status().health());
   }
 
   private static boolean isUnhealthy(Task t) {
-    return t.spec().healthcheck() != null && "unhealthy".equals(t.status().health()) && !t.state().isTerminal();
+    return gatedByHealth(t) && "unhealthy".equals(t.status().health()) && !t.state().isTerminal();
+  }
+
+  private static boolean gatedByHealth(Task t) {
+    return t.spec().healthcheck() != null && dev.shoal.schemas.Drivers.DOCKER.equals(t.spec().driver());
   }
 
   private static Long min(Long a, long b) {

@@ -104,7 +104,7 @@ final class DriverHarness implements AutoCloseable {
   }
 
   void heartbeat(String nodeId) {
-    heartbeat(nodeId, List.of("process"), new NodeResources(4, 8L << 30));
+    heartbeat(nodeId, List.of("docker", "process"), new NodeResources(4, 8L << 30));
   }
 
   void heartbeat(String nodeId, List<String> drivers, NodeResources resources) {
@@ -112,7 +112,7 @@ final class DriverHarness implements AutoCloseable {
   }
 
   void heartbeatWithProof(String nodeId, String proof) {
-    heartbeat(nodeId, List.of("process"), new NodeResources(4, 8L << 30), proof);
+    heartbeat(nodeId, List.of("docker", "process"), new NodeResources(4, 8L << 30), proof);
   }
 
   void heartbeat(String nodeId, List<String> drivers, NodeResources resources, String proof) {

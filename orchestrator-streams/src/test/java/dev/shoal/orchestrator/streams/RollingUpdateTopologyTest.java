@@ -163,7 +163,7 @@ class RollingUpdateTopologyTest {
   @Test
   void aTaskWithAHealthCheckCountsOnlyOnceHealthyAndUnhealthyPauses() {
     String cfg = "{\"parallelism\":1,\"monitor\":\"1s\"}";
-    String hc = ",\"healthcheck\":{\"test\":[\"CMD\",\"true\"]}";
+    String hc = ",\"image\":\"local/busybox:1\",\"healthcheck\":{\"test\":[\"CMD\",\"true\"]}";
     h.spec("web", web("v1", 2, cfg));
     agentsRunEverything();
     h.spec("web", web("v2", 2, cfg).substring(0, web("v2", 2, cfg).length() - 1) + hc + "}");
