@@ -89,8 +89,11 @@ public final class Orchestrator {
     List<Service> toReconcile = allServices
         ? List.copyOf(state.services())
         : touched.stream().map(state::service).flatMap(Optional::stream).toList();
+    // Reconciling changes tasks and services, never nodes: one view of the nodes serves every service.
+    Map<String, Node> nodes = new TreeMap<>();
+    state.nodes().forEach(n -> nodes.put(n.id(), n));
     for (Service s : toReconcile) {
-      reconcile(s, cx);
+      reconcile(s, nodes, cx);
     }
     schedulePending(cx);
     for (Service s : toReconcile) {
@@ -367,9 +370,7 @@ public final class Orchestrator {
 
   // ---- reconciliation ----
 
-  private void reconcile(Service s, Context cx) {
-    Map<String, Node> nodes = new TreeMap<>();
-    state.nodes().forEach(n -> nodes.put(n.id(), n));
+  private void reconcile(Service s, Map<String, Node> nodes, Context cx) {
     List<Task> tasks = state.tasksOf(s.id());
     Set<String> pace = paceUpdate(s, tasks, nodes, cx);
     s = state.service(s.name()).orElse(s);
