@@ -68,7 +68,7 @@ public final class NodeAgent implements AutoCloseable {
 
   /** An agent with the process runtime, keeping its state under {@code <dataDir>/process}. */
   public NodeAgent(NodeAgentConfig config) {
-    this(config, List.of(new ProcessRuntime(config.dataDir().resolve("process"))));
+    this(config, List.of(new ProcessRuntime(config.dataDir().resolve("process"), NodeIdentity.hostname(config.hostname()))));
   }
 
   /**
