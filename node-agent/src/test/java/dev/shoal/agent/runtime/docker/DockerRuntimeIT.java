@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link DockerRuntime} on the real engine, with busybox containers; skipped with a reason without one. */
+/** {@link DockerRuntime} on the real engine, with busybox containers; skipped with a reason without one (failed where {@code CI=true}). */
 class DockerRuntimeIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String NODE = "docker-it-" + UUID.randomUUID().toString().substring(0, 8);
