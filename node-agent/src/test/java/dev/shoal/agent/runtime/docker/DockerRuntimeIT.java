@@ -163,6 +163,16 @@ class DockerRuntimeIT {
   }
 
   @Test
+  void aUserTheImageDoesNotHaveIsRejectedWithTheEnginesReason() throws Exception {
+    String id = id();
+    runtime.prepare(busybox("ghost", "true").user("nosuchuser").task(id, 1, NODE));
+    assertThatThrownBy(() -> runtime.start(id))
+        .isInstanceOf(TaskRejectedException.class)
+        .hasMessageContaining("the engine could not start the container")
+        .hasMessageContaining("nosuchuser");
+  }
+
+  @Test
   void appliesLimitsEnvWorkdirUserReadOnlyMountsAndStopSettings(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("hello.txt"), "from the host");
     dir.toFile().setReadable(true, false);
