@@ -158,6 +158,23 @@ class ProcessRuntimeHealthTest {
   }
 
   @Test
+  void oneThreadChecksEveryTask() throws Exception {
+    long before = watcherThreads();
+    for (int i = 0; i < 8; i++) {
+      run(runtime, task("many" + i, """
+          {"command": ["sleep", "60"], "healthcheck": {"test": ["CMD", "true"], "interval": "100ms"}}"""));
+    }
+    await().atMost(WAIT).until(() -> runtime.list(ProcessTasks.NODE).stream().allMatch(t -> "healthy".equals(t.health())));
+    // The runtime's one scheduler thread, whatever the number of checked tasks (earlier runtimes' may still be ending).
+    assertThat(watcherThreads()).isLessThanOrEqualTo(Math.max(before, 1));
+  }
+
+  private static long watcherThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("shoal-process-watcher")).count();
+  }
+
+  @Test
   void checksItCannotRunAreRejected() {
     assertThatThrownBy(() -> runtime.prepare(task("empty", """
         {"command": ["true"], "healthcheck": {"interval": "1s"}}""")))
