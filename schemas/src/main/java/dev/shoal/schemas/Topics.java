@@ -26,6 +26,8 @@ public final class Topics {
   public final TopicSpec<String, String> taskStatus;
   public final TopicSpec<String, String> heartbeats;
   public final TopicSpec<String, ControlMessage> control;
+  public final TopicSpec<String, String> liveness;
+  public final TopicSpec<String, String> timers;
   public final TopicSpec<String, Service> services;
   public final TopicSpec<String, Task> tasks;
   public final TopicSpec<String, Assignment> assignments;
@@ -36,27 +38,31 @@ public final class Topics {
   public Topics(String prefix) {
     this.prefix = prefix == null ? "" : prefix;
     Serde<String> s = Serdes.String();
-    // Input logs have one partition: the control log they feed has one, so more would add no
-    // throughput, and one partition gives every key one owner and one order whatever partitioner
-    // the producer used (kcat's is not Java's).
+    // Input logs have one partition: the decision task reads them all (one owner and one order for
+    // every key, whatever partitioner the producer used: kcat's is not Java's), and the control log
+    // it writes has one. Their records carry the broker's append time: decision time is broker
+    // time, never a producer's clock.
     specs = topic("shoal.specs", s, s, 1, input(Limits.MAX_SPEC_BYTES, "-1"));
     commands = topic("shoal.commands", s, s, 1, input(Limits.MAX_COMMAND_BYTES, "-1"));
     taskStatus = topic("shoal.task-status", s, s, 1, input(Limits.MAX_STATUS_BYTES, "2592000000"));
-    // Broker append time: liveness compares heartbeat times with its own clock, not the agents'.
-    Map<String, String> hb = new java.util.TreeMap<>(input(Limits.MAX_HEARTBEAT_BYTES, "3600000"));
-    hb.put("message.timestamp.type", "LogAppendTime");
-    heartbeats = topic("shoal.heartbeats", s, s, 1, hb);
-    // One partition on purpose: one ordered history of every decision input (DESIGN principle 2).
-    // Log-append time: a decision's time is the broker's, never a producer's clock.
-    Map<String, String> ctl = new java.util.TreeMap<>(input(Limits.MAX_CONTROL_BYTES, "-1"));
-    ctl.put("message.timestamp.type", "LogAppendTime");
-    control = topic("shoal.control", s, new JsonSerde<>(ControlMessage.class), 1, ctl);
+    // Liveness compares heartbeat times with its own clock, not the agents'.
+    heartbeats = topic("shoal.heartbeats", s, s, 1, input(Limits.MAX_HEARTBEAT_BYTES, "3600000"));
+    // Written by the orchestrator itself (node up and down from liveness; due timers) and read back,
+    // validated like any input, so that these decisions too are made at broker time.
+    liveness = topic("shoal.liveness", s, s, 1, input(Limits.MAX_CONTROL_BYTES, "604800000"));
+    timers = topic("shoal.timers", s, s, 1, input(Limits.MAX_CONTROL_BYTES, "604800000"));
+    // The control log: every input as decided, in decision order, with its decision time as the
+    // record time (DESIGN principle 2): written by the decision task in the same transaction as
+    // the state it changed; replaying it reproduces every decision. One partition on purpose.
+    control = topic("shoal.control", s, new JsonSerde<>(ControlMessage.class), 1,
+        Map.of("cleanup.policy", "delete", "retention.ms", "-1", MAX_BYTES, OUTPUT_MAX));
     services = topic("shoal.services", s, new JsonSerde<>(Service.class), 3, compacted());
     tasks = topic("shoal.tasks", s, new JsonSerde<>(Task.class), 3, compacted());
     assignments = topic("shoal.assignments", s, new JsonSerde<>(Assignment.class), 6, compacted());
     nodes = topic("shoal.nodes", s, new JsonSerde<>(Node.class), 3, compacted());
-    events = topic("shoal.events", s, new JsonSerde<>(ClusterEvent.class), 3,
-        Map.of("cleanup.policy", "delete", "retention.ms", "604800000", MAX_BYTES, OUTPUT_MAX));
+    // Append time: an event's record time says when it was published (its body says when it was decided).
+    events = topic("shoal.events", s, new JsonSerde<>(ClusterEvent.class), 3, Map.of("cleanup.policy", "delete",
+        "retention.ms", "604800000", MAX_BYTES, OUTPUT_MAX, "message.timestamp.type", "LogAppendTime"));
     cluster = topic("shoal.cluster", s, new JsonSerde<>(ClusterInfo.class), 1, compacted());
   }
 
@@ -66,7 +72,8 @@ public final class Topics {
    * limit would refuse whole); the intake enforces {@code maxBytes} per record with a rejection event.
    */
   private static Map<String, String> input(int maxBytes, String retentionMs) {
-    return Map.of("cleanup.policy", "delete", "retention.ms", retentionMs, MAX_BYTES, OUTPUT_MAX);
+    return Map.of("cleanup.policy", "delete", "retention.ms", retentionMs, MAX_BYTES, OUTPUT_MAX,
+        "message.timestamp.type", "LogAppendTime");
   }
 
   private static Map<String, String> compacted() {
@@ -74,9 +81,9 @@ public final class Topics {
         MAX_BYTES, OUTPUT_MAX);
   }
 
-  /** The input logs: the topics any client may write and the orchestrator validates. */
+  /** The input logs: the topics the orchestrator reads and validates (any client with access may write them). */
   public List<TopicSpec<?, ?>> inputs() {
-    return List.of(specs, commands, taskStatus, heartbeats, control);
+    return List.of(specs, commands, taskStatus, heartbeats, liveness, timers);
   }
 
   public static Topics defaults() {
@@ -88,8 +95,8 @@ public final class Topics {
   }
 
   public List<TopicSpec<?, ?>> all() {
-    return List.of(specs, commands, taskStatus, heartbeats, control, services, tasks, assignments, nodes, events,
-        cluster);
+    return List.of(specs, commands, taskStatus, heartbeats, liveness, timers, control, services, tasks, assignments,
+        nodes, events, cluster);
   }
 
   private <K, V> TopicSpec<K, V> topic(String name, Serde<K> k, Serde<V> v, int partitions, Map<String, String> cfg) {

@@ -29,6 +29,7 @@ public final class InJvmCluster implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final GatewayServer gateway;
   private final ApiClient api;
+  private final String bootstrapServers;
 
   private InJvmCluster(Path dir, int agents, Duration nodeDownTimeout, PrintStream progress) throws Exception {
     try {
@@ -36,6 +37,7 @@ public final class InJvmCluster implements AutoCloseable {
       EmbeddedKafka kafka = register(EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).build());
       kafka.start();
       String bootstrap = kafka.bootstrapServers();
+      bootstrapServers = bootstrap;
       progress.println("[cluster] starting the orchestrator against " + bootstrap);
       OrchestratorApp orchestrator = register(new OrchestratorApp(new OrchestratorConfig(bootstrap, Topics.defaults(),
           "shoal-orchestrator", dir.resolve("orchestrator"), 0, OrchestratorSettings.DEFAULTS,
@@ -66,6 +68,10 @@ public final class InJvmCluster implements AutoCloseable {
   private static OrchestratorTopology.Timing timing(Duration nodeDownTimeout) {
     OrchestratorTopology.Timing d = OrchestratorTopology.Timing.DEFAULTS;
     return new OrchestratorTopology.Timing(nodeDownTimeout, d.livenessCheckInterval(), d.timerCheckInterval());
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
   }
 
   public ApiClient api() {

@@ -31,9 +31,13 @@ import java.util.TreeSet;
  * decision fails, or whose plan is refused, leaves the state unchanged (DESIGN principle 5).
  */
 public final class ClusterState {
-  /** What the orchestrator keeps beside the entities: the version index and the decision clock. */
-  public record Meta(long lastVersion, long lastTime) {
-    public static final Meta INITIAL = new Meta(0, 0);
+  /**
+   * What the orchestrator keeps beside the entities: the version index, the decision clock, and the
+   * sequence of decided inputs (an input's position in the control log's history, which makes the
+   * ids it creates unique and replayable).
+   */
+  public record Meta(long lastVersion, long lastTime, long lastSequence) {
+    public static final Meta INITIAL = new Meta(0, 0, 0);
   }
 
   /** A request id's outcome, kept so a retried request gets the same answer and is not applied twice. */
@@ -347,7 +351,7 @@ public final class ClusterState {
   /** The next version of the cluster-wide index: service versions never repeat, even for a re-created name. */
   public long nextVersion() {
     long v = meta.lastVersion() + 1;
-    put(new Meta(v, meta.lastTime()));
+    put(new Meta(v, meta.lastTime(), meta.lastSequence()));
     return v;
   }
 

@@ -40,23 +40,23 @@ public final class Orchestrator {
   }
 
   /**
-   * Decides on one message, leaving the transaction open.
+   * Decides on one message, leaving the transaction open. The message gets the next sequence number
+   * (its place in the control log's history, which makes the ids it creates unique and replayable)
+   * and the decision time {@code max(last decision time, recordTime)}.
    *
-   * @param recordTime the control record's timestamp (the broker's append time)
-   * @param position   the control record's offset, which makes created ids unique and replayable
+   * @param recordTime the input record's timestamp: the broker's append time of its input log
    */
-  public Plan plan(ControlMessage message, long recordTime, long position) {
+  public Plan plan(ControlMessage message, long recordTime) {
     ClusterState.Meta meta = state.meta();
     long time = Math.max(meta.lastTime(), recordTime);
-    if (time != meta.lastTime()) {
-      state.put(new ClusterState.Meta(meta.lastVersion(), time));
-    }
-    Decision d = new Decision(state, time, position, requestIdOf(message));
+    long sequence = meta.lastSequence() + 1;
+    state.put(new ClusterState.Meta(meta.lastVersion(), time, sequence));
+    Decision d = new Decision(state, time, sequence, requestIdOf(message));
     forgetOldRequests(time);
     Optional<ClusterState.RememberedRequest> seen = state.request(d.requestId);
     if (seen.isPresent()) {
       d.events.add(repeated(seen.get().outcome(), time));
-      return new Plan(time, state.changes(), d.events, d.timers);
+      return new Plan(sequence, time, state.changes(), d.events, d.timers);
     }
     Scope scope = handlers.handle(message, d);
     if (d.requestId != null && d.outcome() != null) {
@@ -65,7 +65,7 @@ public final class Orchestrator {
     reconciliation.reconcile(scope, d);
     placement.place(scope.capacityChanged(), d);
     history.trim(scope, d);
-    return new Plan(time, state.changes(), d.events, d.timers);
+    return new Plan(sequence, time, state.changes(), d.events, d.timers);
   }
 
   /** Keeps the planned changes. */

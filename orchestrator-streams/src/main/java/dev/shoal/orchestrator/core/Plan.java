@@ -4,9 +4,10 @@ import dev.shoal.schemas.ClusterEvent;
 import java.util.List;
 
 /**
- * What one control message decided, before it is applied: the state changes (ids to look up in
- * the open transaction), the events and the timers. The processor checks it (every output within
+ * What one control message decided, before it is applied: its sequence number in the control log's
+ * history, its decision time, the state changes (ids to look up in the open transaction), the
+ * events and the timers. The processor checks it (every output within
  * the size limits) and then commits it, or rolls it back and quarantines the message.
  */
-public record Plan(long time, ClusterState.Changes changes, List<ClusterEvent> events,
+public record Plan(long sequence, long time, ClusterState.Changes changes, List<ClusterEvent> events,
                    List<ReconcilePlan.Timer> timers) {}

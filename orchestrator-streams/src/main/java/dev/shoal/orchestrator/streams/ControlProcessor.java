@@ -16,7 +16,6 @@ import dev.shoal.schemas.Node;
 import dev.shoal.schemas.RejectionCode;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.Task;
-import dev.shoal.schemas.Validated;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,34 +32,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place decisions are made. For each record of the single-partition control log it reads
- * and validates the message ({@link ControlMessageReader}: the control log is not a back door),
- * asks the pure {@link Orchestrator} for a {@link Plan}, checks the plan ({@link OutputPlan}: every
- * record it would publish is within the broker's size limit), and only then writes its stores
- * (changelogged, so a standby can take over) and publishes the derived topics. A message that
- * cannot be read is rejected ({@code control.rejected}); one whose decision throws or whose plan is
- * refused is quarantined ({@code control.failed}, with its offset and reason) and the state is
- * rolled back: either way the next message goes on (DESIGN principle 5, invariant 6).
+ * The one place decisions are made. Its parents are the intakes of every input log (specs,
+ * commands, task status, liveness, timers; all one partition, so all in this one task), which hand
+ * it validated messages. For each it asks the pure {@link Orchestrator} for a {@link Plan}, checks
+ * the plan ({@link OutputPlan}: every record it would publish is within the broker's size limit),
+ * and only then writes its stores (changelogged, so a standby can take over), publishes the derived
+ * topics and appends the message to the control log ({@code shoal.control}: every input as
+ * decided, in order, with its decision time) — all in one transaction, so the answer to a write
+ * costs one commit. A message whose decision throws or whose plan is refused is quarantined
+ * ({@code control.failed}, with its input's topic and offset and the reason) and the state is rolled
+ * back: the next message goes on (DESIGN principle 5, invariant 6).
  *
- * <p>Timers the decisions ask for are kept in a store and published back to the control log by a
- * wall-clock punctuator when due: the decision is made when that record is read.
+ * <p>Timers the decisions ask for are kept in a store and published to {@code shoal.timers} by a
+ * wall-clock punctuator when due: the decision is made when that record comes back, at its broker
+ * time.
  */
-final class ControlProcessor implements Processor<String, String, String, Object> {
+final class ControlProcessor implements Processor<String, ControlMessage, String, Object> {
   private static final Logger LOG = LoggerFactory.getLogger(ControlProcessor.class);
 
   private final OrchestratorSettings settings;
   private final JoinPolicy joinPolicy;
   private final Duration timerCheckInterval;
-  private final String topic;
   private final Scheduler scheduler;
   private ProcessorContext<String, Object> context;
   private ControlStores stores;
   private KeyValueStore<String, ControlMessage> timers;
   private Orchestrator orchestrator;
 
-  ControlProcessor(String topic, OrchestratorSettings settings, JoinPolicy joinPolicy, Duration timerCheckInterval,
+  ControlProcessor(OrchestratorSettings settings, JoinPolicy joinPolicy, Duration timerCheckInterval,
                    Scheduler scheduler) {
-    this.topic = topic;
     this.scheduler = scheduler;
     this.settings = settings;
     this.joinPolicy = joinPolicy;
@@ -77,20 +77,14 @@ final class ControlProcessor implements Processor<String, String, String, Object
   }
 
   @Override
-  public void process(Record<String, String> record) {
-    long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
-    Validated<ControlMessage> read = ControlMessageReader.read(record.key(), record.value());
-    if (!read.valid()) {
-      forwardEvent(Rejections.of("control.rejected", "control", String.valueOf(offset), read.reason(), null, topic,
-          read.code(), record.timestamp()), record.timestamp());
-      return;
-    }
-    ControlMessage message = read.value();
+  public void process(Record<String, ControlMessage> record) {
+    String offset = context.recordMetadata().map(m -> m.topic() + "@" + m.offset()).orElse("?");
+    ControlMessage message = record.value();
     Plan plan;
     OutputPlan outputs;
     try {
-      plan = orchestrator.plan(message, record.timestamp(), offset);
-      outputs = OutputPlan.of(plan, orchestrator.state(), offset);
+      plan = orchestrator.plan(message, record.timestamp());
+      outputs = OutputPlan.of(plan, orchestrator.state(), message, record.key());
     } catch (RuntimeException | StackOverflowError e) {
       orchestrator.rollback();
       LOG.error("control record at offset {} could not be handled; quarantined", offset, e);
@@ -114,18 +108,17 @@ final class ControlProcessor implements Processor<String, String, String, Object
   }
 
   /** A quarantined message: the state is unchanged, an event says why, and a waiting client is answered. */
-  private void quarantine(ControlMessage message, long offset, RejectionCode code, String reason, long time) {
+  private void quarantine(ControlMessage message, String offset, RejectionCode code, String reason, long time) {
     Map<String, String> attrs = new TreeMap<>();
-    attrs.put("offset", String.valueOf(offset));
+    attrs.put("offset", offset);
     attrs.put("code", code.wire());
     attrs.put("outcome", "rejected");
     String rid = Orchestrator.requestIdOf(message);
     if (rid != null) {
       attrs.put("requestId", rid);
     }
-    String text = "control message at offset " + offset + " (" + message.getClass().getSimpleName()
-        + ") quarantined: " + reason;
-    forwardEvent(new ClusterEvent("control.failed", "control", String.valueOf(offset), text, attrs, time), time);
+    String text = "input at " + offset + " (" + message.getClass().getSimpleName() + ") quarantined: " + reason;
+    forwardEvent(new ClusterEvent("control.failed", "control", offset, text, attrs, time), time);
   }
 
   private void forwardEvent(ClusterEvent e, long time) {
@@ -143,7 +136,7 @@ final class ControlProcessor implements Processor<String, String, String, Object
       timers.delete(kv.key);
       ControlMessage.TimerFired t = (ControlMessage.TimerFired) kv.value;
       context.forward(new Record<>(t.target(), (Object) dev.shoal.schemas.Json.toBytes(t), now),
-          OrchestratorTopology.TO_CONTROL);
+          OrchestratorTopology.TO_TIMERS);
     }
   }
 

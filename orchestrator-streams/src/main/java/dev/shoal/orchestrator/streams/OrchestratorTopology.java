@@ -21,6 +21,7 @@ import dev.shoal.schemas.TaskStatusValidator;
 import dev.shoal.schemas.Validated;
 import dev.shoal.schemas.Topics;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -34,13 +35,17 @@ import org.apache.kafka.streams.state.Stores;
  * as the topology grows.
  *
  * <pre>
- * specs ────────► spec-intake ──────┐
- * commands ─────► command-intake ───┤
- * task-status ──► status-intake ────┼──► shoal.control ──► control ──► services, tasks, nodes,
- * heartbeats ───► liveness ─────────┘        ▲                         assignments, events
- *                                            └──────── due timers ◄────┘
+ * specs ──────► spec-intake ─────┐
+ * commands ───► command-intake ──┤
+ * task-status ► status-intake ───┼──► decide ──► services, tasks, nodes, assignments, events, cluster,
+ * liveness ───► liveness-intake ─┤      │          and shoal.control (every input as decided)
+ * timers ─────► timer-intake ────┘      └──► timers (due timers, read back)
+ * heartbeats ─► liveness ──► liveness (node up / down)
  * (every intake also writes rejection events to shoal.events)
  * </pre>
+ *
+ * <p>The five inputs of {@code decide} have one partition each, so they and {@code decide} form one
+ * task: a write is decided in the transaction that reads it, and its answer costs one commit.
  */
 public final class OrchestratorTopology {
   static final String TO_SERVICES = "control-to-services";
@@ -49,6 +54,8 @@ public final class OrchestratorTopology {
   static final String TO_ASSIGNMENTS = "control-to-assignments";
   static final String TO_EVENTS = "control-to-events";
   static final String TO_CONTROL = "control-to-control";
+  static final String TO_TIMERS = "control-to-timers";
+  static final String DECIDE = "decide";
   static final String TO_CLUSTER = "control-to-cluster";
 
   public static final String LIVENESS_STORE = "liveness";
@@ -84,46 +91,53 @@ public final class OrchestratorTopology {
     Serde<String> s = Serdes.String();
     Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
 
-    IntakeSinks spec = IntakeSinks.of("spec-intake");
+    IntakeSinks spec = IntakeSinks.of("spec-intake", DECIDE);
     addIntake(t, spec, topics.specs.name(), () -> new SpecIntake(topics.specs.name(), spec), topics, json);
-    IntakeSinks command = IntakeSinks.of("command-intake");
+    IntakeSinks command = IntakeSinks.of("command-intake", DECIDE);
     addIntake(t, command, topics.commands.name(), () -> new JsonIntake<>(topics.commands.name(), CommandEnvelope.class,
         Limits.MAX_COMMAND_BYTES, OrchestratorTopology::commandIssued, "command.rejected", command), topics, json);
-    IntakeSinks status = IntakeSinks.of("status-intake");
+    IntakeSinks status = IntakeSinks.of("status-intake", DECIDE);
     addIntake(t, status, topics.taskStatus.name(), () -> new JsonIntake<>(topics.taskStatus.name(), TaskStatus.class,
         Limits.MAX_STATUS_BYTES, OrchestratorTopology::statusReported, "task-status.rejected", status), topics, json);
-    IntakeSinks liveness = IntakeSinks.of("liveness");
+    IntakeSinks livenessIn = IntakeSinks.of("liveness-intake", DECIDE);
+    addIntake(t, livenessIn, topics.liveness.name(), () -> new ControlIntake(topics.liveness.name(),
+        Set.of(ControlMessage.NodeUp.class, ControlMessage.NodeDown.class), livenessIn), topics, json);
+    IntakeSinks timerIn = IntakeSinks.of("timer-intake", DECIDE);
+    addIntake(t, timerIn, topics.timers.name(), () -> new ControlIntake(topics.timers.name(),
+        Set.of(ControlMessage.TimerFired.class), timerIn), topics, json);
+
+    IntakeSinks liveness = IntakeSinks.of("liveness", "liveness-to-liveness");
     addIntake(t, liveness, topics.heartbeats.name(), () -> new LivenessProcessor(topics.heartbeats.name(),
         timing.nodeDownTimeout(), timing.livenessCheckInterval(), liveness), topics, json);
+    t.addSink(liveness.control(), topics.liveness.name(), s.serializer(), json, liveness.processor());
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIVENESS_STORE), s,
         new JsonSerde<>(LivenessEntry.class)), "liveness");
 
-    // The control log is read as text: the processor validates every message itself.
-    t.addSource("control-source", s.deserializer(), s.deserializer(), topics.control.name());
-    t.addProcessor("control", () -> new ControlProcessor(topics.control.name(), settings, joinPolicy,
-        timing.timerCheckInterval(), scheduler.get()), "control-source");
-    t.addStateStore(store(SERVICES_STORE, Service.class), "control");
-    t.addStateStore(store(TASKS_STORE, Task.class), "control");
-    t.addStateStore(store(NODES_STORE, Node.class), "control");
-    t.addStateStore(store(RESTARTS_STORE, RestartRecord.class), "control");
-    t.addStateStore(store(TIMERS_STORE, ControlMessage.class), "control");
-    t.addStateStore(store(UPDATES_STORE, UpdateProgress.class), "control");
-    t.addStateStore(store(CLUSTER_STORE, ClusterInfo.class), "control");
-    t.addStateStore(store(META_STORE, ClusterState.Meta.class), "control");
-    t.addStateStore(store(REQUESTS_STORE, ClusterState.RememberedRequest.class), "control");
-    // The control processor publishes records it serialised (and size-checked) itself.
+    t.addProcessor(DECIDE, () -> new ControlProcessor(settings, joinPolicy, timing.timerCheckInterval(), scheduler.get()),
+        spec.processor(), command.processor(), status.processor(), livenessIn.processor(), timerIn.processor());
+    t.addStateStore(store(SERVICES_STORE, Service.class), DECIDE);
+    t.addStateStore(store(TASKS_STORE, Task.class), DECIDE);
+    t.addStateStore(store(NODES_STORE, Node.class), DECIDE);
+    t.addStateStore(store(RESTARTS_STORE, RestartRecord.class), DECIDE);
+    t.addStateStore(store(TIMERS_STORE, ControlMessage.class), DECIDE);
+    t.addStateStore(store(UPDATES_STORE, UpdateProgress.class), DECIDE);
+    t.addStateStore(store(CLUSTER_STORE, ClusterInfo.class), DECIDE);
+    t.addStateStore(store(META_STORE, ClusterState.Meta.class), DECIDE);
+    t.addStateStore(store(REQUESTS_STORE, ClusterState.RememberedRequest.class), DECIDE);
+    // The decision processor publishes records it serialised (and size-checked) itself.
     Serializer<byte[]> bytes = new ByteArraySerializer();
-    t.addSink(TO_SERVICES, topics.services.name(), s.serializer(), bytes, "control");
-    t.addSink(TO_TASKS, topics.tasks.name(), s.serializer(), bytes, "control");
-    t.addSink(TO_NODES, topics.nodes.name(), s.serializer(), bytes, "control");
-    t.addSink(TO_ASSIGNMENTS, topics.assignments.name(), s.serializer(), bytes, "control");
-    t.addSink(TO_EVENTS, topics.events.name(), s.serializer(), bytes, "control");
-    t.addSink(TO_CONTROL, topics.control.name(), s.serializer(), bytes, "control");
-    t.addSink(TO_CLUSTER, topics.cluster.name(), s.serializer(), bytes, "control");
+    t.addSink(TO_SERVICES, topics.services.name(), s.serializer(), bytes, DECIDE);
+    t.addSink(TO_TASKS, topics.tasks.name(), s.serializer(), bytes, DECIDE);
+    t.addSink(TO_NODES, topics.nodes.name(), s.serializer(), bytes, DECIDE);
+    t.addSink(TO_ASSIGNMENTS, topics.assignments.name(), s.serializer(), bytes, DECIDE);
+    t.addSink(TO_EVENTS, topics.events.name(), s.serializer(), bytes, DECIDE);
+    t.addSink(TO_CONTROL, topics.control.name(), s.serializer(), bytes, DECIDE);
+    t.addSink(TO_TIMERS, topics.timers.name(), s.serializer(), bytes, DECIDE);
+    t.addSink(TO_CLUSTER, topics.cluster.name(), s.serializer(), bytes, DECIDE);
     return t;
   }
 
-  /** A source for an input log, its processor, and the processor's two sinks (control log, events). */
+  /** A source for an input log, its processor, and the processor's sink of rejection events. */
   private static void addIntake(Topology t, IntakeSinks sinks, String topic,
                                 org.apache.kafka.streams.processor.api.ProcessorSupplier<String, String, String, Object> supplier,
                                 Topics topics, Serializer<Object> json) {
@@ -131,7 +145,6 @@ public final class OrchestratorTopology {
     String source = sinks.processor() + "-source";
     t.addSource(source, s.deserializer(), s.deserializer(), topic);
     t.addProcessor(sinks.processor(), supplier, source);
-    t.addSink(sinks.control(), topics.control.name(), s.serializer(), json, sinks.processor());
     t.addSink(sinks.events(), topics.events.name(), s.serializer(), json, sinks.processor());
   }
 

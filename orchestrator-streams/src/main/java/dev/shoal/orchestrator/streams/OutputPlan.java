@@ -5,6 +5,7 @@ import dev.shoal.orchestrator.core.Plan;
 import dev.shoal.schemas.Assignment;
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.ClusterInfo;
+import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.Limits;
 import dev.shoal.schemas.Node;
@@ -26,8 +27,11 @@ record OutputPlan(List<Output> records, String refusal) {
   /** One record for one sink; a null value is a tombstone. */
   record Output(String sink, String key, byte[] value) {}
 
-  static OutputPlan of(Plan plan, ClusterState state, long offset) {
+  static OutputPlan of(Plan plan, ClusterState state, ControlMessage message, String key) {
     List<Output> out = new ArrayList<>();
+    long offset = plan.sequence();
+    // The control log: the input as decided, so that replaying it reproduces every decision.
+    out.add(new Output(OrchestratorTopology.TO_CONTROL, key == null ? "" : key, Json.toBytes(message)));
     ClusterState.Changes c = plan.changes();
     for (Service s : c.services()) {
       out.add(new Output(OrchestratorTopology.TO_SERVICES, s.id(), Json.toBytes(s)));

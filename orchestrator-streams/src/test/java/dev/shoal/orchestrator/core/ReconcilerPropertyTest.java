@@ -36,13 +36,13 @@ class ReconcilerPropertyTest {
     int nodeCount = 2 + rnd.nextInt(4);
     for (int i = 0; i < nodeCount; i++) {
       o.plan(new ControlMessage.NodeUp("n" + i, Fixtures.node("n" + i, Map.of(), 2 + rnd.nextInt(3), (2L + rnd.nextInt(4)) << 30)
-          .description(), null), time++, pos++);
+          .description(), null), time++);
       o.commit();
     }
     Map<String, String> placedOn = new HashMap<>();
     for (int step = 0; step < 60; step++) {
       ControlMessage m = randomMessage(rnd, o, nodeCount);
-      o.plan(m, time += 1000, pos++);
+      o.plan(m, time += 1000);
       o.commit();
       checkInvariants(o.state(), placedOn);
     }

@@ -45,7 +45,8 @@ final class DriverHarness implements AutoCloseable {
   private final TestOutputTopic<String, Assignment> assignmentsOut;
   private final TestOutputTopic<String, ClusterEvent> eventsOut;
   private final TestOutputTopic<String, ControlMessage> controlOut;
-  private final TestInputTopic<String, String> controlIn;
+  private final TestInputTopic<String, String> livenessIn;
+  private final TestInputTopic<String, String> timersIn;
   final Map<String, Service> services = new LinkedHashMap<>();
   final Map<String, Task> tasks = new LinkedHashMap<>();
   final Map<String, Node> nodes = new LinkedHashMap<>();
@@ -85,7 +86,8 @@ final class DriverHarness implements AutoCloseable {
     eventsOut = driver.createOutputTopic(topics.events.name(), s.deserializer(), topics.events.valueSerde().deserializer());
     clusterOut = driver.createOutputTopic(topics.cluster.name(), s.deserializer(), topics.cluster.valueSerde().deserializer());
     controlOut = driver.createOutputTopic(topics.control.name(), s.deserializer(), topics.control.valueSerde().deserializer());
-    controlIn = driver.createInputTopic(topics.control.name(), s.serializer(), s.serializer());
+    livenessIn = driver.createInputTopic(topics.liveness.name(), s.serializer(), s.serializer());
+    timersIn = driver.createInputTopic(topics.timers.name(), s.serializer(), s.serializer());
   }
 
   void spec(String name, String json) {
@@ -119,9 +121,15 @@ final class DriverHarness implements AutoCloseable {
     drain();
   }
 
-  /** A record written straight to the control log, as any Kafka client with access could. */
-  void rawControl(String key, String value) {
-    controlIn.pipeInput(new TestRecord<>(key, value, now));
+  /** A record written straight to the liveness log, as any Kafka client with access could. */
+  void rawLiveness(String key, String value) {
+    livenessIn.pipeInput(new TestRecord<>(key, value, now));
+    drain();
+  }
+
+  /** A record written straight to the timers log, as any Kafka client with access could. */
+  void rawTimer(String key, String value) {
+    timersIn.pipeInput(new TestRecord<>(key, value, now));
     drain();
   }
 

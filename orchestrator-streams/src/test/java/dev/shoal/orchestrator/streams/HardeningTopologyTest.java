@@ -42,12 +42,12 @@ class HardeningTopologyTest {
   }
 
   @Test
-  void malformedControlRecordsAreRejectedAndTheLogGoesOn() {
+  void malformedRecordsOnTheInternalLogsAreRejectedAndTheLogsGoOn() {
     threeNodes();
-    h.rawControl("x", "{not json");
-    h.rawControl("x", "{\"kind\":\"launch-missiles\"}");
-    h.rawControl("x", null);
-    h.rawControl("x", "\"" + "y".repeat(Limits.MAX_CONTROL_BYTES + 1) + "\"");
+    h.rawTimer("x", "{not json");
+    h.rawTimer("x", "{\"kind\":\"launch-missiles\"}");
+    h.rawLiveness("x", null);
+    h.rawLiveness("x", "\"" + "y".repeat(Limits.MAX_CONTROL_BYTES + 1) + "\"");
     assertThat(events("control.rejected")).hasSize(4)
         .extracting(e -> e.attributes().get("code")).containsExactly("invalid", "invalid", "invalid", "too_large");
     h.spec("web", WEB);
@@ -55,18 +55,33 @@ class HardeningTopologyTest {
   }
 
   @Test
-  void theControlLogIsNotABackDoorForInvalidSpecs() {
+  void noLogIsABackDoorForWhatItsIntakeWouldRefuse() {
     threeNodes();
-    String bad = "{\"kind\":\"spec-applied\",\"spec\":{\"name\":\"%s\",\"command\":[\"x\"],\"replicas\":%s%s}}";
-    h.rawControl("a", String.format(bad, "a", "-1", ""));
-    h.rawControl("b", String.format(bad, "b", "1", ",\"mode\":\"weird\""));
-    h.rawControl("c", String.format(bad, "../../x", "1", ""));
-    h.rawControl("d", String.format(bad, "d", "2000000000", ""));
-    assertThat(events("control.rejected")).hasSize(4).allMatch(e -> "invalid".equals(e.attributes().get("code")));
+    String spec = "{\"kind\":\"spec-applied\",\"spec\":{\"name\":\"sneaky\",\"command\":[\"x\"],\"replicas\":1}}";
+    h.rawTimer("sneaky", spec);
+    h.rawLiveness("sneaky", spec);
+    h.rawTimer("t", "{\"kind\":\"timer\",\"name\":\"update\",\"target\":\"../../x\"}");
+    h.rawTimer("t", "{\"kind\":\"timer\",\"name\":\"self-destruct\",\"target\":\"web\"}");
+    h.rawLiveness("n", "{\"kind\":\"node-down\",\"nodeId\":\"n/../1\",\"reason\":\"x\"}");
+    assertThat(events("control.rejected")).hasSize(5).allMatch(e -> "invalid".equals(e.attributes().get("code")));
+    assertThat(events("control.rejected").get(0).message()).contains("does not carry SpecApplied");
     assertThat(h.services).isEmpty();
-    // a valid message written straight to the control log is applied, as the intake's are
-    h.rawControl("ok", String.format(bad, "ok", "1", ""));
-    assertThat(h.service("ok").spec().replicas()).isEqualTo(1);
+    // a valid record on an internal log is decided like the orchestrator's own
+    h.rawLiveness("n1", "{\"kind\":\"node-down\",\"nodeId\":\"n1\",\"reason\":\"test\"}");
+    assertThat(h.nodes.get("n1").status()).isEqualTo("down");
+  }
+
+  @Test
+  void theControlLogIsWrittenNotReadAndHoldsEveryDecidedInputInOrder() {
+    assertThat(h.driver.producedTopicNames()).doesNotContain("shoal.control-source");
+    String description = OrchestratorTopology.build(h.topics, dev.shoal.orchestrator.core.OrchestratorSettings.DEFAULTS,
+        OrchestratorTopology.Timing.DEFAULTS).describe().toString();
+    assertThat(description).doesNotContain("topics: [shoal.control]").contains("topic: shoal.control");
+    threeNodes();
+    h.spec("web", WEB);
+    h.spec("bad", "{\"name\":\"bad\",\"replicas\":-1}");
+    assertThat(h.control).extracting(m -> m.getClass().getSimpleName())
+        .containsExactly("NodeUp", "NodeUp", "NodeUp", "SpecApplied");
   }
 
   @Test

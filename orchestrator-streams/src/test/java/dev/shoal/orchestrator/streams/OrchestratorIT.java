@@ -109,7 +109,7 @@ class OrchestratorIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> activeTasks("web").size() == 5
         && activeTasks("web").stream().allMatch(t -> t.state() == TaskState.ASSIGNED));
     Map<String, Long> perNode = activeTasks("web").stream().collect(Collectors.groupingBy(Task::nodeId, Collectors.counting()));
-    assertThat(perNode.values()).containsExactlyInAnyOrder(2L, 2L, 1L);
+    assertThat(perNode.values()).as(() -> "events: " + events.latest.values()).containsExactlyInAnyOrder(2L, 2L, 1L);
     assertThat(services.latest.values()).extracting(Service::name).contains("web");
     await().atMost(Duration.ofSeconds(30)).until(() -> assignments.latest.values().stream()
         .mapToLong(a -> a.tasks().stream().filter(t -> t.serviceName().equals("web")).count()).sum() == 5);
