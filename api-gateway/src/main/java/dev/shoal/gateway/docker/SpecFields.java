@@ -213,6 +213,13 @@ final class SpecFields {
     }
   }
 
+  /** Marks {@code field} as not supported when it is there at all, even empty (a mode such as {@code "GlobalJob": {}}). */
+  void refusePresent(String field, String why) {
+    if (take(field) != null) {
+      problems.unsupported.add(path(field) + (why == null ? "" : " (" + why + ")"));
+    }
+  }
+
   /** Reports every field no reader took that has a value. */
   void finish() {
     for (Map.Entry<String, JsonNode> e : node.properties()) {

@@ -272,8 +272,8 @@ final class SwarmSpecReader {
     }
     SpecFields replicated = m.object("Replicated");
     SpecFields global = m.object("Global");
-    m.refuse("ReplicatedJob", "Shoal runs services, not jobs");
-    m.refuse("GlobalJob", "Shoal runs services, not jobs");
+    m.refusePresent("ReplicatedJob", "Shoal runs services, not jobs");
+    m.refusePresent("GlobalJob", "Shoal runs services, not jobs");
     m.finish();
     if (replicated != null && global != null) {
       m.problems().invalid.add("Mode must be either Replicated or Global, not both");

@@ -172,6 +172,14 @@ class SwarmSpecReaderTest {
   }
 
   @Test
+  void jobsAreRefusedEvenWithAnEmptyMode() {
+    // docker service create --mode global-job sends "Mode": {"GlobalJob": {}}
+    ObjectNode body = Captures.object("create-probe.request.json");
+    body.putObject("Mode").putObject("GlobalJob");
+    assertThatThrownBy(() -> SwarmSpecReader.read(body)).hasMessage("not supported: Mode.GlobalJob (Shoal runs services, not jobs)");
+  }
+
+  @Test
   void aNetworkOtherThanTheStacksDefaultIsRefused() {
     ObjectNode body = Captures.object("stack-web.request.json");
     ((ObjectNode) body.get("TaskTemplate").get("Networks").get(0)).put("Target", "st1_backend");

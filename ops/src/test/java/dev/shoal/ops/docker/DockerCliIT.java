@@ -101,7 +101,7 @@ class DockerCliIT {
     DockerCli.Result rm = docker.run("node", "rm", "node-1");
     assertThat(rm.exit()).as(rm.toString()).isEqualTo(1);
     assertThat(rm.err()).contains("is not down");
-    DockerCli.Result cp = docker.run("node", "update", "--availability", "active", "self");
+    DockerCli.Result cp = docker.run("node", "update", "--availability", "active", "shoal-control-plane");
     assertThat(cp.exit()).isEqualTo(1);
     assertThat(cp.err()).contains("not supported: the control plane node");
   }
