@@ -274,7 +274,12 @@ final class SwarmSpecReader {
     SpecFields global = m.object("Global");
     m.refusePresent("ReplicatedJob", "Shoal runs services, not jobs");
     m.refusePresent("GlobalJob", "Shoal runs services, not jobs");
+    // docker-java also writes its own summary of the mode ("mode": "REPLICATED"); dockerd ignores it.
+    String echoed = m.text("mode");
     m.finish();
+    if (echoed != null && !echoed.equalsIgnoreCase(global != null ? "global" : "replicated")) {
+      m.problems().invalid.add("Mode.mode " + echoed + " contradicts the mode given");
+    }
     if (replicated != null && global != null) {
       m.problems().invalid.add("Mode must be either Replicated or Global, not both");
     } else if (global != null) {

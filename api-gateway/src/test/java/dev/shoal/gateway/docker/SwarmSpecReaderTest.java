@@ -130,12 +130,13 @@ class SwarmSpecReaderTest {
 
   @Test
   void docker_javasExplicitNullsAndZeroValuesMeanAbsent() {
+    // What docker-java 3.7 sent for createServiceCmd (captured), plus more of its nulls.
     ObjectNode body = Captures.parse("""
         {"Name":"dj","Labels":null,"TaskTemplate":{"ContainerSpec":{"Image":"local/busybox:1","Command":null,
           "Args":null,"Hostname":null,"Env":null,"TTY":false,"Secrets":[],"Configs":null,"Privileges":null,
           "Healthcheck":null,"Mounts":null},"Resources":null,"RestartPolicy":null,"Placement":null,"Networks":null,
           "LogDriver":null,"ForceUpdate":null,"Runtime":null},
-         "Mode":{"Replicated":{"Replicas":1},"Global":null},"UpdateConfig":null,"RollbackConfig":null,
+         "Mode":{"mode":"REPLICATED","Replicated":{"Replicas":1},"Global":null},"UpdateConfig":null,"RollbackConfig":null,
          "Networks":null,"EndpointSpec":null}
         """);
     ServiceSpec s = shoal(body);
