@@ -32,19 +32,31 @@ public final class ApiException extends RuntimeException {
     return new ApiException(503, message);
   }
 
+  public static ApiException tooLarge(String message) {
+    return new ApiException(413, message);
+  }
+
+  public static ApiException forbidden(String message) {
+    return new ApiException(403, message);
+  }
+
   /**
-   * The status for a reason the orchestrator gave when it refused a change. Its reasons are
-   * sentences, so a race the gateway's own checks could not see (a concurrent update or removal)
-   * still gets the status the gateway would have answered had it seen it first.
+   * The status for the orchestrator's refusal, from its code (never from its sentence), so a race
+   * the gateway's own checks could not see (a concurrent create, update or removal) gets the status
+   * the gateway would have answered had it seen it first.
    */
-  public static ApiException fromRejection(String reason) {
+  public static ApiException fromRejection(dev.shoal.schemas.RejectionCode code, String reason) {
     String r = reason == null ? "rejected" : reason;
-    if (r.contains(" is stale")) {
-      return conflict(r);
+    if (code == null) {
+      return badRequest(r);
     }
-    if (r.endsWith(" not found")) {
-      return notFound(r);
-    }
-    return badRequest(r);
+    return switch (code) {
+      case NOT_FOUND -> notFound(r);
+      case CONFLICT -> conflict(r);
+      case TOO_LARGE -> tooLarge(r);
+      case FORBIDDEN -> forbidden(r);
+      case INTERNAL -> new ApiException(500, r);
+      case INVALID, UNSUPPORTED -> badRequest(r);
+    };
   }
 }

@@ -52,13 +52,15 @@ public final class GatewayServer implements AutoCloseable {
     this.config = config;
     this.backend = backend;
     this.ownedBackend = ownsBackend ? (KafkaClusterBackend) backend : null;
-    List<RouteTable> tables = new ArrayList<>(List.of(new MetaRoutes(), new ServiceRoutes(backend),
+    List<RouteTable> tables = new ArrayList<>(List.of(new MetaRoutes(backend), new ServiceRoutes(backend),
         new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock), new SwarmRoutes(backend, config.clusterSecret())));
     tables.addAll(extraTables);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER.copy(), false));
+      // Bodies are bounded at the door: nothing Shoal accepts is larger than a spec (413 otherwise).
+      cfg.http.maxRequestSize = dev.shoal.schemas.Limits.MAX_SPEC_BYTES;
       cfg.events.handlerAdded(h -> routes.add(h.getHttpMethod().name() + " " + h.getPath()));
       ErrorMapping.install(cfg.routes);
       tables.forEach(t -> t.addTo(cfg.routes));

@@ -34,6 +34,8 @@ public final class InMemoryClusterBackend implements ClusterBackend {
   public final List<Published> published = new CopyOnWriteArrayList<>();
   private volatile Mode mode = Mode.APPLY;
   private volatile String rejection = "rejected";
+  private volatile dev.shoal.schemas.RejectionCode rejectionCode = dev.shoal.schemas.RejectionCode.INVALID;
+  public volatile Health health = Health.ok(0);
   private long now = 1_000;
 
   public InMemoryClusterBackend mode(Mode m) {
@@ -42,8 +44,13 @@ public final class InMemoryClusterBackend implements ClusterBackend {
   }
 
   public InMemoryClusterBackend rejectWith(String reason) {
+    return rejectWith(dev.shoal.schemas.RejectionCode.INVALID, reason);
+  }
+
+  public InMemoryClusterBackend rejectWith(dev.shoal.schemas.RejectionCode code, String reason) {
     this.mode = Mode.REJECT;
     this.rejection = reason;
+    this.rejectionCode = code;
     return this;
   }
 
@@ -71,7 +78,7 @@ public final class InMemoryClusterBackend implements ClusterBackend {
   public Optional<Service> service(String nameOrId) {
     Service byId = services.get(nameOrId);
     return byId != null ? Optional.of(byId)
-        : services.values().stream().filter(s -> s.name().equals(nameOrId)).findFirst();
+        : services.values().stream().filter(s -> s.name().equalsIgnoreCase(nameOrId)).findFirst();
   }
 
   @Override
@@ -102,26 +109,42 @@ public final class InMemoryClusterBackend implements ClusterBackend {
   }
 
   @Override
-  public synchronized CompletableFuture<Outcome<Service>> applySpec(ServiceSpec spec, Long expectedVersion, Caller caller) {
+  public List<Task> tasksOfService(String serviceId) {
+    return tasks.values().stream().filter(t -> serviceId.equals(t.serviceId())).toList();
+  }
+
+  @Override
+  public Health health() {
+    return health;
+  }
+
+  @Override
+  public synchronized CompletableFuture<Outcome<Service>> createService(ServiceSpec spec, Caller caller) {
+    published.add(new Published("spec", spec.name(), spec, 0L, caller));
+    return finish(caller, () -> add(new Service("id-" + spec.name(), spec.name(), nextVersion(), spec, null, null, ++now,
+        now)));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Outcome<Service>> updateService(ServiceSpec spec, long expectedVersion,
+                                                                        Caller caller) {
     published.add(new Published("spec", spec.name(), spec, expectedVersion, caller));
+    return finish(caller, () -> add(service(spec.name()).orElseThrow().withSpec(spec, nextVersion(), ++now)));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Outcome<Service>> removeService(String name, Caller caller) {
+    published.add(new Published("tombstone", name, null, null, caller));
+    return finish(caller, () -> services.remove(service(name).orElseThrow().id()));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Outcome<Service>> scaleService(String name, int replicas, Caller caller) {
+    published.add(new Published("command", name, new Command.ScaleService(name, replicas), null, caller));
     return finish(caller, () -> {
-      Optional<Service> current = service(spec.name());
-      Service next = current.map(s -> s.withSpec(spec, ++now))
-          .orElseGet(() -> new Service("id-" + spec.name(), spec.name(), 1, spec, null, null, ++now, now));
-      return add(next);
+      Service current = service(name).orElseThrow();
+      return add(current.withSpec(current.spec().withReplicas(replicas), nextVersion(), ++now));
     });
-  }
-
-  @Override
-  public synchronized CompletableFuture<Outcome<Service>> removeService(Service current, Caller caller) {
-    published.add(new Published("tombstone", current.name(), null, null, caller));
-    return finish(caller, () -> services.remove(current.id()));
-  }
-
-  @Override
-  public synchronized CompletableFuture<Outcome<Service>> scaleService(Service current, int replicas, Caller caller) {
-    published.add(new Published("command", current.name(), new Command.ScaleService(current.name(), replicas), null, caller));
-    return finish(caller, () -> add(current.withSpec(current.spec().withReplicas(replicas), ++now)));
   }
 
   dev.shoal.schemas.ClusterInfo clusterInfo = dev.shoal.schemas.ClusterInfo.INITIAL;
@@ -133,32 +156,49 @@ public final class InMemoryClusterBackend implements ClusterBackend {
 
   @Override
   public synchronized CompletableFuture<Outcome<dev.shoal.schemas.ClusterInfo>> rotateJoinToken(String role,
-      dev.shoal.schemas.ClusterInfo current, Caller caller) {
+                                                                                                Caller caller) {
     published.add(new Published("command", "cluster", new Command.RotateJoinToken(role), null, caller));
-    return finish(caller, () -> clusterInfo = current.rotated(role, ++now));
+    return finish(caller, () -> clusterInfo = clusterInfo.rotated(role, ++now));
   }
 
   @Override
-  public synchronized CompletableFuture<Outcome<Service>> rollbackService(Service current, Caller caller) {
-    published.add(new Published("command", current.name(), new Command.RollbackService(current.name()), null, caller));
-    return finish(caller, () -> add(current.withSpec(current.previousSpec(), ++now)));
+  public synchronized CompletableFuture<Outcome<Service>> rollbackService(String name, Caller caller) {
+    published.add(new Published("command", name, new Command.RollbackService(name), null, caller));
+    return finish(caller, () -> {
+      Service current = service(name).orElseThrow();
+      return add(current.withSpec(current.previousSpec(), nextVersion(), ++now));
+    });
   }
 
   @Override
-  public synchronized CompletableFuture<Outcome<Node>> updateNode(Node current, Command.UpdateNode update, Caller caller) {
-    published.add(new Published("command", current.id(), update, update.expectedVersion(), caller));
-    return finish(caller, () -> add(current.with(
-        update.role() != null ? update.role() : current.role(),
-        update.availability() != null ? update.availability() : current.availability(),
-        update.labels() != null ? update.labels() : current.labels(),
-        current.description(), current.status(), current.statusMessage(), ++now)));
+  public synchronized CompletableFuture<Outcome<Node>> updateNode(Command.UpdateNode update, Caller caller) {
+    published.add(new Published("command", update.nodeId(), update, update.expectedVersion(), caller));
+    return finish(caller, () -> {
+      Node current = node(update.nodeId()).orElseThrow();
+      return add(current.with(
+          update.role() != null ? update.role() : current.role(),
+          update.availability() != null ? update.availability() : current.availability(),
+          update.labels() != null ? update.labels() : current.labels(),
+          current.description(), current.status(), current.statusMessage(), ++now));
+    });
+  }
+
+  @Override
+  public synchronized CompletableFuture<Outcome<Node>> removeNode(String nodeId, boolean force, Caller caller) {
+    published.add(new Published("command", nodeId, new Command.RemoveNode(nodeId, force), null, caller));
+    return finish(caller, () -> nodes.remove(nodeId));
+  }
+
+  /** Like the orchestrator's cluster-wide index: above every version seen. */
+  private long nextVersion() {
+    return services.values().stream().mapToLong(Service::version).max().orElse(0) + 1;
   }
 
   private <T> CompletableFuture<Outcome<T>> finish(Caller caller, java.util.function.Supplier<T> apply) {
     return CompletableFuture.completedFuture(switch (mode) {
       case APPLY -> Outcome.applied(apply.get());
-      case REJECT -> Outcome.rejected(rejection);
-      case PENDING -> Outcome.pending(caller.requestId());
+      case REJECT -> Outcome.rejected(rejectionCode, rejection);
+      case PENDING -> Outcome.pending(caller.requestId(), "the orchestrator has not answered in time");
     });
   }
 }

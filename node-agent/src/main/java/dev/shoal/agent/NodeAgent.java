@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * statuses to the Kafka producer.
  *
  * <p>{@link #close()} stops reading, stops every task with its grace period, reports them SHUTDOWN
- * and closes the Kafka clients within {@code closeTimeout}. Tasks are not left running.
+ * and closes the Kafka clients within {@code closeTimeout}. Tasks are not left running. From
+ * construction to close the agent holds a {@link DataDirLock} on its data directory: a second agent
+ * on the same directory is refused instead of becoming the same node.
  */
 public final class NodeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
@@ -55,6 +57,7 @@ public final class NodeAgent implements AutoCloseable {
   private final String nodeId;
   private final String hostname;
   private final Runtimes runtimes;
+  private final DataDirLock lock;
   private final AtomicBoolean passPending = new AtomicBoolean();
   private Phase phase = Phase.NEW;
   private KafkaSender sender;
@@ -68,19 +71,37 @@ public final class NodeAgent implements AutoCloseable {
 
   /** An agent with the process runtime, keeping its state under {@code <dataDir>/process}. */
   public NodeAgent(NodeAgentConfig config) {
-    this(config, List.of(new ProcessRuntime(config.dataDir().resolve("process"))));
+    this(config, DataDirLock.forAgent(config.dataDir()), null);
   }
 
   /**
-   * An agent with the given runtimes, at most one per driver (the Docker runtime joins here). The
-   * agent owns them and closes them. Resolves the node id (reading or creating its file); does not
-   * connect to Kafka until {@link #start()}.
+   * An agent with the given runtimes, at most one per driver (the Docker runtime joins here). Takes the
+   * lock on the data directory only now: a caller whose runtimes keep state in it (the process
+   * runtime adopts the tasks it finds) should take the lock first and use
+   * {@link #NodeAgent(NodeAgentConfig, DataDirLock, List)}.
    */
   public NodeAgent(NodeAgentConfig config, List<ContainerRuntime> runtimes) {
+    this(config, DataDirLock.forAgent(config.dataDir()), runtimes);
+  }
+
+  /**
+   * An agent holding {@code lock} on its data directory ({@link DataDirLock#forAgent}) for its life,
+   * with the given runtimes (null: the process runtime under {@code <dataDir>/process}). The agent
+   * owns the runtimes and the lock and closes them. Resolves the node id (reading or creating its
+   * file); does not connect to Kafka until {@link #start()}.
+   */
+  public NodeAgent(NodeAgentConfig config, DataDirLock lock, List<ContainerRuntime> runtimes) {
     this.config = config;
-    this.nodeId = NodeIdentity.nodeId(config.nodeId(), config.dataDir());
-    this.hostname = NodeIdentity.hostname(config.hostname());
-    this.runtimes = new Runtimes(runtimes);
+    this.lock = lock;
+    try {
+      this.nodeId = NodeIdentity.nodeId(config.nodeId(), config.dataDir());
+      this.hostname = NodeIdentity.hostname(config.hostname());
+      this.runtimes = new Runtimes(runtimes != null ? runtimes
+          : List.of(new ProcessRuntime(config.dataDir().resolve("process"), hostname)));
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
   }
 
   public String nodeId() {
@@ -243,6 +264,7 @@ public final class NodeAgent implements AutoCloseable {
       sender.close(config.closeTimeout());
     }
     runtimes.closeAll();
+    lock.close(); // last: until its tasks are stopped, the directory is still this agent's
     LOG.info("node agent {} closed", nodeId);
   }
 

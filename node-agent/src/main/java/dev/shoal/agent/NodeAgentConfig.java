@@ -1,5 +1,6 @@
 package dev.shoal.agent;
 
+import dev.shoal.schemas.Durations;
 import dev.shoal.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,12 +67,12 @@ public record NodeAgentConfig(
     kafkaProperties = kafkaProperties != null ? Map.copyOf(kafkaProperties) : Map.of();
     fencingTimeout = fencingTimeout != null ? fencingTimeout : DEFAULT_FENCING_TIMEOUT;
     if (fencingTimeout.isNegative()) {
-      throw new IllegalArgumentException("fencingTimeout must be 0 (off) or positive, got " + fencingTimeout);
+      throw new IllegalArgumentException("the fencing timeout must be 0 (off) or positive, got " + fencingTimeout);
     }
     // With fewer than two heartbeats per timeout, one late acknowledgement would fence a healthy node.
     if (!fencingTimeout.isZero() && fencingTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
-      throw new IllegalArgumentException("fencingTimeout (" + fencingTimeout + ") must be at least twice the"
-          + " heartbeat interval (" + heartbeatInterval + "), or 0 to turn fencing off");
+      throw new IllegalArgumentException("the fencing timeout (" + Durations.format(fencingTimeout) + ") must be at"
+          + " least twice the heartbeat interval (" + Durations.format(heartbeatInterval) + "), or 0 to turn fencing off");
     }
     if (joinToken != null && !dev.shoal.schemas.JoinTokens.wellFormed(joinToken)) {
       throw new IllegalArgumentException("the join token is malformed: expected SWMTKN-1-<50 characters>-<25 characters>");
@@ -83,7 +84,7 @@ public record NodeAgentConfig(
       return fallback;
     }
     if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, got " + d);
+      throw new IllegalArgumentException(name + " must be positive, got " + Durations.format(d));
     }
     return d;
   }

@@ -75,7 +75,11 @@ final class Runtimes {
         LOG.info("the {} runtime answers again", r.name());
       }
       for (RuntimeTask t : tasks) {
-        out.putIfAbsent(t.taskId(), new Held(r, t));
+        // A runtime lists by node, but a data dir or an engine can be shared: another node's task is
+        // not ours to stop, start or report, whatever a runtime hands back.
+        if (nodeId.equals(t.nodeId())) {
+          out.putIfAbsent(t.taskId(), new Held(r, t));
+        }
       }
     }
     return new Snapshot(out, unavailable);

@@ -26,8 +26,9 @@ final class StatusPublisher {
     this.sink = sink;
   }
 
-  /** Returns whether the status was new and went out. */
-  synchronized boolean publish(TaskStatus s) {
+  /** Returns whether the status was new and went out; it goes out within {@link StatusLimits}. */
+  synchronized boolean publish(TaskStatus status) {
+    TaskStatus s = StatusLimits.bound(status);
     TaskStatus prev = latest.get(s.taskId());
     TaskState known = TaskConverger.known(prev == null ? null : prev.state(), floors.get(s.taskId()));
     if (known != null) {

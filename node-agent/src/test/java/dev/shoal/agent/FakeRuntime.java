@@ -30,6 +30,7 @@ final class FakeRuntime implements ContainerRuntime {
   private final Map<String, String> rejectOnPrepare = new HashMap<>();
   private final Map<String, String> rejectOnStart = new HashMap<>();
   private int nextPort = 41000;
+  private boolean listsEveryNode;
   boolean closed;
 
   FakeRuntime(String driver) {
@@ -43,6 +44,15 @@ final class FakeRuntime implements ContainerRuntime {
 
   FakeRuntime rejectOnStart(String taskId, String reason) {
     rejectOnStart.put(taskId, reason);
+    return this;
+  }
+
+  /**
+   * From now on {@link #list} ignores its node argument, as a runtime whose store another node shares
+   * would: what the agent does with another node's task is then its own doing, not the fake's filter.
+   */
+  synchronized FakeRuntime listingEveryNode() {
+    listsEveryNode = true;
     return this;
   }
 
@@ -150,7 +160,7 @@ final class FakeRuntime implements ContainerRuntime {
 
   @Override
   public synchronized List<RuntimeTask> list(String nodeId) {
-    return tasks.values().stream().filter(t -> nodeId.equals(t.nodeId())).toList();
+    return tasks.values().stream().filter(t -> listsEveryNode || nodeId.equals(t.nodeId())).toList();
   }
 
   @Override

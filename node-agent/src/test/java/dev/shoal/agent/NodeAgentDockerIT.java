@@ -38,14 +38,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent with the Docker runtime, on the real broker and the real engine; skipped with a reason without an engine. */
+/**
+ * The agent with the Docker runtime, on the real broker and the real engine; skipped with a reason without an
+ * engine, failed without one where {@code CI=true}.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class NodeAgentDockerIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -225,7 +227,7 @@ class NodeAgentDockerIT {
   @Test
   void survivesTheEngineGoingAwayAndReportsWhatHappenedMeanwhileWhenItIsBack(KafkaTestCluster kafka) throws Exception {
     String host = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
-    Assumptions.assumeTrue(host.startsWith("unix://"), "the engine proxy needs a Unix socket engine, DOCKER_HOST is " + host);
+    TestPreconditions.require(host.startsWith("unix://"), "the engine proxy needs a Unix socket engine, DOCKER_HOST is " + host);
     connect(kafka);
     EngineProxy proxy = new EngineProxy(dataDir.resolve("engine.sock"), Path.of(host.substring("unix://".length())));
     Files.createDirectories(dataDir);

@@ -209,4 +209,25 @@ class NodeAgentIT {
     await().atMost(WAIT).until(() -> heartbeats().size() >= beats + 3);
     assertThat(statuses("job1")).extracting(TaskStatus::state).containsOnlyOnce(TaskState.RUNNING, TaskState.FAILED);
   }
+
+  @Test
+  void healthOfAProcessTaskIsReportedAsItChanges(KafkaTestCluster kafka) throws Exception {
+    connect(kafka);
+    // A long resync: the changes must arrive because the runtime announces them, not by polling.
+    agent = new NodeAgent(NodeAgentConfig.builder(kafka.bootstrapServers(), dataDir).nodeId("health-node")
+        .topics(topics).resyncInterval(Duration.ofMinutes(5)).build());
+    agent.start();
+    ServiceSpec spec = Json.fromString("""
+        {"name": "checked", "command": ["sleep", "600"], "stopGracePeriod": "1s",
+         "healthcheck": {"test": ["CMD-SHELL", "[ ! -e sick ]"], "interval": "200ms", "retries": 2}}""",
+        ServiceSpec.class).withDefaults();
+    publish("health-node", 1, new Task("checked1", "svc-checked", "checked", 1, "health-node", 1, spec,
+        DesiredState.RUNNING, null, 1, 1));
+    await().atMost(WAIT).until(() -> latest("checked1").map(s -> "healthy".equals(s.health())).orElse(false));
+    java.nio.file.Files.writeString(dataDir.resolve("process/tasks/checked1/work/sick"), "");
+    await().atMost(WAIT).until(() -> latest("checked1").map(s -> "unhealthy".equals(s.health())).orElse(false));
+    // Each change is one RUNNING status carrying the new health, as for a container's.
+    assertThat(statuses("checked1")).filteredOn(s -> s.state() == TaskState.RUNNING).extracting(TaskStatus::health)
+        .containsExactly("starting", "healthy", "unhealthy");
+  }
 }

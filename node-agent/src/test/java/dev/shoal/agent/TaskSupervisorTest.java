@@ -147,10 +147,17 @@ class TaskSupervisorTest {
 
   @Test
   void ignoresTasksOfOtherNodes() {
-    runtime.holding(new RuntimeTask("other", "node2", "n", "process", RuntimeTask.State.RUNNING, null, null, false,
-        null, null, List.of(), null, Duration.ZERO));
+    // The runtime hands back another node's tasks too: the supervisor itself must leave them alone.
+    runtime.listingEveryNode()
+        .holding(new RuntimeTask("other", "node2", "n", "process", RuntimeTask.State.RUNNING, null, null, false,
+            null, null, List.of(), null, Duration.ZERO))
+        .holding(new RuntimeTask("other-ended", "node2", "n", "process", RuntimeTask.State.EXITED, 1, null, false,
+            null, null, List.of(), null, Duration.ZERO));
     assign(running("t1"));
     assertThat(runtime.calls).noneMatch(c -> c.contains("other"));
+    assertThat(sent).noneMatch(s -> s.taskId().startsWith("other"));
+    assertThat(runtime.get("other").state()).isEqualTo(RuntimeTask.State.RUNNING);
+    assertThat(new Runtimes(List.of(runtime)).runningTaskIds(NODE)).containsExactly("t1");
   }
 
   @Test

@@ -1,17 +1,21 @@
 package dev.shoal.ops;
 
+import dev.shoal.agent.DataDirLock;
 import dev.shoal.agent.NodeAgent;
 import dev.shoal.agent.NodeAgentConfig;
+import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.schemas.Durations;
 import dev.shoal.schemas.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code shoal agent}: the node agent; one on every host. */
+/** {@code shoal agent}: the node agent; one on every host, one per data directory. */
 @Command(name = "agent", mixinStandardHelpOptions = true, description = "Run a node agent against a Kafka cluster.")
 final class AgentCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE}).")
@@ -20,13 +24,15 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--hostname", description = "Node hostname (default: this machine's).")
   String hostname;
 
-  @Option(names = "--data-dir", defaultValue = "data/agent", description = "Node id, task logs, pid records (default ${DEFAULT-VALUE}).")
+  @Option(names = "--data-dir", defaultValue = "data/agent", description = "Node id, task logs, pid records; one agent"
+      + " per directory, locked while it runs (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(names = "--runtime", defaultValue = "auto", description = "auto, docker or process (default ${DEFAULT-VALUE}).")
   RuntimeChoice runtime;
 
-  @Option(names = "--heartbeat-interval", defaultValue = "1s", description = "Heartbeat period (default ${DEFAULT-VALUE}).")
+  @Option(names = "--heartbeat-interval", defaultValue = "1s", converter = Converters.DurationText.class,
+      description = "Heartbeat period (default ${DEFAULT-VALUE}).")
   String heartbeat;
 
   @Option(names = "--engine-label", description = "Engine label key=value (repeatable).")
@@ -35,12 +41,14 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name (default none).")
   String prefix;
 
-  @Option(names = "--join-token", description = "Join token (printed by `shoal dev`; GET /v1/swarm/join-tokens).")
+  @Option(names = "--join-token", converter = Converters.JoinToken.class,
+      description = "Join token (printed by `shoal dev`; GET /v1/swarm/join-tokens).")
   String joinToken;
 
-  @Option(names = "--fencing-timeout", defaultValue = "6s", description = "Without a heartbeat acknowledged by Kafka"
-      + " for this long, stop this node's tasks (the orchestrator has replaced them by then); 0 turns it off."
-      + " Keep it above the orchestrator's --node-down-timeout (default ${DEFAULT-VALUE}).")
+  @Option(names = "--fencing-timeout", defaultValue = "6s", converter = Converters.DurationText.class,
+      description = "Without a heartbeat acknowledged by Kafka for this long, stop this node's tasks (the"
+      + " orchestrator has replaced them by then); 0 turns it off. Keep it above the orchestrator's"
+      + " --node-down-timeout (default ${DEFAULT-VALUE}).")
   String fencingTimeout;
 
   @Override
@@ -59,17 +67,38 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   static NodeAgent create(String bootstrap, Topics topics, String hostname, Path dataDir, RuntimeChoice runtime,
-                          java.time.Duration heartbeat, Map<String, String> engineLabels,
-                          java.time.Duration fencingTimeout) {
+                          Duration heartbeat, Map<String, String> engineLabels, Duration fencingTimeout) {
     return create(bootstrap, topics, hostname, dataDir, runtime, heartbeat, engineLabels, fencingTimeout, null);
   }
 
+  /**
+   * An agent on {@code dataDir}, locked before any runtime exists: the process runtime adopts (and on
+   * exit stops) the tasks it finds there, which must not happen to a directory another agent owns.
+   *
+   * @throws UsageException for flag values the agent refuses, or a data directory another agent holds
+   */
   static NodeAgent create(String bootstrap, Topics topics, String hostname, Path dataDir, RuntimeChoice runtime,
-                          java.time.Duration heartbeat, Map<String, String> engineLabels,
-                          java.time.Duration fencingTimeout, String joinToken) {
-    NodeAgentConfig cfg = NodeAgentConfig.builder(bootstrap, dataDir).topics(topics).hostname(hostname)
-        .heartbeatInterval(heartbeat).engineLabels(engineLabels).fencingTimeout(fencingTimeout).joinToken(joinToken)
-        .build();
-    return new NodeAgent(cfg, AgentRuntimes.create(runtime, dataDir));
+                          Duration heartbeat, Map<String, String> engineLabels, Duration fencingTimeout,
+                          String joinToken) {
+    NodeAgentConfig cfg;
+    try {
+      cfg = NodeAgentConfig.builder(bootstrap, dataDir).topics(topics).hostname(hostname).heartbeatInterval(heartbeat)
+          .engineLabels(engineLabels).fencingTimeout(fencingTimeout).joinToken(joinToken).build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    DataDirLock lock;
+    try {
+      lock = DataDirLock.forAgent(dataDir);
+    } catch (DataDirLock.InUseException e) {
+      throw new UsageException(e.getMessage() + "; give each agent its own --data-dir", e);
+    }
+    try {
+      List<ContainerRuntime> runtimes = AgentRuntimes.create(runtime, dataDir, cfg.hostname());
+      return new NodeAgent(cfg, lock, runtimes);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
   }
 }

@@ -21,7 +21,8 @@ final class AgentRuntimes {
 
   private AgentRuntimes() {}
 
-  static List<ContainerRuntime> create(RuntimeChoice choice, Path dataDir) {
+  /** @param hostname names the node in the process runtime's reasons; null: this machine's name */
+  static List<ContainerRuntime> create(RuntimeChoice choice, Path dataDir, String hostname) {
     List<ContainerRuntime> runtimes = new ArrayList<>();
     if (choice == RuntimeChoice.DOCKER) {
       try {
@@ -38,7 +39,8 @@ final class AgentRuntimes {
             e.getMessage());
       }
     }
-    runtimes.add(new ProcessRuntime(dataDir.resolve("process")));
+    runtimes.add(hostname == null ? new ProcessRuntime(dataDir.resolve("process"))
+        : new ProcessRuntime(dataDir.resolve("process"), hostname));
     return runtimes;
   }
 

@@ -46,10 +46,10 @@ final class BenchFailoverCommand implements Callable<Integer> {
   @Option(names = "--repeats", defaultValue = "3", description = "Kills to measure (default ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--node-down-timeout", defaultValue = "3s", description = "The orchestrator's (default ${DEFAULT-VALUE}).")
+  @Option(names = "--node-down-timeout", defaultValue = "3s", converter = Converters.DurationText.class, description = "The orchestrator's (default ${DEFAULT-VALUE}).")
   String downTimeout;
 
-  @Option(names = "--heartbeat-interval", defaultValue = "1s", description = "The agents' (default ${DEFAULT-VALUE}).")
+  @Option(names = "--heartbeat-interval", defaultValue = "1s", converter = Converters.DurationText.class, description = "The agents' (default ${DEFAULT-VALUE}).")
   String heartbeat;
 
   @Option(names = "--work-dir", description = "Where the processes keep data and logs (default: a temporary"
@@ -59,7 +59,7 @@ final class BenchFailoverCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (agents < 2 || replicas < 1 || repeats < 1) {
-      throw new IllegalArgumentException("need --agents >= 2, --replicas >= 1, --repeats >= 1");
+      throw new UsageException("need --agents >= 2, --replicas >= 1, --repeats >= 1");
     }
     boolean temporary = workDir == null;
     Path dir = temporary ? Files.createTempDirectory("shoal-bench-") : workDir;

@@ -29,25 +29,35 @@ final class ClusterSecret {
     return secret;
   }
 
-  /** Reads an existing secret file; a clear error when it is missing or malformed. */
-  static byte[] load(Path file) throws IOException {
+  /**
+   * Reads an existing secret file.
+   *
+   * @throws UsageException when it is missing, unreadable or malformed, with a reason that says which
+   */
+  static byte[] load(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("cluster secret file " + file + " does not exist");
+      throw new UsageException("cluster secret file " + file + " does not exist");
     }
-    String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+    String text;
     try {
-      byte[] secret = HexFormat.of().parseHex(text);
-      if (secret.length < 16) {
-        throw new IllegalArgumentException("too short");
-      }
-      return secret;
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("cluster secret file " + file + " must hold at least 16 bytes as hex");
+      text = Files.readString(file, StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      throw new UsageException("cannot read cluster secret file " + file + ": " + e, e);
     }
+    byte[] secret;
+    try {
+      secret = HexFormat.of().parseHex(text);
+    } catch (IllegalArgumentException e) {
+      secret = new byte[0];
+    }
+    if (secret.length < 16) {
+      throw new UsageException("cluster secret file " + file + " must hold at least 16 bytes as hex");
+    }
+    return secret;
   }
 
   /** The secret from an optional {@code --cluster-secret-file}; null (no join tokens) when not given. */
-  static byte[] optional(Path file) throws IOException {
+  static byte[] optional(Path file) {
     if (file == null) {
       System.out.println("WARNING: no --cluster-secret-file: join tokens are disabled and any agent may join.");
       return null;

@@ -22,10 +22,10 @@ import picocli.CommandLine.Option;
 @Command(name = "dev", mixinStandardHelpOptions = true,
     description = "Run Kafka, the orchestrator, the gateway and node agents in one process.")
 final class DevCommand implements Callable<Integer> {
-  @Option(names = "--api-port", defaultValue = "2375", description = "Gateway port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+  @Option(names = "--api-port", defaultValue = "2375", converter = Converters.Port.class, description = "Gateway port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
   int apiPort;
 
-  @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+  @Option(names = "--kafka-port", defaultValue = "9092", converter = Converters.Port.class, description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
   int kafkaPort;
 
   @Option(names = "--agents", defaultValue = "3", description = "Node agents to run (default ${DEFAULT-VALUE}).")
@@ -34,18 +34,22 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--runtime", defaultValue = "auto", description = "auto, docker or process (default ${DEFAULT-VALUE}).")
   RuntimeChoice runtime;
 
-  @Option(names = "--data-dir", defaultValue = "data", description = "Where Kafka, the orchestrator and agents keep state (default ${DEFAULT-VALUE}).")
+  @Option(names = "--data-dir", defaultValue = "data", description = "Where Kafka, the orchestrator and agents keep"
+      + " state; one shoal dev per directory, locked while it runs (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--node-down-timeout", defaultValue = "3s", description = "Silence after which a node is down (default ${DEFAULT-VALUE}).")
+  @Option(names = "--node-down-timeout", defaultValue = "3s", converter = Converters.DurationText.class, description = "Silence after which a node is down (default ${DEFAULT-VALUE}).")
   String downTimeout;
 
   @Override
   public Integer call() throws Exception {
     if (agents < 0) {
-      throw new IllegalArgumentException("--agents must be 0 or more");
+      throw new UsageException("--agents must be 0 or more, got " + agents);
     }
     Shutdown shutdown = new Shutdown();
+    // First of all: a second shoal dev on this directory would share its broker's, orchestrator's
+    // and agents' state; it stops here, before it could touch any of them.
+    shutdown.register(Locks.acquire(dataDir, "dev.lock", "shoal dev"));
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown::closeAll, "shoal-dev-shutdown"));
     try {
       start(shutdown);
@@ -59,6 +63,7 @@ final class DevCommand implements Callable<Integer> {
 
   private void start(Shutdown shutdown) throws Exception {
     progress("starting Kafka on 127.0.0.1:" + kafkaPort);
+    shutdown.register(Locks.acquire(dataDir.resolve("kafka"), KafkaCommand.LOCK_FILE, "Kafka broker"));
     EmbeddedKafka kafka = shutdown.register(EmbeddedKafka.builder().port(kafkaPort).dataDir(dataDir.resolve("kafka")).build());
     kafka.start();
     String bootstrap = kafka.bootstrapServers();
@@ -67,6 +72,7 @@ final class DevCommand implements Callable<Integer> {
     Duration down = dev.shoal.schemas.Durations.parse(downTimeout);
     Path secretFile = dataDir.resolve("cluster-secret");
     byte[] secret = ClusterSecret.loadOrCreate(secretFile);
+    shutdown.register(Locks.acquire(dataDir.resolve("orchestrator"), OrchestratorCommand.LOCK_FILE, "orchestrator instance"));
     OrchestratorApp orchestrator = shutdown.register(new OrchestratorApp(OrchestratorCommand.config(bootstrap,
         dataDir.resolve("orchestrator"), "", 0, down, 5).withClusterSecret(secret)));
     orchestrator.start(Duration.ofSeconds(60));

@@ -16,7 +16,7 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--api-host", defaultValue = "127.0.0.1", description = "Listen address (default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--api-port", defaultValue = "2375", description = "Listen port (default ${DEFAULT-VALUE}).")
+  @Option(names = "--api-port", defaultValue = "2375", converter = Converters.Port.class, description = "Listen port (default ${DEFAULT-VALUE}).")
   int port;
 
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name (default none).")

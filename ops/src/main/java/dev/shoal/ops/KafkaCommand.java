@@ -10,15 +10,20 @@ import picocli.CommandLine.Option;
 @Command(name = "kafka", mixinStandardHelpOptions = true,
     description = "Run an embedded single-node Kafka broker (KRaft) on 127.0.0.1.")
 final class KafkaCommand implements Callable<Integer> {
-  @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port (default ${DEFAULT-VALUE}).")
+  /** The lock a broker holds in its data directory (its logs are under {@code kafka-logs/} there). */
+  static final String LOCK_FILE = "kafka.lock";
+
+  @Option(names = "--kafka-port", defaultValue = "9092", converter = Converters.Port.class, description = "Broker port (default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--data-dir", defaultValue = "data/kafka", description = "Broker storage (default ${DEFAULT-VALUE}).")
+  @Option(names = "--data-dir", defaultValue = "data/kafka", description = "Broker storage; one broker per directory,"
+      + " locked while it runs (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Override
   public Integer call() throws Exception {
     Shutdown shutdown = new Shutdown();
+    shutdown.register(Locks.acquire(dataDir, LOCK_FILE, "Kafka broker"));
     EmbeddedKafka kafka = shutdown.register(EmbeddedKafka.builder().port(port).dataDir(dataDir).build());
     kafka.start();
     System.out.println("Kafka broker ready at " + kafka.bootstrapServers() + " (data in " + dataDir + "). Ctrl-C stops it.");

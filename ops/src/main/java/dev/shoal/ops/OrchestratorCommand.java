@@ -18,10 +18,14 @@ import picocli.CommandLine.Option;
 @Command(name = "orchestrator", mixinStandardHelpOptions = true,
     description = "Run the orchestrator (Kafka Streams) against a Kafka cluster.")
 final class OrchestratorCommand implements Callable<Integer> {
+  /** The lock an instance holds in its state directory. */
+  static final String LOCK_FILE = "orchestrator.lock";
+
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE}).")
   String bootstrap;
 
-  @Option(names = "--state-dir", defaultValue = "data/orchestrator", description = "Kafka Streams state (default ${DEFAULT-VALUE}).")
+  @Option(names = "--state-dir", defaultValue = "data/orchestrator", description = "Kafka Streams state; one instance"
+      + " per directory, locked while it runs (default ${DEFAULT-VALUE}).")
   Path stateDir;
 
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name (default none).")
@@ -30,7 +34,7 @@ final class OrchestratorCommand implements Callable<Integer> {
   @Option(names = "--standby-replicas", defaultValue = "1", description = "Warm copies of the decision state (default ${DEFAULT-VALUE}).")
   int standbys;
 
-  @Option(names = "--node-down-timeout", defaultValue = "3s", description = "Silence after which a node is down (default ${DEFAULT-VALUE}).")
+  @Option(names = "--node-down-timeout", defaultValue = "3s", converter = Converters.DurationText.class, description = "Silence after which a node is down (default ${DEFAULT-VALUE}).")
   String downTimeout;
 
   @Option(names = "--cluster-secret-file", description = "File with the cluster secret join tokens derive from"
@@ -40,7 +44,7 @@ final class OrchestratorCommand implements Callable<Integer> {
   @Option(names = "--task-history", defaultValue = "5", description = "Tasks kept per slot (default ${DEFAULT-VALUE}).")
   int history;
 
-  @Option(names = "--session-timeout", defaultValue = "10s", description = "How long the other instances wait for"
+  @Option(names = "--session-timeout", defaultValue = "10s", converter = Converters.DurationText.class, description = "How long the other instances wait for"
       + " a silent one before taking over its work: the Kafka consumer session timeout, at least the broker's"
       + " group.min.session.timeout.ms (6s unless changed) (default ${DEFAULT-VALUE}).")
   String sessionTimeout;
@@ -51,7 +55,15 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (standbys < 0) {
+      throw new UsageException("--standby-replicas must be 0 or more, got " + standbys);
+    }
+    if (history < 1) {
+      throw new UsageException("--task-history must be 1 or more, got " + history);
+    }
     Shutdown shutdown = new Shutdown();
+    // Kafka Streams locks its task directories too, but only once it runs, and says so in a stack trace.
+    shutdown.register(Locks.acquire(stateDir, LOCK_FILE, "orchestrator instance"));
     OrchestratorApp app = shutdown.register(new OrchestratorApp(config(bootstrap, stateDir, prefix, standbys,
         dev.shoal.schemas.Durations.parse(downTimeout), history,
         failover(dev.shoal.schemas.Durations.parse(sessionTimeout), clientId))

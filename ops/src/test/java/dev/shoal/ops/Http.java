@@ -25,9 +25,12 @@ final class Http {
 
   private Http() {}
 
-  static Response call(String method, String url, String body) {
+  static Response call(String method, String url, String body, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
         .header("Content-Type", "application/json");
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     try {
       HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -1,12 +1,21 @@
 package dev.shoal.schemas;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses Go-style durations ({@code "1h2m3.5s"}, {@code "500ms"}, {@code "0s"}, {@code "0"}) as Swarm writes them. */
+/**
+ * Parses Go-style durations ({@code "1h2m3.5s"}, {@code "500ms"}, {@code "0s"}, {@code "0"}) as Swarm
+ * writes them. Arithmetic is exact: a duration that does not fit a signed 64-bit count of
+ * nanoseconds (Go's limit, about 292 years) is refused, never wrapped or saturated.
+ */
 public final class Durations {
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+  private static final Pattern PART = Pattern.compile("(\\d{1,30}(?:\\.\\d{1,30})?)(ns|us|µs|ms|s|m|h)");
+  private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
+  /** Longer inputs are refused before any parsing, so a hostile string costs nothing. */
+  private static final int MAX_TEXT = 64;
 
   private Durations() {}
 
@@ -16,31 +25,39 @@ public final class Durations {
       throw new IllegalArgumentException("empty duration");
     }
     String s = text.trim();
+    if (s.length() > MAX_TEXT) {
+      throw new IllegalArgumentException("invalid duration: longer than " + MAX_TEXT + " characters");
+    }
     if (s.equals("0")) {
       return Duration.ZERO;
     }
     Matcher m = PART.matcher(s);
     int pos = 0;
-    double nanos = 0;
+    BigDecimal nanos = BigDecimal.ZERO;
     while (m.find()) {
       if (m.start() != pos) {
         break;
       }
-      double n = Double.parseDouble(m.group(1));
-      nanos += n * switch (m.group(2)) {
-        case "ns" -> 1d;
-        case "us", "µs" -> 1e3;
-        case "ms" -> 1e6;
-        case "s" -> 1e9;
-        case "m" -> 60e9;
-        default -> 3600e9;
+      BigDecimal n = new BigDecimal(m.group(1));
+      long unit = switch (m.group(2)) {
+        case "ns" -> 1L;
+        case "us", "µs" -> 1_000L;
+        case "ms" -> 1_000_000L;
+        case "s" -> 1_000_000_000L;
+        case "m" -> 60_000_000_000L;
+        default -> 3_600_000_000_000L;
       };
+      nanos = nanos.add(n.multiply(BigDecimal.valueOf(unit)));
       pos = m.end();
     }
     if (pos != s.length() || pos == 0) {
       throw new IllegalArgumentException("invalid duration \"" + text + "\" (expected e.g. 500ms, 5s, 1m30s)");
     }
-    return Duration.ofNanos((long) nanos);
+    BigInteger whole = nanos.toBigInteger();
+    if (whole.compareTo(MAX_NANOS) > 0) {
+      throw new IllegalArgumentException("invalid duration \"" + text + "\": too long");
+    }
+    return Duration.ofNanos(whole.longValueExact());
   }
 
   /** Like {@link #parse} but {@code fallback} for null. */

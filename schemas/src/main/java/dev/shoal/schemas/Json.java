@@ -1,6 +1,9 @@
 package dev.shoal.schemas;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,10 +18,31 @@ import java.io.UncheckedIOException;
  * Unknown properties fail: a typo in a spec is an error the user sees, not a silently ignored field.
  * Only record components are written (helper methods such as {@code isGlobal()} are not data).
  * Map keys are sorted, so the same value always serialises to the same bytes.
+ *
+ * <p>Reading is strict, the same at every door: a duplicate key, a fraction or exponent where an
+ * integer belongs ({@code 1e2}), a string where a number belongs, a null for a primitive, or
+ * trailing content is an error, never a guess. Nesting, strings and numbers are bounded so that a
+ * hostile document costs little to refuse.
  */
 public final class Json {
-  public static final ObjectMapper MAPPER = JsonMapper.builder()
+  /** Deeper documents are refused; no Shoal record nests more than a few levels. */
+  public static final int MAX_NESTING_DEPTH = 32;
+
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_NESTING_DEPTH)
+          .maxNumberLength(64)
+          .maxStringLength(4 * Limits.MAX_OUTPUT_RECORD_BYTES)
+          .build())
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
       .addModule(new Jdk8Module())
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       // Records carry helpers such as isGlobal(); only their components are data.
       .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)

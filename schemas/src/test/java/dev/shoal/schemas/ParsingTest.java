@@ -37,7 +37,53 @@ class ParsingTest {
     assertThat(PlacementConstraint.parse(" node.role != manager "))
         .contains(new PlacementConstraint("node.role", false, "manager"));
     assertThat(PlacementConstraint.parse("node.colour==red")).isEmpty();
-    assertThat(PlacementConstraint.explain("node.colour==red")).contains("unknown attribute node.colour");
+    assertThat(PlacementConstraint.explain("node.colour==red")).contains("unknown attribute \"node.colour\"");
     assertThat(PlacementConstraint.explain("zone")).contains("expected <attribute>==<value>");
+  }
+
+  @Test
+  void oneConstraintGrammarWithoutGuessing() {
+    // Not "!= \"=node-1\"": a value cannot hold an operator character.
+    assertThat(PlacementConstraint.parse("node.hostname!==node-1")).isEmpty();
+    assertThat(PlacementConstraint.explain("node.hostname!==node-1")).contains("the value may only contain");
+    assertThat(PlacementConstraint.parse("node.labels.zone==ü")).isEmpty();
+    assertThat(PlacementConstraint.parse("node.labels.ü==a")).isEmpty();
+    assertThat(PlacementConstraint.parse("node.labels.zone==")).isEmpty();
+    assertThat(PlacementConstraint.parse("node.labels.zone == eu-west/1")).isPresent();
+    assertThat(PlacementConstraint.parse("x".repeat(513))).isEmpty();
+  }
+
+  @Test
+  void labelsANodeMayCarryAreTheOnesAConstraintCanName() {
+    assertThat(Labels.problems(java.util.Map.of("zone", "a"))).isEmpty();
+    assertThat(Labels.problems(java.util.Map.of("zone", ""))).isEmpty();
+    assertThat(Labels.problems(java.util.Map.of("zone", "ü"))).singleElement().asString().contains("may only contain");
+    assertThat(Labels.problems(java.util.Map.of("zo ne", "a"))).singleElement().asString().contains("label key");
+    assertThat(Labels.problems(java.util.Map.of("k".repeat(Limits.MAX_NODE_LABEL_KEY + 1), "a"))).isNotEmpty();
+    assertThat(Labels.problems(java.util.Map.of("k", "v".repeat(Limits.MAX_NODE_LABEL_VALUE + 1)))).isNotEmpty();
+    java.util.Map<String, String> many = new java.util.TreeMap<>();
+    for (int i = 0; i <= Limits.MAX_NODE_LABELS; i++) {
+      many.put("k" + i, "v");
+    }
+    assertThat(Labels.problems(many)).singleElement().asString().contains("at most " + Limits.MAX_NODE_LABELS);
+    // every label the rules accept is matched by a constraint naming it
+    for (String value : java.util.List.of("a", "eu-west/1", "x.y_z", "(a|b)")) {
+      assertThat(PlacementConstraint.parse("node.labels.zone==" + value)).as(value).isPresent();
+    }
+  }
+
+  @Test
+  void durationsRefuseWhatDoesNotFit64BitNanoseconds() {
+    assertThat(Durations.parse("9223372036854775807ns")).isEqualTo(java.time.Duration.ofNanos(Long.MAX_VALUE));
+    assertThatThrownBy(() -> Durations.parse("9223372036854775808ns")).hasMessageContaining("too long");
+    assertThatThrownBy(() -> Durations.parse("99999999999h")).hasMessageContaining("too long");
+    assertThat(Durations.parse("1.5s")).isEqualTo(java.time.Duration.ofMillis(1500));
+    assertThatThrownBy(() -> Durations.parse("1".repeat(65) + "s")).hasMessageContaining("longer than 64");
+  }
+
+  @Test
+  void sizesRefuseWhatDoesNotFit64Bits() {
+    assertThat(Sizes.parseBytes("1p")).isEqualTo(1L << 50);
+    assertThatThrownBy(() -> Sizes.parseBytes("99999999p")).hasMessageContaining("too large");
   }
 }

@@ -61,7 +61,27 @@ class SpecValidatorTest {
       "bad memory               | {\"name\":\"a\",\"command\":[\"true\"],\"resources\":{\"reservations\":{\"memory\":\"lots\"}}} |$.resources.reservations.memory",
       "port out of range        | {\"name\":\"a\",\"command\":[\"true\"],\"ports\":[{\"target\":70000}]} |$.ports[0].target",
       "published twice          | {\"name\":\"a\",\"command\":[\"true\"],\"ports\":[{\"target\":1,\"published\":80},{\"target\":2,\"published\":80}]} |published port 80/tcp is used twice",
-      "bad constraint           | {\"name\":\"a\",\"command\":[\"true\"],\"placement\":{\"constraints\":[\"node.colour==red\"]}} |unknown attribute node.colour",
+      "bad constraint           | {\"name\":\"a\",\"command\":[\"true\"],\"placement\":{\"constraints\":[\"node.colour==red\"]}} |unknown attribute \"node.colour\"",
+      "operator in value        | {\"name\":\"a\",\"command\":[\"true\"],\"placement\":{\"constraints\":[\"node.hostname!==node-1\"]}} |the value may only contain",
+      "duplicate key            | {\"name\":\"a\",\"command\":[\"true\"],\"replicas\":1,\"replicas\":2} |Duplicate field 'replicas'",
+      "float for integer        | {\"name\":\"a\",\"command\":[\"true\"],\"replicas\":1e2} |$.replicas",
+      "string for integer       | {\"name\":\"a\",\"command\":[\"true\"],\"replicas\":\"2\"} |$.replicas",
+      "trailing content         | {\"name\":\"a\",\"command\":[\"true\"]} {} |malformed JSON",
+      "path in name             | {\"name\":\"../../x\",\"command\":[\"true\"]} |$.name",
+      "dot in name              | {\"name\":\"a.b\",\"command\":[\"true\"]} |$.name",
+      "replicas over the cap    | {\"name\":\"a\",\"command\":[\"true\"],\"replicas\":10001} |$.replicas",
+      "NUL in an argument       | {\"name\":\"a\",\"command\":[\"tr\\u0000ue\"]} |$.command[0]",
+      "grace over its maximum   | {\"name\":\"a\",\"command\":[\"true\"],\"stopGracePeriod\":\"1h0m1s\"} |$.stopGracePeriod: at most 1h",
+      "huge grace               | {\"name\":\"a\",\"command\":[\"true\"],\"stopGracePeriod\":\"999999h\"} |$.stopGracePeriod: at most 1h",
+      "monitor that overflows   | {\"name\":\"a\",\"command\":[\"true\"],\"updateConfig\":{\"monitor\":\"9223372036854775808ns\"}} |$.updateConfig.monitor",
+      "restart delay over max   | {\"name\":\"a\",\"command\":[\"true\"],\"restartPolicy\":{\"delay\":\"61m\"}} |$.restartPolicy.delay: at most 1h",
+      "process with mounts      | {\"name\":\"a\",\"command\":[\"true\"],\"mounts\":[{\"type\":\"tmpfs\",\"target\":\"/t\"}]} |$.mounts: not supported by the process runtime",
+      "process read-only        | {\"name\":\"a\",\"command\":[\"true\"],\"readOnly\":true} |$.readOnly: not supported by the process runtime",
+      "process with limits      | {\"name\":\"a\",\"command\":[\"true\"],\"resources\":{\"limits\":{\"memory\":\"64M\"}}} |$.resources.limits: not enforced by the process runtime",
+      "health check kind        | {\"name\":\"a\",\"command\":[\"true\"],\"healthcheck\":{\"test\":[\"curl\",\"x\"]}} |must start with NONE, CMD or CMD-SHELL",
+      "global max per node      | {\"name\":\"a\",\"command\":[\"true\"],\"mode\":\"global\",\"placement\":{\"maxReplicasPerNode\":1}} |only for mode replicated",
+      "memory limit too small   | {\"name\":\"a\",\"image\":\"i\",\"resources\":{\"limits\":{\"memory\":\"1M\"}}} |at least 6M",
+      "relative workdir         | {\"name\":\"a\",\"command\":[\"true\"],\"workdir\":\"tmp\"} |$.workdir",
       "env not strings          | {\"name\":\"a\",\"command\":[\"true\"],\"env\":{\"A\":1}} |$.env.A",
       "bad failure action       | {\"name\":\"a\",\"command\":[\"true\"],\"updateConfig\":{\"failureAction\":\"panic\"}} |$.updateConfig.failureAction",
   })
@@ -69,5 +89,54 @@ class SpecValidatorTest {
     SpecValidator.Result r = SpecValidator.validate(json);
     assertThat(r.valid()).as(what).isFalse();
     assertThat(r.message()).as(what).contains(expected.trim());
+  }
+
+  @Test
+  void aSpecJustOverTheSizeLimitIsTooLarge() {
+    String filler = "x".repeat(Limits.MAX_SPEC_BYTES);
+    SpecValidator.Result r = SpecValidator.validate("{\"name\":\"a\",\"command\":[\"" + filler + "\"]}");
+    assertThat(r.code()).isEqualTo(RejectionCode.TOO_LARGE);
+    assertThat(r.message()).contains("at most " + Limits.MAX_SPEC_BYTES + " bytes");
+  }
+
+  @Test
+  void deepNestingIsRefusedCheaply() {
+    String deep = "{\"name\":\"a\",\"command\":[\"true\"],\"labels\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+    SpecValidator.Result r = SpecValidator.validate(deep);
+    assertThat(r.valid()).isFalse();
+    assertThat(r.message()).contains("malformed JSON");
+  }
+
+  @Test
+  void everyListAndMapLimitIsEnforcedJustOverIt() {
+    assertThat(SpecValidator.validate(withList("command", 1024)).valid()).isTrue();
+    assertThat(SpecValidator.validate(withList("command", 1025)).message()).contains("$.command");
+    assertThat(SpecValidator.validate(withMap("labels", 128)).valid()).isTrue();
+    assertThat(SpecValidator.validate(withMap("labels", 129)).message()).contains("$.labels");
+    assertThat(SpecValidator.validate(withMap("env", 512)).valid()).isTrue();
+    assertThat(SpecValidator.validate(withMap("env", 513)).message()).contains("$.env");
+    assertThat(SpecValidator.validate("{\"name\":\"" + "a".repeat(63) + "\",\"command\":[\"true\"]}").valid()).isTrue();
+    assertThat(SpecValidator.validate("{\"name\":\"" + "a".repeat(64) + "\",\"command\":[\"true\"]}").message())
+        .contains("$.name");
+  }
+
+  private static String withList(String field, int n) {
+    StringBuilder b = new StringBuilder("{\"name\":\"a\",\"command\":[\"true\"]");
+    if (field.equals("command")) {
+      b = new StringBuilder("{\"name\":\"a\"");
+    }
+    b.append(",\"").append(field).append("\":[");
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "" : ",").append("\"a\"");
+    }
+    return b.append("]}").toString();
+  }
+
+  private static String withMap(String field, int n) {
+    StringBuilder b = new StringBuilder("{\"name\":\"a\",\"command\":[\"true\"],\"").append(field).append("\":{");
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "" : ",").append("\"K").append(i).append("\":\"v\"");
+    }
+    return b.append("}}").toString();
   }
 }

@@ -6,10 +6,12 @@ import dev.shoal.gateway.ClusterBackend;
 import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.Outcome;
 import dev.shoal.schemas.ClusterEvent;
+import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.Command;
 import dev.shoal.schemas.CommandEnvelope;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.Node;
+import dev.shoal.schemas.RejectionCode;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.ServiceSpec;
 import dev.shoal.schemas.Task;
@@ -35,9 +37,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The {@link ClusterBackend} over Kafka: reads come from a {@link ReadModel}; writes go to the
  * orchestrator's intake topics (specs keyed by service name, commands in a
- * {@link CommandEnvelope}) with principal and request-id headers, and then wait on the read model
- * until the change shows, or a rejection event with the request id arrives, or the apply timeout
- * passes.
+ * {@link CommandEnvelope}) with principal, request-id and expected-version headers, and then wait
+ * for the orchestrator's verdict on that request id (an event with an {@code outcome}). A rejection
+ * answers with its code; an applied change answers once the read model shows the entity at the
+ * version the verdict names, so the caller reads its own write. Nothing else is decided here.
  */
 public final class KafkaClusterBackend implements ClusterBackend, AutoCloseable {
   private final ReadModel model;
@@ -82,6 +85,7 @@ public final class KafkaClusterBackend implements ClusterBackend, AutoCloseable 
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "shoal-gateway");
+    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
     // A request must not block on a broker it cannot reach for longer than it would wait anyway.
     p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(config.applyTimeout().toMillis()));
     return p;
@@ -116,6 +120,11 @@ public final class KafkaClusterBackend implements ClusterBackend, AutoCloseable 
   }
 
   @Override
+  public List<Task> tasksOfService(String serviceId) {
+    return model.tasksOfService(serviceId);
+  }
+
+  @Override
   public Optional<Task> task(String id) {
     return model.task(id);
   }
@@ -135,64 +144,76 @@ public final class KafkaClusterBackend implements ClusterBackend, AutoCloseable 
     return model.events();
   }
 
+  @Override
+  public ClusterInfo clusterInfo() {
+    return model.clusterInfo();
+  }
+
+  @Override
+  public Health health() {
+    return feed == null ? Health.ok(0) : feed.health();
+  }
+
   // ---- writes ----
 
   @Override
-  public CompletableFuture<Outcome<Service>> applySpec(ServiceSpec spec, Long expectedVersion, Caller caller) {
+  public CompletableFuture<Outcome<Service>> createService(ServiceSpec spec, Caller caller) {
+    return applySpec(spec, 0L, caller);
+  }
+
+  @Override
+  public CompletableFuture<Outcome<Service>> updateService(ServiceSpec spec, long expectedVersion, Caller caller) {
+    return applySpec(spec, expectedVersion, caller);
+  }
+
+  private CompletableFuture<Outcome<Service>> applySpec(ServiceSpec spec, long expectedVersion, Caller caller) {
     String name = spec.name();
-    long after = expectedVersion == null ? 0 : expectedVersion;
     ProducerRecord<String, String> record = IntakeHeaders.stamp(
         new ProducerRecord<>(topics.specs.name(), name, Json.toString(spec)), caller, expectedVersion);
-    return publishAndAwait(record, caller,
-        m -> m.serviceByName(name).filter(s -> s.version() > after),
-        m -> m.serviceByName(name));
+    return publishAndAwait(record, caller, v -> m -> m.serviceByName(name).filter(s -> s.version() >= v));
   }
 
   @Override
-  public CompletableFuture<Outcome<Service>> removeService(Service current, Caller caller) {
-    String name = current.name();
+  public CompletableFuture<Outcome<Service>> removeService(String name, Caller caller) {
+    Optional<Service> before = model.serviceByName(name);
     ProducerRecord<String, String> record = IntakeHeaders.stamp(
-        new ProducerRecord<>(topics.specs.name(), name, null), caller, null);
-    Function<ReadModel, Optional<Service>> gone =
-        m -> m.serviceByName(name).isPresent() ? Optional.empty() : Optional.of(current);
-    return publishAndAwait(record, caller, gone, gone);
+        new ProducerRecord<>(topics.specs.name(), before.map(Service::name).orElse(name), null), caller, null);
+    // Applied once the service this gateway knew is gone; answered with it as it last was (a retry
+    // of a removal that already happened knows none, and gets a stand-in with the name).
+    Service last = before.orElseGet(() -> new Service("", name, 0, null, null, null, 0, 0));
+    return publishAndAwait(record, caller, v -> m -> before.isPresent() && m.service(last.id()).isPresent()
+        ? Optional.empty() : Optional.of(last));
   }
 
   @Override
-  public CompletableFuture<Outcome<Service>> scaleService(Service current, int replicas, Caller caller) {
-    String name = current.name();
+  public CompletableFuture<Outcome<Service>> scaleService(String name, int replicas, Caller caller) {
     return publishAndAwait(command(new Command.ScaleService(name, replicas), caller), caller,
-        m -> m.serviceByName(name).filter(s -> s.version() > current.version()),
-        m -> m.serviceByName(name));
+        v -> m -> m.serviceByName(name).filter(s -> s.version() >= v));
   }
 
   @Override
-  public dev.shoal.schemas.ClusterInfo clusterInfo() {
-    return readModel().clusterInfo();
-  }
-
-  @Override
-  public CompletableFuture<Outcome<dev.shoal.schemas.ClusterInfo>> rotateJoinToken(String role,
-      dev.shoal.schemas.ClusterInfo current, Caller caller) {
-    return publishAndAwait(command(new Command.RotateJoinToken(role), caller), caller,
-        m -> Optional.of(m.clusterInfo()).filter(i -> i.generation(role) > current.generation(role)),
-        m -> Optional.of(m.clusterInfo()));
-  }
-
-  @Override
-  public CompletableFuture<Outcome<Service>> rollbackService(Service current, Caller caller) {
-    String name = current.name();
+  public CompletableFuture<Outcome<Service>> rollbackService(String name, Caller caller) {
     return publishAndAwait(command(new Command.RollbackService(name), caller), caller,
-        m -> m.serviceByName(name).filter(s -> s.version() > current.version()),
-        m -> m.serviceByName(name));
+        v -> m -> m.serviceByName(name).filter(s -> s.version() >= v));
   }
 
   @Override
-  public CompletableFuture<Outcome<Node>> updateNode(Node current, Command.UpdateNode update, Caller caller) {
-    String id = current.id();
-    return publishAndAwait(command(update, caller), caller,
-        m -> m.node(id).filter(n -> n.version() > current.version()),
-        m -> m.node(id));
+  public CompletableFuture<Outcome<Node>> updateNode(Command.UpdateNode update, Caller caller) {
+    String id = update.nodeId();
+    return publishAndAwait(command(update, caller), caller, v -> m -> m.node(id).filter(n -> n.version() >= v));
+  }
+
+  @Override
+  public CompletableFuture<Outcome<Node>> removeNode(String nodeId, boolean force, Caller caller) {
+    Node last = model.node(nodeId).orElseGet(() -> new Node(nodeId, 0, null, null, null, null, null, null, 0, 0));
+    return publishAndAwait(command(new Command.RemoveNode(nodeId, force), caller), caller,
+        v -> m -> m.node(last.id()).isPresent() ? Optional.empty() : Optional.of(last));
+  }
+
+  @Override
+  public CompletableFuture<Outcome<ClusterInfo>> rotateJoinToken(String role, Caller caller) {
+    return publishAndAwait(command(new Command.RotateJoinToken(role), caller), caller,
+        v -> m -> Optional.of(m.clusterInfo()).filter(i -> i.generation(role) >= v));
   }
 
   private ProducerRecord<String, String> command(Command command, Caller caller) {
@@ -202,16 +223,14 @@ public final class KafkaClusterBackend implements ClusterBackend, AutoCloseable 
   }
 
   /**
-   * Publishes and waits for the first of: a rejection event for the request, an "unchanged"
-   * event for it (answered with {@code current}), the change showing ({@code applied}), or the
-   * apply timeout (pending, or unavailable when Kafka never acknowledged the record).
+   * Publishes and waits, up to the apply timeout, for the orchestrator's verdict on this request
+   * id; for an applied (or unchanged) verdict, also for the read model to show the entity at the
+   * version the verdict names ({@code visible} maps that version to a probe of the read model).
    */
   private <T> CompletableFuture<Outcome<T>> publishAndAwait(ProducerRecord<String, String> record, Caller caller,
-                                                            Function<ReadModel, Optional<T>> applied,
-                                                            Function<ReadModel, Optional<T>> current) {
+                                                            Function<Long, Function<ReadModel, Optional<T>>> visible) {
     String rid = caller.requestId();
-    CompletableFuture<Optional<Outcome<T>>> watch = model.await(
-        m -> verdict(m, rid, current).or(() -> applied.apply(m).map(Outcome::applied)), applyTimeout);
+    CompletableFuture<Optional<Outcome<T>>> watch = model.await(m -> verdict(m, rid, visible), applyTimeout);
     CompletableFuture<RecordMetadata> sent = send(record);
     sent.whenComplete((md, e) -> {
       if (e != null) {
@@ -221,23 +240,38 @@ public final class KafkaClusterBackend implements ClusterBackend, AutoCloseable 
     });
     return watch.thenApplyAsync(o -> o.orElseGet(() -> {
       if (sent.isDone() && !sent.isCompletedExceptionally()) {
-        return Outcome.pending(rid);
+        boolean answered = model.verdict(rid).isPresent();
+        return Outcome.pending(rid, answered
+            ? "the orchestrator applied it, but this gateway's read model has not shown the result within "
+                + applyTimeout.toMillis() + " ms (" + health().reason() + ")"
+            : "the request is in Kafka, but the orchestrator has not answered within " + applyTimeout.toMillis()
+                + " ms: is an orchestrator running?");
       }
-      throw ApiException.unavailable("Kafka did not acknowledge the request within "
-          + applyTimeout.toMillis() + " ms");
+      throw ApiException.unavailable("Kafka did not acknowledge the request within " + applyTimeout.toMillis() + " ms");
     }), replies);
   }
 
   private static <T> Optional<Outcome<T>> verdict(ReadModel m, String requestId,
-                                                  Function<ReadModel, Optional<T>> current) {
+                                                  Function<Long, Function<ReadModel, Optional<T>>> visible) {
     Optional<ClusterEvent> v = m.verdict(requestId);
     if (v.isEmpty()) {
       return Optional.empty();
     }
-    if (v.get().type().endsWith(".rejected")) {
-      return Optional.of(Outcome.rejected(v.get().message()));
+    Map<String, String> attrs = v.get().attributes();
+    if ("rejected".equals(attrs.get("outcome"))) {
+      RejectionCode code = RejectionCode.fromWire(attrs.get("code")).orElse(RejectionCode.INVALID);
+      return Optional.of(Outcome.rejected(code, v.get().message()));
     }
-    return current.apply(m).map(Outcome::applied);
+    long version = parseVersion(attrs.get("version"));
+    return visible.apply(version).apply(m).map(Outcome::applied);
+  }
+
+  private static long parseVersion(String text) {
+    try {
+      return text == null ? 0 : Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {

@@ -31,6 +31,7 @@ public final class ReadModel {
   private final Map<String, Service> servicesById = new HashMap<>();
   private final Map<String, String> serviceIdsByName = new HashMap<>();
   private final Map<String, Task> tasks = new HashMap<>();
+  private final Map<String, java.util.Set<String>> taskIdsByService = new HashMap<>();
   private final Map<String, Node> nodes = new HashMap<>();
   private dev.shoal.schemas.ClusterInfo clusterInfo = dev.shoal.schemas.ClusterInfo.INITIAL;
   private final ArrayDeque<ClusterEvent> events = new ArrayDeque<>();
@@ -55,9 +56,9 @@ public final class ReadModel {
     synchronized (this) {
       Service old = servicesById.put(id, service);
       if (old != null && !old.name().equals(service.name())) {
-        serviceIdsByName.remove(old.name(), id);
+        serviceIdsByName.remove(key(old.name()), id);
       }
-      serviceIdsByName.put(service.name(), id);
+      serviceIdsByName.put(key(service.name()), id);
     }
     checkWatches();
   }
@@ -66,7 +67,7 @@ public final class ReadModel {
     synchronized (this) {
       Service old = servicesById.remove(id);
       if (old != null) {
-        serviceIdsByName.remove(old.name(), id);
+        serviceIdsByName.remove(key(old.name()), id);
       }
     }
     checkWatches();
@@ -74,16 +75,35 @@ public final class ReadModel {
 
   public void putTask(String id, Task task) {
     synchronized (this) {
-      tasks.put(id, task);
+      Task old = tasks.put(id, task);
+      if (old != null && old.serviceId() != null && !old.serviceId().equals(task.serviceId())) {
+        unindex(old.serviceId(), id);
+      }
+      if (task.serviceId() != null) {
+        taskIdsByService.computeIfAbsent(task.serviceId(), k -> new java.util.TreeSet<>()).add(id);
+      }
     }
     checkWatches();
   }
 
   public void removeTask(String id) {
     synchronized (this) {
-      tasks.remove(id);
+      Task old = tasks.remove(id);
+      if (old != null && old.serviceId() != null) {
+        unindex(old.serviceId(), id);
+      }
     }
     checkWatches();
+  }
+
+  private void unindex(String serviceId, String taskId) {
+    java.util.Set<String> ids = taskIdsByService.get(serviceId);
+    if (ids != null) {
+      ids.remove(taskId);
+      if (ids.isEmpty()) {
+        taskIdsByService.remove(serviceId);
+      }
+    }
   }
 
   public void putClusterInfo(dev.shoal.schemas.ClusterInfo info) {
@@ -148,13 +168,27 @@ public final class ReadModel {
     return s != null ? Optional.of(s) : serviceByName(nameOrId);
   }
 
+  /** A service by name, regardless of case (as Swarm compares names). */
   public synchronized Optional<Service> serviceByName(String name) {
-    String id = serviceIdsByName.get(name);
+    String id = name == null ? null : serviceIdsByName.get(key(name));
     return Optional.ofNullable(id == null ? null : servicesById.get(id));
   }
 
   public synchronized List<Task> tasks() {
     return List.copyOf(tasks.values());
+  }
+
+  /** The tasks of one service, by service id. */
+  public synchronized List<Task> tasksOfService(String serviceId) {
+    java.util.Set<String> ids = taskIdsByService.get(serviceId);
+    if (ids == null) {
+      return List.of();
+    }
+    List<Task> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      out.add(tasks.get(id));
+    }
+    return out;
   }
 
   public synchronized Optional<Task> task(String id) {
@@ -180,8 +214,9 @@ public final class ReadModel {
   }
 
   /**
-   * The event that settled a request without changing state: a {@code *.rejected} or
-   * {@code *.unchanged} event carrying {@code requestId} in its attributes.
+   * The orchestrator's verdict on a request: the event carrying {@code requestId} and an
+   * {@code outcome} attribute ({@code applied}, {@code unchanged} or {@code rejected}). Each request
+   * gets exactly one (a retried one gets it again).
    */
   public synchronized Optional<ClusterEvent> verdict(String requestId) {
     return Optional.ofNullable(verdicts.get(requestId));
@@ -229,8 +264,11 @@ public final class ReadModel {
     if (e.type() == null || e.attributes() == null) {
       return null;
     }
-    boolean settles = e.type().endsWith(".rejected") || e.type().endsWith(".unchanged");
-    return settles ? e.attributes().get("requestId") : null;
+    return e.attributes().containsKey("outcome") ? e.attributes().get("requestId") : null;
+  }
+
+  private static String key(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT);
   }
 
   private static final class Watch<T> {

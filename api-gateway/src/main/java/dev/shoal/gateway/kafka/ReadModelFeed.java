@@ -48,6 +48,17 @@ public final class ReadModelFeed implements AutoCloseable {
   private final Deserializer<ClusterEvent> events;
   private volatile boolean closed;
   private volatile boolean started;
+  private volatile boolean stopped;
+  private volatile String failure;
+  private volatile long failures;
+  private volatile long lastPollNanos = System.nanoTime();
+  private volatile long lagCheckedNanos;
+  private volatile long behind;
+  /** A feed that has not polled for this long is stuck. */
+  static final Duration STALL = Duration.ofSeconds(10);
+  /** Further behind than this, reads are too old to answer from. */
+  static final long MAX_BEHIND = 10_000;
+  private static final Duration LAG_CHECK = Duration.ofSeconds(2);
 
   /** A feed with its own consumer built from {@code bootstrapServers} and {@code extraProperties}. */
   public ReadModelFeed(ReadModel model, Topics topics, String bootstrapServers, Map<String, String> extraProperties) {
@@ -86,33 +97,97 @@ public final class ReadModelFeed implements AutoCloseable {
   }
 
   private void run() {
+    List<TopicPartition> partitions = null;
+    Map<TopicPartition, Long> ends = null;
     try {
-      List<TopicPartition> partitions = discoverPartitions();
-      if (partitions == null) {
-        return;
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      LOG.info("read model feed assigned {} partitions", partitions.size());
       while (!closed) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-          apply(r);
-        }
-        if (!model.isCaughtUp() && reached(ends)) {
-          model.markCaughtUp();
-          LOG.info("read model caught up");
+        try {
+          if (partitions == null) {
+            List<TopicPartition> found = discoverPartitions();
+            if (found == null) {
+              return;
+            }
+            consumer.assign(found);
+            consumer.seekToBeginning(found);
+            ends = consumer.endOffsets(found);
+            partitions = found;
+            LOG.info("read model feed assigned {} partitions", partitions.size());
+          }
+          pollOnce(partitions, ends);
+          if (failure != null) {
+            LOG.info("read model feed reads again after: {}", failure);
+            failure = null;
+          }
+        } catch (WakeupException e) {
+          if (!closed) {
+            LOG.warn("read model feed woken up unexpectedly; going on");
+          }
+        } catch (RuntimeException e) {
+          // The feed restarts itself: positions are kept, so nothing is read twice or skipped.
+          failure = e.toString();
+          failures++;
+          LOG.error("read model feed failed ({} so far); retrying", failures, e);
+          backOff();
         }
       }
-    } catch (WakeupException e) {
-      if (!closed) {
-        LOG.error("read model feed woken up unexpectedly", e);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("read model feed stopped", e);
     } finally {
+      stopped = true;
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
+  }
+
+  private void pollOnce(List<TopicPartition> partitions, Map<TopicPartition, Long> ends) {
+    for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+      apply(r);
+    }
+    lastPollNanos = System.nanoTime();
+    if (!model.isCaughtUp() && reached(ends)) {
+      model.markCaughtUp();
+      LOG.info("read model caught up");
+    }
+    if (System.nanoTime() - lagCheckedNanos > LAG_CHECK.toNanos()) {
+      lagCheckedNanos = System.nanoTime();
+      long sum = 0;
+      for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(partitions, LAG_CHECK).entrySet()) {
+        sum += Math.max(0, e.getValue() - consumer.position(e.getKey()));
+      }
+      behind = sum;
+    }
+  }
+
+  private void backOff() {
+    try {
+      closing.await(Math.min(10_000, 500L * failures), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+
+  /**
+   * Whether reads are current: the feed runs, polled within {@link #STALL}, has caught up with what
+   * the topics held at start, and is not more than {@link #MAX_BEHIND} records behind.
+   */
+  public dev.shoal.gateway.ClusterBackend.Health health() {
+    if (!started || stopped) {
+      return dev.shoal.gateway.ClusterBackend.Health.failing("the read model feed is not running"
+          + (failure == null ? "" : ": " + failure), behind);
+    }
+    if (failure != null) {
+      return dev.shoal.gateway.ClusterBackend.Health.failing("the read model feed cannot read Kafka: " + failure, behind);
+    }
+    if (!model.isCaughtUp()) {
+      return dev.shoal.gateway.ClusterBackend.Health.failing("the read model is still catching up with the cluster", behind);
+    }
+    long silentMs = (System.nanoTime() - lastPollNanos) / 1_000_000;
+    if (silentMs > STALL.toMillis()) {
+      return dev.shoal.gateway.ClusterBackend.Health.failing("the read model feed has not polled for " + silentMs + " ms",
+          behind);
+    }
+    if (behind > MAX_BEHIND) {
+      return dev.shoal.gateway.ClusterBackend.Health.failing("the read model is " + behind + " records behind", behind);
+    }
+    return dev.shoal.gateway.ClusterBackend.Health.ok(behind);
   }
 
   /** Every partition of the four topics, waiting for topics that do not exist yet; null if closed meanwhile. */

@@ -7,6 +7,7 @@ import dev.shoal.gateway.Caller;
 import dev.shoal.gateway.ClusterBackend;
 import dev.shoal.gateway.RouteTable;
 import dev.shoal.schemas.Command;
+import dev.shoal.schemas.Labels;
 import dev.shoal.schemas.Node;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -35,6 +36,7 @@ public final class NodeRoutes implements RouteTable {
     routes.get("/v1/nodes", this::list);
     routes.get("/v1/nodes/{id}", this::inspect);
     routes.patch("/v1/nodes/{id}", this::update);
+    routes.delete("/v1/nodes/{id}", this::remove);
   }
 
   private void list(Context ctx) {
@@ -63,8 +65,15 @@ public final class NodeRoutes implements RouteTable {
     }
     Caller caller = Requests.caller(ctx);
     Command.UpdateNode command = new Command.UpdateNode(current.id(), availability, role, labels, version);
-    Replies.reply(ctx, caller, backend.updateNode(current, command, caller), 200, n -> n,
-        "update of node " + current.hostname());
+    Replies.reply(ctx, caller, backend.updateNode(command, caller), 200, n -> n, "update of node " + current.hostname());
+  }
+
+  private void remove(Context ctx) {
+    Node current = find(ctx.pathParam("id"));
+    boolean force = "true".equals(ctx.queryParam("force")) || "1".equals(ctx.queryParam("force"));
+    Caller caller = Requests.caller(ctx);
+    Replies.reply(ctx, caller, backend.removeNode(current.id(), force, caller), 204, n -> null,
+        "removal of node " + current.hostname());
   }
 
   private Node find(String idOrHostname) {
@@ -94,10 +103,11 @@ public final class NodeRoutes implements RouteTable {
       if (!e.getValue().isTextual()) {
         throw ApiException.badRequest("label " + e.getKey() + " must be a string; got " + e.getValue());
       }
-      if (e.getKey().isBlank()) {
-        throw ApiException.badRequest("a label needs a non-empty key");
-      }
       labels.put(e.getKey(), e.getValue().asText());
+    }
+    List<String> problems = Labels.problems(labels);
+    if (!problems.isEmpty()) {
+      throw ApiException.badRequest(String.join("; ", problems));
     }
     return labels;
   }

@@ -11,7 +11,8 @@ import java.util.function.Function;
 /**
  * Answers a write from its {@link Outcome}, without holding a server thread while it waits:
  * applied → {@code status} with the view (no body when the view is null), rejected → the status
- * its reason calls for, pending → 202 saying the change was accepted but is not applied yet.
+ * its code calls for, pending → 202 saying the change was accepted, why it is not applied yet, and
+ * the request id (retry with the same {@code Idempotency-Key} to learn the outcome without applying twice).
  */
 final class Replies {
   private Replies() {}
@@ -27,10 +28,10 @@ final class Replies {
           ctx.json(body);
         }
       } else if (o instanceof Outcome.Rejected<T> r) {
-        throw ApiException.fromRejection(r.reason());
-      } else {
+        throw ApiException.fromRejection(r.code(), r.reason());
+      } else if (o instanceof Outcome.Pending<T> p) {
         ctx.status(202).json(Map.of(
-            "message", what + " was accepted but is not applied yet; request " + caller.requestId(),
+            "message", what + " was accepted but is not applied yet: " + p.why() + "; request " + caller.requestId(),
             "requestId", caller.requestId()));
       }
     }));

@@ -18,18 +18,30 @@ final class Requests {
   /** Until authentication exists, the caller names itself; the orchestrator records it as the principal. */
   static final String USER_HEADER = "X-Shoal-User";
   static final String REQUEST_ID_HEADER = "X-Shoal-Request-Id";
+  /** A retried write with the same key (and principal) is applied once, whichever gateway takes it. */
+  static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+  private static final int MAX_IDEMPOTENCY_KEY = 255;
 
   private Requests() {}
 
   static Caller caller(Context ctx) {
-    return Caller.of(ctx.header(USER_HEADER));
+    String key = ctx.header(IDEMPOTENCY_KEY_HEADER);
+    if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+      throw ApiException.badRequest(IDEMPOTENCY_KEY_HEADER + " must be 1-" + MAX_IDEMPOTENCY_KEY
+          + " printable characters without spaces");
+    }
+    String user = ctx.header(USER_HEADER);
+    if (user != null && !dev.shoal.schemas.Identifiers.token(user)) {
+      throw ApiException.badRequest(USER_HEADER + " must be 1-256 printable characters without spaces");
+    }
+    return Caller.of(user, key);
   }
 
-  /** The body as a validated, normalised spec, or a 400 with the validator's reasons. */
+  /** The body as a validated, normalised spec, or a 400 (413 when too large) with the validator's reasons. */
   static ServiceSpec spec(Context ctx) {
     SpecValidator.Result result = SpecValidator.validate(ctx.body());
     if (!result.valid()) {
-      throw ApiException.badRequest(result.message());
+      throw ApiException.fromRejection(result.code(), result.message());
     }
     return result.spec();
   }
@@ -39,6 +51,9 @@ final class Requests {
     String body = ctx.body();
     if (body == null || body.isBlank()) {
       throw ApiException.badRequest("the request needs a JSON object body");
+    }
+    if (body.length() > dev.shoal.schemas.Limits.MAX_COMMAND_BYTES) {
+      throw ApiException.tooLarge("this request's body is at most " + dev.shoal.schemas.Limits.MAX_COMMAND_BYTES + " bytes");
     }
     JsonNode node = Json.MAPPER.readTree(body);
     if (node == null || !node.isObject()) {

@@ -5,6 +5,7 @@ import dev.shoal.gateway.ApiException;
 import dev.shoal.gateway.Caller;
 import dev.shoal.gateway.ClusterBackend;
 import dev.shoal.gateway.RouteTable;
+import dev.shoal.schemas.Limits;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.ServiceSpec;
 import dev.shoal.schemas.Task;
@@ -53,64 +54,85 @@ public final class ServiceRoutes implements RouteTable {
 
   private void create(Context ctx) {
     ServiceSpec spec = Requests.spec(ctx);
-    if (backend.service(spec.name()).filter(s -> s.name().equals(spec.name())).isPresent()) {
-      throw ApiException.conflict("service " + spec.name() + " already exists");
-    }
     Caller caller = Requests.caller(ctx);
-    Replies.reply(ctx, caller, backend.applySpec(spec, null, caller), 201, this::view, "service " + spec.name());
+    // Checked here for a quick answer; the orchestrator checks again, so a concurrent create of the
+    // same name still gets exactly one 201 and a 409 for the others.
+    if (!caller.retrySafe()) {
+      backend.service(spec.name()).ifPresent(s -> {
+        throw ApiException.conflict("service " + s.name() + " already exists");
+      });
+    }
+    Replies.reply(ctx, caller, backend.createService(spec, caller), 201, this::view, "service " + spec.name());
   }
 
   private void inspect(Context ctx) {
     ctx.json(view(find(ctx.pathParam("name"))));
   }
 
+
   private void update(Context ctx) {
     Long version = Requests.longParam(ctx, "version", VERSION_REQUIRED);
     if (version == null) {
       throw ApiException.badRequest(VERSION_REQUIRED);
     }
-    Service current = find(ctx.pathParam("name"));
     ServiceSpec spec = Requests.spec(ctx);
-    if (!spec.name().equals(current.name())) {
-      throw ApiException.badRequest("the spec's name \"" + spec.name() + "\" must equal the service's name \""
-          + current.name() + "\" (a service cannot be renamed)");
-    }
-    if (version != current.version()) {
-      throw ApiException.conflict("version " + version + " is stale: the service is at version " + current.version());
-    }
     Caller caller = Requests.caller(ctx);
-    Replies.reply(ctx, caller, backend.applySpec(spec, version, caller), 200, this::view, "update of service " + spec.name());
+    String name = ctx.pathParam("name");
+    if (!caller.retrySafe()) {
+      Service current = find(name);
+      name = current.name();
+      if (version != current.version()) {
+        throw ApiException.conflict("version " + version + " is stale: the service is at version " + current.version()
+            + " (update out of sequence)");
+      }
+    }
+    if (!spec.name().equals(name)) {
+      // Names compare regardless of case, but a spec must keep the service's own spelling.
+      throw ApiException.badRequest("the spec's name \"" + spec.name() + "\" must equal the service's name \""
+          + name + "\" (a service cannot be renamed)");
+    }
+    Replies.reply(ctx, caller, backend.updateService(spec, version, caller), 200, this::view,
+        "update of service " + spec.name());
   }
 
   private void remove(Context ctx) {
-    Service current = find(ctx.pathParam("name"));
     Caller caller = Requests.caller(ctx);
-    Replies.reply(ctx, caller, backend.removeService(current, caller), 204, s -> null, "removal of service " + current.name());
+    String name = caller.retrySafe() ? ctx.pathParam("name") : find(ctx.pathParam("name")).name();
+    Replies.reply(ctx, caller, backend.removeService(name, caller), 204, s -> null, "removal of service " + name);
   }
 
   private void scale(Context ctx) throws Exception {
     JsonNode replicas = Requests.object(ctx, Set.of("replicas")).get("replicas");
-    if (replicas == null || !replicas.isIntegralNumber() || !replicas.canConvertToInt() || replicas.asInt() < 0) {
-      throw ApiException.badRequest("replicas must be an integer of 0 or more, as in {\"replicas\": 3}");
-    }
-    Service current = find(ctx.pathParam("name"));
-    if (current.spec() != null && current.spec().isGlobal()) {
-      throw ApiException.badRequest("service " + current.name()
-          + " is global (one task per eligible node): only replicated services can be scaled");
+    if (replicas == null || !replicas.isIntegralNumber() || !replicas.canConvertToInt() || replicas.asInt() < 0
+        || replicas.asInt() > Limits.MAX_REPLICAS) {
+      throw ApiException.badRequest("replicas must be an integer from 0 to " + Limits.MAX_REPLICAS
+          + ", as in {\"replicas\": 3}");
     }
     Caller caller = Requests.caller(ctx);
-    Replies.reply(ctx, caller, backend.scaleService(current, replicas.asInt(), caller), 200, this::view,
-        "scaling of service " + current.name());
+    String name = ctx.pathParam("name");
+    if (!caller.retrySafe()) {
+      Service current = find(name);
+      name = current.name();
+      if (current.spec() != null && current.spec().isGlobal()) {
+        throw ApiException.badRequest("service " + current.name()
+            + " is global (one task per eligible node): only replicated services can be scaled");
+      }
+    }
+    Replies.reply(ctx, caller, backend.scaleService(name, replicas.asInt(), caller), 200, this::view,
+        "scaling of service " + name);
   }
 
   private void rollback(Context ctx) throws Exception {
-    Service current = find(ctx.pathParam("name"));
-    if (current.previousSpec() == null) {
-      throw ApiException.badRequest("service " + current.name() + " has no previous spec to roll back to");
-    }
     Caller caller = Requests.caller(ctx);
-    Replies.reply(ctx, caller, backend.rollbackService(current, caller), 200, this::view,
-        "rollback of service " + current.name());
+    String name = ctx.pathParam("name");
+    if (!caller.retrySafe()) {
+      Service current = find(name);
+      name = current.name();
+      if (current.previousSpec() == null) {
+        throw ApiException.badRequest("service " + current.name() + " has no previous spec to roll back to");
+      }
+    }
+    Replies.reply(ctx, caller, backend.rollbackService(name, caller), 200, this::view, "rollback of service " + name);
   }
 
   private Service find(String nameOrId) {
@@ -118,6 +140,6 @@ public final class ServiceRoutes implements RouteTable {
   }
 
   private ServiceView view(Service s) {
-    return ServiceView.of(s, backend.tasks());
+    return ServiceView.of(s, backend.tasksOfService(s.id()));
   }
 }

@@ -37,7 +37,7 @@ public final class SwarmRoutes implements RouteTable {
       throw ApiException.badRequest("role query parameter must be worker or manager");
     }
     Caller caller = Requests.caller(ctx);
-    Replies.reply(ctx, caller, backend.rotateJoinToken(role, backend.clusterInfo(), caller), 200, this::tokens,
+    Replies.reply(ctx, caller, backend.rotateJoinToken(role, caller), 200, this::tokens,
         "rotation of the " + role + " join token");
   }
 

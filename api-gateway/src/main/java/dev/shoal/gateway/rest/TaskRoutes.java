@@ -42,7 +42,11 @@ public final class TaskRoutes implements RouteTable {
     Predicate<Task> filter = serviceFilter(ctx.queryParam("service"))
         .and(nodeFilter(ctx.queryParam("node")))
         .and(desiredStateFilter(ctx.queryParam("desired-state")));
-    ctx.json(backend.tasks().stream().filter(filter).sorted(ORDER).map(TaskView::of).toList());
+    String service = ctx.queryParam("service");
+    java.util.List<Task> candidates = service == null || service.isBlank() ? backend.tasks()
+        : backend.service(service).map(s -> backend.tasksOfService(s.id())).filter(l -> !l.isEmpty())
+            .orElseGet(backend::tasks);
+    ctx.json(candidates.stream().filter(filter).sorted(ORDER).map(TaskView::of).toList());
   }
 
   private void inspect(Context ctx) {

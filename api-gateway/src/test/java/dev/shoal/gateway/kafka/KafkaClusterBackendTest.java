@@ -14,6 +14,7 @@ import dev.shoal.schemas.Command;
 import dev.shoal.schemas.CommandEnvelope;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.Node;
+import dev.shoal.schemas.RejectionCode;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -50,9 +51,22 @@ class KafkaClusterBackendTest {
     backend.close();
   }
 
+  private void verdict(String type, String outcome, String requestId, long version, String code) {
+    Map<String, String> attrs = new java.util.TreeMap<>();
+    attrs.put("outcome", outcome);
+    attrs.put("requestId", requestId);
+    if (version > 0) {
+      attrs.put("version", Long.toString(version));
+    }
+    if (code != null) {
+      attrs.put("code", code);
+    }
+    model.addEvent(new ClusterEvent(type, "service", "web", outcome + " " + type, attrs, 1));
+  }
+
   @Test
-  void createPublishesTheSpecByNameAndIsAppliedWhenTheServiceAppears() throws Exception {
-    CompletableFuture<Outcome<Service>> f = backend.applySpec(spec("web", 2), null, caller);
+  void createIsCreateOnlyAndAnswersOnceTheVerdictAndTheServiceAreVisible() throws Exception {
+    CompletableFuture<Outcome<Service>> f = backend.createService(spec("web", 2), caller);
 
     ProducerRecord<String, String> r = producer.history().get(0);
     assertThat(r.topic()).isEqualTo("x-shoal.specs");
@@ -60,77 +74,67 @@ class KafkaClusterBackendTest {
     assertThat(r.value()).isEqualTo(Json.toString(spec("web", 2)));
     assertThat(header(r, "shoal-principal")).isEqualTo("alice");
     assertThat(header(r, "shoal-request-id")).isEqualTo("req-1");
-    assertThat(r.headers().lastHeader("shoal-expected-version")).isNull();
+    assertThat(header(r, "shoal-expected-version")).isEqualTo("0");
+
+    // Another writer's service of that name showing up is not this request's outcome.
+    Service theirs = new Service("other-id", "web", 3, spec("web", 2), null, null, 1, 1);
+    model.putService(theirs.id(), theirs);
     assertThat(f).isNotDone();
-
-    Service web = service("web", 2);
-    model.putService(web.id(), web);
-
-    assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.applied(web));
+    // The verdict alone is not enough either: the answer waits until the read model shows version 4.
+    verdict("service.created", "applied", "req-1", 4, null);
+    assertThat(f).isNotDone();
+    Service mine = new Service("other-id", "web", 4, spec("web", 2), null, null, 1, 1);
+    model.putService(mine.id(), mine);
+    assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.applied(mine));
   }
 
   @Test
-  void updateCarriesTheExpectedVersionAndWaitsForANewerOne() throws Exception {
+  void aRejectionAnswersWithItsCode() throws Exception {
+    CompletableFuture<Outcome<Service>> f = backend.createService(spec("web", 2), caller);
+    verdict("spec.rejected", "rejected", "other", 0, "conflict");
+    assertThat(f).isNotDone();
+    verdict("spec.rejected", "rejected", "req-1", 0, "conflict");
+    assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.rejected(RejectionCode.CONFLICT, "rejected spec.rejected"));
+  }
+
+  @Test
+  void updateCarriesTheExpectedVersion() throws Exception {
     Service web = service("web", 1);
     model.putService(web.id(), web);
-
-    CompletableFuture<Outcome<Service>> f = backend.applySpec(spec("web", 3), 1L, caller);
-
+    CompletableFuture<Outcome<Service>> f = backend.updateService(spec("web", 3), 1L, caller);
     assertThat(header(producer.history().get(0), "shoal-expected-version")).isEqualTo("1");
-    assertThat(f).isNotDone();
-    Service v2 = web.withSpec(spec("web", 3), 5);
+    Service v2 = web.withSpec(spec("web", 3), 9, 5);
     model.putService(v2.id(), v2);
+    verdict("service.updated", "applied", "req-1", 9, null);
     assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.applied(v2));
-  }
-
-  @Test
-  void aRejectionEventWithTheRequestIdEndsTheWait() throws Exception {
-    CompletableFuture<Outcome<Service>> f = backend.applySpec(spec("web", 2), null, caller);
-    model.addEvent(new ClusterEvent("spec.rejected", "service", "web", "no way", Map.of("requestId", "other"), 1));
-    assertThat(f).isNotDone();
-    model.addEvent(new ClusterEvent("spec.rejected", "service", "web", "no way", Map.of("requestId", "req-1"), 1));
-    assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.rejected("no way"));
-  }
-
-  @Test
-  void anUnchangedEventAnswersWithTheServiceAsItIs() throws Exception {
-    Service web = service("web", 1);
-    model.putService(web.id(), web);
-    CompletableFuture<Outcome<Service>> f = backend.applySpec(web.spec(), 1L, caller);
-    model.addEvent(new ClusterEvent("service.unchanged", "service", "web", "same", Map.of("requestId", "req-1"), 1));
-    assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.applied(web));
   }
 
   @Test
   void removalPublishesATombstoneAndIsAppliedWhenTheServiceIsGone() throws Exception {
     Service web = service("web", 1);
     model.putService(web.id(), web);
-
-    CompletableFuture<Outcome<Service>> f = backend.removeService(web, caller);
-
+    CompletableFuture<Outcome<Service>> f = backend.removeService("WEB", caller);
     ProducerRecord<String, String> r = producer.history().get(0);
-    assertThat(r.topic()).isEqualTo("x-shoal.specs");
     assertThat(r.key()).isEqualTo("web");
     assertThat(r.value()).isNull();
-    assertThat(header(r, "shoal-request-id")).isEqualTo("req-1");
+    verdict("service.removed", "applied", "req-1", 1, null);
+    assertThat(f).isNotDone();
     model.removeService(web.id());
     assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.applied(web));
   }
 
   @Test
-  void scalePublishesACommandEnvelopeKeyedByServiceName() throws Exception {
+  void scalePublishesACommandEnvelope() throws Exception {
     Service web = service("web", 1);
     model.putService(web.id(), web);
-
-    CompletableFuture<Outcome<Service>> f = backend.scaleService(web, 4, caller);
-
+    CompletableFuture<Outcome<Service>> f = backend.scaleService("web", 4, caller);
     ProducerRecord<String, String> r = producer.history().get(0);
     assertThat(r.topic()).isEqualTo("x-shoal.commands");
-    assertThat(r.key()).isEqualTo("web");
     assertThat(Json.fromString(r.value(), CommandEnvelope.class))
         .isEqualTo(new CommandEnvelope(new Command.ScaleService("web", 4), "alice", "req-1", 42_000));
-    Service v2 = web.withSpec(web.spec().withReplicas(4), 5);
+    Service v2 = web.withSpec(web.spec().withReplicas(4), 5, 5);
     model.putService(v2.id(), v2);
+    verdict("service.scaled", "applied", "req-1", 5, null);
     assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.applied(v2));
   }
 
@@ -139,21 +143,21 @@ class KafkaClusterBackendTest {
     Node n1 = node("n1", "alpha");
     model.putNode("n1", n1);
     Command.UpdateNode update = new Command.UpdateNode("n1", "drain", null, null, 3L);
-
-    CompletableFuture<Outcome<Node>> f = backend.updateNode(n1, update, caller);
-
+    CompletableFuture<Outcome<Node>> f = backend.updateNode(update, caller);
     ProducerRecord<String, String> r = producer.history().get(0);
     assertThat(r.key()).isEqualTo("n1");
     assertThat(Json.fromString(r.value(), CommandEnvelope.class).command()).isEqualTo(update);
     Node next = n1.with(n1.role(), "drain", n1.labels(), n1.description(), n1.status(), null, 7);
     model.putNode("n1", next);
+    verdict("node.updated", "applied", "req-1", next.version(), null);
     assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.applied(next));
   }
 
   @Test
-  void isPendingWhenNothingShowsInTime() throws Exception {
-    assertThat(backend.applySpec(spec("web", 1), null, caller).get(5, TimeUnit.SECONDS))
-        .isEqualTo(Outcome.pending("req-1"));
+  void isPendingWithAReasonWhenNoVerdictComesInTime() throws Exception {
+    Outcome<Service> o = backend.createService(spec("web", 1), caller).get(5, TimeUnit.SECONDS);
+    assertThat(o).isInstanceOf(Outcome.Pending.class);
+    assertThat(((Outcome.Pending<Service>) o).why()).contains("the orchestrator has not answered");
     assertThat(model.pendingAwaits()).isZero();
   }
 
@@ -161,7 +165,7 @@ class KafkaClusterBackendTest {
   void aFailedSendIsUnavailable() {
     MockProducer<String, String> failing = new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());
     try (KafkaClusterBackend b = new KafkaClusterBackend(model, failing, topics, Duration.ofSeconds(30), clock)) {
-      CompletableFuture<Outcome<Service>> f = b.applySpec(spec("web", 1), null, caller);
+      CompletableFuture<Outcome<Service>> f = b.createService(spec("web", 1), caller);
       failing.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
       assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
           .cause().isInstanceOf(ApiException.class).hasMessageContaining("broker gone");
@@ -173,7 +177,7 @@ class KafkaClusterBackendTest {
   void anUnacknowledgedSendIsUnavailableNotPending() {
     MockProducer<String, String> silent = new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());
     try (KafkaClusterBackend b = new KafkaClusterBackend(model, silent, topics, Duration.ofMillis(100), clock)) {
-      CompletableFuture<Outcome<Service>> f = b.applySpec(spec("web", 1), null, caller);
+      CompletableFuture<Outcome<Service>> f = b.createService(spec("web", 1), caller);
       assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ApiException.class)
           .hasMessageContaining("did not acknowledge");
     }

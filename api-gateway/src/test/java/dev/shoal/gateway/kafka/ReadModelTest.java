@@ -67,10 +67,10 @@ class ReadModelTest {
   @Test
   void keepsTheLastEventsAndTheirVerdictsOnly() {
     model.addEvent(event("spec.rejected", "r1", 1));
-    model.addEvent(event("service.created", "r2", 2));
+    model.addEvent(event("task.failed", "r2", 2));
     model.addEvent(event("service.unchanged", "r3", 3));
     assertThat(model.verdict("r1").map(ClusterEvent::type)).contains("spec.rejected");
-    assertThat(model.verdict("r2")).as("a state change is seen in the state, not by its event").isEmpty();
+    assertThat(model.verdict("r2")).as("only an event with an outcome is a verdict").isEmpty();
     assertThat(model.verdict("r3").map(ClusterEvent::type)).contains("service.unchanged");
 
     model.addEvent(event("task.failed", null, 4));
@@ -89,6 +89,13 @@ class ReadModelTest {
   }
 
   private static ClusterEvent event(String type, String requestId, long time) {
-    return new ClusterEvent(type, "service", "web", type, requestId == null ? Map.of() : Map.of("requestId", requestId), time);
+    Map<String, String> attrs = new java.util.TreeMap<>();
+    if (requestId != null) {
+      attrs.put("requestId", requestId);
+      if (!type.startsWith("task.")) {
+        attrs.put("outcome", type.endsWith(".rejected") ? "rejected" : "unchanged");
+      }
+    }
+    return new ClusterEvent(type, "service", "web", type, attrs, time);
   }
 }

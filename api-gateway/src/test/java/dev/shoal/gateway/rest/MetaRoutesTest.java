@@ -20,6 +20,20 @@ class MetaRoutesTest extends RoutesTestBase {
   }
 
   @Test
+  void pingAndHealthSay503WithTheReasonWhenReadsAreNotCurrent() {
+    backend.health = dev.shoal.gateway.ClusterBackend.Health.failing("the read model is 20000 records behind", 20_000);
+    Response ping = http.get("/_ping");
+    assertThat(ping.status()).isEqualTo(503);
+    assertThat(ping.message()).isEqualTo("the read model is 20000 records behind");
+    Response health = http.get("/v1/health");
+    assertThat(health.status()).isEqualTo(503);
+    assertThat(health.json().get("reason").asText()).contains("behind");
+    assertThat(health.json().get("behindRecords").asLong()).isEqualTo(20_000);
+    backend.health = dev.shoal.gateway.ClusterBackend.Health.ok(3);
+    assertThat(http.get("/v1/health").json().get("status").asText()).isEqualTo("ok");
+  }
+
+  @Test
   void servesTheSpecSchema() {
     Response r = http.get("/v1/schemas/service-spec.json");
     assertThat(r.status()).isEqualTo(200);

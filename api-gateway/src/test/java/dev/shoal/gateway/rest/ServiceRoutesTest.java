@@ -54,7 +54,7 @@ class ServiceRoutesTest extends RoutesTestBase {
     assertThat(backend.published).hasSize(1);
     Published p = backend.published.get(0);
     assertThat(p.kind()).isEqualTo("spec");
-    assertThat(p.expectedVersion()).isNull();
+    assertThat(p.expectedVersion()).as("create only").isEqualTo(0L);
     assertThat(p.caller().principal()).isEqualTo("alice");
     assertThat(r.header("X-Shoal-Request-Id")).isEqualTo(p.caller().requestId());
     // The spec published is the validator's normalised one, defaults filled in.
@@ -148,12 +148,12 @@ class ServiceRoutesTest extends RoutesTestBase {
   @Test
   void updateWithAStaleVersionIs409() {
     Service web = backend.add(service("web", 1));
-    backend.add(web.withSpec(web.spec().withReplicas(4), 200));
+    backend.add(web.withSpec(web.spec().withReplicas(4), 2, 200));
 
     Response r = http.put("/v1/services/web?version=1", specJson("web", 2));
 
     assertThat(r.status()).isEqualTo(409);
-    assertThat(r.message()).isEqualTo("version 1 is stale: the service is at version 2");
+    assertThat(r.message()).isEqualTo("version 1 is stale: the service is at version 2 (update out of sequence)");
     assertThat(backend.published).isEmpty();
   }
 
@@ -180,7 +180,7 @@ class ServiceRoutesTest extends RoutesTestBase {
   @Test
   void aStaleRejectionFromTheOrchestratorIs409() {
     backend.add(service("web", 1));
-    backend.rejectWith("version 1 is stale: the service is at version 2");
+    backend.rejectWith(dev.shoal.schemas.RejectionCode.CONFLICT, "version 1 is stale: the service is at version 2");
     Response r = http.put("/v1/services/web?version=1", specJson("web", 5));
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.message()).isEqualTo("version 1 is stale: the service is at version 2");
@@ -224,10 +224,10 @@ class ServiceRoutesTest extends RoutesTestBase {
     backend.add(service("web", 1));
     backend.add(globalService("agent"));
     for (String body : new String[] {"{\"replicas\": -1}", "{\"replicas\": \"3\"}", "{\"replicas\": 1.5}", "{}",
-        "{\"replicas\": 99999999999}"}) {
+        "{\"replicas\": 99999999999}", "{\"replicas\": 10001}", "{\"replicas\": 1e2}"}) {
       Response r = http.post("/v1/services/web/scale", body);
       assertThat(r.status()).as(body).isEqualTo(400);
-      assertThat(r.message()).as(body).startsWith("replicas must be an integer of 0 or more");
+      assertThat(r.message()).as(body).startsWith("replicas must be an integer from 0 to 10000");
     }
     Response unknown = http.post("/v1/services/web/scale", "{\"replicas\": 2, \"force\": true}");
     assertThat(unknown.status()).isEqualTo(400);
@@ -244,7 +244,7 @@ class ServiceRoutesTest extends RoutesTestBase {
   @Test
   void rollsBackToThePreviousSpecOrSaysWhyNot() {
     Service first = service("web", 1);
-    backend.add(first.withSpec(dev.shoal.gateway.Fixtures.spec("web", 4), 2));
+    backend.add(first.withSpec(dev.shoal.gateway.Fixtures.spec("web", 4), 2, 2));
 
     Response r = http.post("/v1/services/web/rollback", null);
 
@@ -264,5 +264,45 @@ class ServiceRoutesTest extends RoutesTestBase {
     Response r = http.get("/v1/nope");
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.message()).isEqualTo("no route for GET /v1/nope");
+  }
+
+  @Test
+  void anIdempotencyKeyGivesARetryTheSameRequestId() {
+    http.send("POST", "/v1/services", specJson("web", 1), "Idempotency-Key", "deploy-42");
+    backend.services.clear();
+    http.send("POST", "/v1/services", specJson("web", 1), "Idempotency-Key", "deploy-42");
+    http.send("POST", "/v1/services", specJson("other", 1), "Idempotency-Key", "deploy-43");
+    assertThat(backend.published).hasSize(3);
+    assertThat(backend.published.get(0).caller().requestId()).isEqualTo(backend.published.get(1).caller().requestId())
+        .isNotEqualTo(backend.published.get(2).caller().requestId());
+    Response bad = http.send("POST", "/v1/services", specJson("x", 1), "Idempotency-Key", "has space");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.message()).contains("Idempotency-Key");
+    Response tooLong = http.send("POST", "/v1/services", specJson("x", 1), "Idempotency-Key", "k".repeat(256));
+    assertThat(tooLong.status()).isEqualTo(400);
+  }
+
+  @Test
+  void aBodyOverTheLimitIs413() {
+    String big = "{\"name\":\"big\",\"command\":[\"" + "x".repeat(dev.shoal.schemas.Limits.MAX_SPEC_BYTES) + "\"]}";
+    Response r = http.post("/v1/services", big);
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(backend.published).isEmpty();
+    String justUnder = "{\"name\":\"ok\",\"command\":[\"" + "x".repeat(32_000) + "\",\"" + "y".repeat(32_000) + "\"]}";
+    assertThat(justUnder.length()).isLessThan(dev.shoal.schemas.Limits.MAX_SPEC_BYTES);
+    assertThat(http.post("/v1/services", justUnder).status()).isEqualTo(201);
+  }
+
+  @Test
+  void eachRejectionCodeHasItsStatus() {
+    backend.add(service("web", 1));
+    for (var c : java.util.Map.of(dev.shoal.schemas.RejectionCode.NOT_FOUND, 404, dev.shoal.schemas.RejectionCode.CONFLICT,
+        409, dev.shoal.schemas.RejectionCode.INVALID, 400, dev.shoal.schemas.RejectionCode.TOO_LARGE, 413,
+        dev.shoal.schemas.RejectionCode.FORBIDDEN, 403, dev.shoal.schemas.RejectionCode.INTERNAL, 500).entrySet()) {
+      backend.rejectWith(c.getKey(), "because " + c.getKey());
+      Response r = http.post("/v1/services/web/scale", "{\"replicas\": 2}");
+      assertThat(r.status()).as(c.getKey().toString()).isEqualTo(c.getValue());
+      assertThat(r.message()).isEqualTo("because " + c.getKey());
+    }
   }
 }

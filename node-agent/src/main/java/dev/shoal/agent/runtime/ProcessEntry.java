@@ -92,8 +92,10 @@ final class ProcessEntry {
 
   synchronized RuntimeTask view() {
     ProcessRecord r = record;
+    // Health only while it runs, as for a container: a check says nothing about a task that ended.
+    String health = r.state() == RuntimeTask.State.RUNNING ? r.health() : null;
     return new RuntimeTask(r.taskId(), r.nodeId(), r.name(), Drivers.PROCESS, r.state(), r.exitCode(),
-        r.exitMessage(), r.stopRequested(), null, r.endpoint(), r.ports(),
+        r.exitMessage(), r.stopRequested(), health, r.endpoint(), r.ports(),
         r.pid() == null ? null : r.pid().toString(), Duration.ofMillis(r.stopGraceMillis()));
   }
 
@@ -104,7 +106,7 @@ final class ProcessEntry {
       if (record.state() != RuntimeTask.State.CREATED) {
         return view();
       }
-      ProcessBuilder pb = new ProcessBuilder(record.argv())
+      ProcessBuilder pb = new ProcessBuilder(record.commandLine())
           .directory(Path.of(record.workdir()).toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(dir).toFile()));
@@ -127,6 +129,21 @@ final class ProcessEntry {
     // Registered outside the lock: a process that already ended completes the future at once.
     p.onExit().thenAccept(done -> exited(done.exitValue(), null));
     return view();
+  }
+
+  synchronized boolean isRunning() {
+    return record.state() == RuntimeTask.State.RUNNING;
+  }
+
+  /** Records a new health status (kept on disk, so an agent that adopts the task resumes from it). */
+  void health(String status) {
+    synchronized (this) {
+      if (record.state() != RuntimeTask.State.RUNNING) {
+        return;
+      }
+      record = record.withHealth(status);
+      save();
+    }
   }
 
   /**

@@ -21,9 +21,13 @@ final class ProcessLaunch {
 
   private ProcessLaunch() {}
 
-  /** Variables the task adds to the agent's environment; ours win over the spec's, so PORT is true. */
-  static Map<String, String> environment(Task task, List<Integer> targets, List<Integer> hostPorts) {
-    Map<String, String> env = new TreeMap<>();
+  /**
+   * Variables the task adds to the agent's environment: the user's {@code HOME}, {@code USER} and
+   * {@code LOGNAME} when it runs as another user, then the spec's, then ours, which win over the spec's,
+   * so PORT is true.
+   */
+  static Map<String, String> environment(Task task, TaskUser user, List<Integer> targets, List<Integer> hostPorts) {
+    Map<String, String> env = new TreeMap<>(user.environment());
     ServiceSpec spec = task.spec();
     if (spec.env() != null) {
       env.putAll(spec.env());
@@ -55,6 +59,24 @@ final class ProcessLaunch {
       }
     }
     return argv;
+  }
+
+  /**
+   * Whether {@code program} names an executable file, directly or on the {@code PATH} the task will
+   * see. Asked only when a launcher runs first: without one, the OS says so when the task starts.
+   */
+  static boolean executable(String program, Map<String, String> taskEnv, java.nio.file.Path workdir) {
+    if (program.contains("/")) {
+      return java.nio.file.Files.isExecutable(workdir.resolve(program));
+    }
+    String path = taskEnv.getOrDefault("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    for (String dir : path.split(":")) {
+      java.nio.file.Path p = (dir.isEmpty() ? workdir : java.nio.file.Path.of(dir)).resolve(program);
+      if (java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String interpolate(String text, Map<String, String> env) {

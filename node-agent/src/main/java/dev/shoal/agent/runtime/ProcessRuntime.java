@@ -1,7 +1,6 @@
 package dev.shoal.agent.runtime;
 
 import dev.shoal.schemas.Drivers;
-import dev.shoal.schemas.Durations;
 import dev.shoal.schemas.ServiceSpec;
 import dev.shoal.schemas.Task;
 import dev.shoal.schemas.TaskStatus;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,42 +31,68 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code process} driver, like Nomad's {@code raw_exec}: runs a spec's {@code command} +
- * {@code args} as a child process of the agent, for specs without an image.
+ * {@code args} as a child process of the agent, for specs without an image. What becomes of each
+ * spec field, and which ones it refuses, is {@link ProcessSpecs}'s business.
  *
  * <p>Each task gets {@code <data dir>/tasks/<task id>/} holding {@code task.json} (its record with
- * the pid), {@code output.log} (stdout and stderr, interleaved as written) and {@code work/} (the
- * working directory unless the spec sets one). Each target port gets a free port on 127.0.0.1,
- * passed as {@code PORT_<target>} and, for the first, {@code PORT}; see {@link ProcessLaunch}.
+ * the pid), {@code output.log} (stdout and stderr, interleaved as written), {@code health.log} (the
+ * last health check's output) and {@code work/} (the working directory unless the spec sets one).
+ * Each target port gets a free port on 127.0.0.1, passed as {@code PORT_<target>} and, for the first,
+ * {@code PORT}; see {@link ProcessLaunch}. A task with a {@code user} runs as that user through
+ * {@code setpriv} ({@link TaskUsers}); its health check runs as it does ({@link HealthChecks}).
  *
- * <p>A stop sends SIGTERM to the process and its descendants and SIGKILL after the grace period
- * (the spec's {@code stopSignal} cannot be honoured from Java). Records on disk let a restarted agent
- * find processes an earlier one started: those still running are adopted (their exit code cannot be
- * learnt), the others read as exited. When the JVM exits, a shutdown hook stops whatever still runs.
+ * <p>A stop sends the spec's stop signal (SIGTERM by default) to the process and its descendants
+ * and SIGKILL after the grace period. Records on disk let a restarted agent find processes an
+ * earlier one started: those still running are adopted (their exit code cannot be learnt) and
+ * health-checked again, the others read as exited. When the JVM exits, a shutdown hook stops
+ * whatever still runs.
  */
 public final class ProcessRuntime implements ContainerRuntime {
-  public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_STOP_GRACE = ProcessSpecs.DEFAULT_STOP_GRACE;
   /** How long the JVM shutdown hook lets a task stop before killing it. */
   static final Duration HOOK_GRACE_CAP = Duration.ofSeconds(10);
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
 
   private final Path tasksDir;
+  private final String node;
+  private final HostTools tools;
+  private final TaskUsers users;
   private final Map<String, ProcessEntry> entries = new ConcurrentHashMap<>();
   private final PortAllocator ports = new PortAllocator();
-  private final ScheduledExecutorService adoptedWatcher;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  /** One thread for watching adopted processes and for every health check. */
+  private final ScheduledExecutorService scheduler;
+  private final HealthChecks health;
   private final Thread shutdownHook;
 
-  /** Uses {@code dataDir} for task records, logs and working directories; adopts what an earlier agent left there. */
+  /** A runtime on this host, named by its host name in the reasons it gives. */
   public ProcessRuntime(Path dataDir) {
+    this(dataDir, localHostName());
+  }
+
+  /**
+   * Uses {@code dataDir} for task records, logs and working directories; adopts what an earlier agent
+   * left there. {@code node} names the node in the reasons users read (e.g. its hostname).
+   */
+  public ProcessRuntime(Path dataDir, String node) {
+    this(dataDir, node, HostTools.find(), TaskUsers.Credentials.ofThisProcess());
+  }
+
+  ProcessRuntime(Path dataDir, String node, HostTools tools, TaskUsers.Credentials agent) {
     this.tasksDir = dataDir.resolve("tasks");
+    this.node = node;
+    this.tools = tools;
+    this.users = new TaskUsers(tools, agent, node);
     try {
       Files.createDirectories(tasksDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + tasksDir, e);
     }
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shoal-process-watcher"));
+    health = new HealthChecks(scheduler, this::changed);
     loadRecords();
-    adoptedWatcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shoal-process-watcher"));
-    adoptedWatcher.scheduleWithFixedDelay(() -> entries.values().forEach(ProcessEntry::pollAdopted),
+    scheduler.scheduleWithFixedDelay(() -> entries.values().forEach(ProcessEntry::pollAdopted),
         500, 500, TimeUnit.MILLISECONDS);
     shutdownHook = new Thread(() -> stopAll(HOOK_GRACE_CAP), "shoal-process-runtime-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -88,6 +114,12 @@ public final class ProcessRuntime implements ContainerRuntime {
     return "java " + Runtime.version();
   }
 
+  /** Health changes are announced here, as the Docker runtime announces the engine's health events. */
+  @Override
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
   @Override
   public RuntimeTask prepare(Task task) throws TaskRejectedException {
     ProcessEntry existing = entries.get(task.id());
@@ -95,45 +127,63 @@ public final class ProcessRuntime implements ContainerRuntime {
       return existing.view();
     }
     ServiceSpec spec = checkRunnable(task);
-    Duration grace;
-    try {
-      grace = Durations.parseOr(spec.stopGracePeriod(), DEFAULT_STOP_GRACE);
-    } catch (IllegalArgumentException e) {
-      throw new TaskRejectedException("stopGracePeriod: " + e.getMessage());
-    }
+    ProcessSpecs.refuseUnsupported(spec);
+    ProcessSpecs.checkEnv(spec.env());
+    Duration grace = ProcessSpecs.stopGrace(spec);
+    String stopSignal = ProcessSpecs.stopSignal(spec, tools, node);
     Path dir = tasksDir.resolve(task.id());
-    Path workdir = spec.workdir() != null ? Path.of(spec.workdir()) : ProcessEntry.workDir(dir);
-    if (spec.workdir() != null && !Files.isDirectory(workdir)) {
-      throw new TaskRejectedException("working directory " + workdir + " does not exist");
-    }
-    List<Integer> targets = spec.ports() == null ? List.of()
-        : spec.ports().stream().map(ServiceSpec.PortConfig::target).toList();
-    List<Integer> hostPorts = allocatePorts(targets.size());
-    List<TaskStatus.PortBinding> bindings = new ArrayList<>();
-    for (int i = 0; i < targets.size(); i++) {
-      String protocol = spec.ports().get(i).protocol();
-      bindings.add(new TaskStatus.PortBinding(targets.get(i), "127.0.0.1", hostPorts.get(i),
-          protocol == null ? "tcp" : protocol));
-    }
-    Map<String, String> env = ProcessLaunch.environment(task, targets, hostPorts);
-    ProcessRecord record = new ProcessRecord(task.id(), task.nodeId(), RuntimeNames.of(task),
-        ProcessLaunch.argv(spec, env), env, workdir.toString(), bindings,
-        hostPorts.isEmpty() ? null : "127.0.0.1:" + hostPorts.get(0), grace.toMillis(),
-        RuntimeTask.State.CREATED, null, null, null, null, null, false);
+    Path workdir = ProcessSpecs.workdir(spec, ProcessEntry.workDir(dir));
+    TaskUser user = users.resolve(spec.user());
+    List<ProcessSpecs.PortRequest> requests = ProcessSpecs.ports(spec);
+    List<Integer> hostPorts = allocatePorts(requests);
     try {
-      Files.createDirectories(ProcessEntry.workDir(dir));
-    } catch (IOException e) {
+      ProcessEntry entry = new ProcessEntry(dir, record(task, spec, requests, hostPorts, user, workdir, grace, stopSignal));
+      createWorkDir(dir, user);
+      entry.save();
+      ProcessEntry raced = entries.putIfAbsent(task.id(), entry);
+      if (raced != null) {
+        ports.release(hostPorts);
+        return raced.view();
+      }
+      return entry.view();
+    } catch (TaskRejectedException | RuntimeException e) {
       ports.release(hostPorts);
-      throw new TaskRejectedException("cannot create " + dir + ": " + e.getMessage(), e);
+      throw e;
     }
-    ProcessEntry entry = new ProcessEntry(dir, record);
-    entry.save();
-    ProcessEntry raced = entries.putIfAbsent(task.id(), entry);
-    if (raced != null) {
-      ports.release(hostPorts);
-      return raced.view();
+  }
+
+  private ProcessRecord record(Task task, ServiceSpec spec, List<ProcessSpecs.PortRequest> requests,
+                               List<Integer> hostPorts, TaskUser user, Path workdir, Duration grace, String stopSignal)
+      throws TaskRejectedException {
+    List<Integer> targets = requests.stream().map(ProcessSpecs.PortRequest::target).toList();
+    List<TaskStatus.PortBinding> bindings = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      bindings.add(new TaskStatus.PortBinding(targets.get(i), "127.0.0.1", hostPorts.get(i), requests.get(i).protocol()));
     }
-    return entry.view();
+    Map<String, String> env = ProcessLaunch.environment(task, user, targets, hostPorts);
+    List<String> argv = ProcessLaunch.argv(spec, env);
+    // Through setpriv a missing program would start and fail with 127; without it the OS refuses at start.
+    if (user.switches() && !ProcessLaunch.executable(argv.get(0), env, workdir)) {
+      throw new TaskRejectedException("cannot start " + argv.get(0) + ": No such file or directory");
+    }
+    HealthSpec check = ProcessSpecs.health(spec, env);
+    return new ProcessRecord(task.id(), task.nodeId(), RuntimeNames.of(task), argv, env, workdir.toString(), bindings,
+        hostPorts.isEmpty() ? null : "127.0.0.1:" + hostPorts.get(0), grace.toMillis(),
+        RuntimeTask.State.CREATED, null, null, null, null, null, false, user.launcher(), stopSignal, check, null);
+  }
+
+  /** The task's own directory; its work directory belongs to the task's user, who must be able to write there. */
+  private static void createWorkDir(Path dir, TaskUser user) throws TaskRejectedException {
+    Path work = ProcessEntry.workDir(dir);
+    try {
+      Files.createDirectories(work);
+      if (user.switches()) {
+        Files.setAttribute(work, "unix:uid", (int) user.uid());
+        Files.setAttribute(work, "unix:gid", (int) user.gid());
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new TaskRejectedException("cannot create " + work + ": " + e.getMessage(), e);
+    }
   }
 
   private static ServiceSpec checkRunnable(Task task) throws TaskRejectedException {
@@ -153,22 +203,30 @@ public final class ProcessRuntime implements ContainerRuntime {
     return spec;
   }
 
-  private List<Integer> allocatePorts(int n) throws TaskRejectedException {
+  private List<Integer> allocatePorts(List<ProcessSpecs.PortRequest> requests) throws TaskRejectedException {
     List<Integer> out = new ArrayList<>();
     try {
-      for (int i = 0; i < n; i++) {
-        out.add(ports.allocate());
+      for (ProcessSpecs.PortRequest r : requests) {
+        if (r.fixedHostPort() != null) {
+          ports.reserve(r.fixedHostPort(), r.protocol());
+          out.add(r.fixedHostPort());
+        } else {
+          out.add(ports.allocate(r.protocol()));
+        }
       }
       return out;
     } catch (IOException e) {
       ports.release(out);
-      throw new TaskRejectedException(e.getMessage(), e);
+      throw new TaskRejectedException(ProcessSpecs.PREFIX + ": " + e.getMessage() + " on node " + node, e);
     }
   }
 
   @Override
   public RuntimeTask start(String taskId) throws TaskRejectedException {
-    return require(taskId).start();
+    ProcessEntry e = require(taskId);
+    RuntimeTask started = e.start();
+    health.watch(e, true);
+    return started;
   }
 
   @Override
@@ -185,7 +243,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
     ProcessHandle h = e.requestStop();
     if (h != null) {
-      ProcessTree.terminate(h, grace);
+      ProcessTree.terminate(h, grace, e.record().stopSignal(), tools.kill());
       e.pollAdopted();
       // Our own child's exit code arrives through Process.onExit on the JDK's reaper thread.
       try {
@@ -237,7 +295,26 @@ public final class ProcessRuntime implements ContainerRuntime {
       // the hook is running or about to: it does the same work
     }
     stopAll(HOOK_GRACE_CAP);
-    adoptedWatcher.shutdownNow();
+    scheduler.shutdownNow();
+    health.close();
+  }
+
+  private void changed() {
+    for (Runnable l : listeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        LOG.warn("a listener of the process runtime failed", e);
+      }
+    }
+  }
+
+  private static String localHostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
   }
 
   /** Stops every live task at once, each with its own grace period capped at {@code cap}. */
@@ -281,6 +358,7 @@ public final class ProcessRuntime implements ContainerRuntime {
           entries.put(e.taskId(), e);
           if (e.view().isLive()) {
             ports.hold(e.hostPorts());
+            health.watch(e, false);
             LOG.info("found task {} (pid {}) started by an earlier agent", e.taskId(), e.view().containerId());
           }
         } catch (IOException | RuntimeException ex) {

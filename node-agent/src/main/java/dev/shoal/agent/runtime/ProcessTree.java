@@ -9,7 +9,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Stops a process together with its descendants: SIGTERM to all, SIGKILL to what is left after a grace period. */
+/**
+ * Stops a process together with its descendants: SIGTERM (or the task's stop signal) to all, SIGKILL
+ * to what is left after a grace period.
+ */
 final class ProcessTree {
   static final Duration KILL_WAIT = Duration.ofSeconds(5);
   private static final long POLL_MILLIS = 20;
@@ -41,8 +44,20 @@ final class ProcessTree {
    * descendants) once the root dies.
    */
   static void terminate(ProcessHandle root, Duration grace) {
+    terminate(root, grace, null, null);
+  }
+
+  /**
+   * Like {@link #terminate(ProcessHandle, Duration)}, but the first signal is {@code signal} (a name as
+   * {@code kill -s} takes it, sent with the {@code kill} program); null means SIGTERM.
+   */
+  static void terminate(ProcessHandle root, Duration grace, String signal, String kill) {
     List<ProcessHandle> tree = treeOf(root);
-    tree.forEach(ProcessHandle::destroy);
+    if (signal == null || kill == null) {
+      tree.forEach(ProcessHandle::destroy);
+    } else {
+      StopSignal.send(kill, signal, tree);
+    }
     if (awaitGone(tree, grace)) {
       return;
     }

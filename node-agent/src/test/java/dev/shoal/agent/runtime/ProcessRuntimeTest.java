@@ -264,7 +264,8 @@ class ProcessRuntimeTest {
       ProcessRecord rec = dev.shoal.schemas.Json.fromBytes(Files.readAllBytes(file), ProcessRecord.class);
       ProcessRecord forged = new ProcessRecord(rec.taskId(), rec.nodeId(), rec.name(), rec.argv(), rec.env(),
           rec.workdir(), rec.ports(), rec.endpoint(), rec.stopGraceMillis(), RuntimeTask.State.RUNNING,
-          stranger.pid(), stranger.info().startInstant().orElseThrow().toEpochMilli() - 60_000, null, null, null, false);
+          stranger.pid(), stranger.info().startInstant().orElseThrow().toEpochMilli() - 60_000, null, null, null, false,
+          null, null, null, null);
       Files.write(file, dev.shoal.schemas.Json.toBytes(forged));
 
       ProcessRuntime restarted = runtime();

@@ -50,10 +50,10 @@ public final class BenchUpdateCommand implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "2", description = "Tasks updated at once, 0 = all (default ${DEFAULT-VALUE}).")
   int parallelism;
 
-  @Option(names = "--delay", defaultValue = "0s", description = "Delay between groups (default ${DEFAULT-VALUE}).")
+  @Option(names = "--delay", defaultValue = "0s", converter = dev.shoal.ops.Converters.DurationText.class, description = "Delay between groups (default ${DEFAULT-VALUE}).")
   String delay;
 
-  @Option(names = "--monitor", defaultValue = "1s", description = "Monitor window after a new task runs (default ${DEFAULT-VALUE}).")
+  @Option(names = "--monitor", defaultValue = "1s", converter = dev.shoal.ops.Converters.DurationText.class, description = "Monitor window after a new task runs (default ${DEFAULT-VALUE}).")
   String monitor;
 
   @Option(names = "--order", defaultValue = "stop-first", description = "stop-first or start-first (default ${DEFAULT-VALUE}).")
@@ -65,11 +65,11 @@ public final class BenchUpdateCommand implements Callable<Integer> {
   @Option(names = "--agents", defaultValue = "3", description = "Node agents (default ${DEFAULT-VALUE}).")
   int agents;
 
-  @Option(names = "--node-down-timeout", defaultValue = "3s", description = "Silence after which the orchestrator"
+  @Option(names = "--node-down-timeout", defaultValue = "3s", converter = dev.shoal.ops.Converters.DurationText.class, description = "Silence after which the orchestrator"
       + " declares a node down (default ${DEFAULT-VALUE}, as shoal dev).")
   String nodeDownTimeout;
 
-  @Option(names = "--timeout", defaultValue = "10m", description = "Give up on one update after this long (default ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", defaultValue = "10m", converter = dev.shoal.ops.Converters.DurationText.class, description = "Give up on one update after this long (default ${DEFAULT-VALUE}).")
   String timeout;
 
   @Option(names = "--verbose", description = "Keep the components' INFO log lines (default: warnings only).")
@@ -88,7 +88,10 @@ public final class BenchUpdateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (replicas < 1 || parallelism < 0 || runs < 1 || agents < 1) {
-      throw new IllegalArgumentException("--replicas, --runs and --agents must be 1 or more, --parallelism 0 or more");
+      throw new dev.shoal.ops.UsageException("--replicas, --runs and --agents must be 1 or more, --parallelism 0 or more");
+    }
+    if (!order.equals("stop-first") && !order.equals("start-first")) {
+      throw new dev.shoal.ops.UsageException("--order must be stop-first or start-first, got " + order);
     }
     if (!verbose) {
       // Before any component creates its logger: slf4j-simple reads its levels once, and system

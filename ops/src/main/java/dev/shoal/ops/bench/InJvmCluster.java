@@ -2,7 +2,6 @@ package dev.shoal.ops.bench;
 
 import dev.shoal.agent.NodeAgent;
 import dev.shoal.agent.NodeAgentConfig;
-import dev.shoal.agent.runtime.ProcessRuntime;
 import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.GatewayServer;
 import dev.shoal.kafka.EmbeddedKafka;
@@ -48,7 +47,7 @@ public final class InJvmCluster implements AutoCloseable {
       for (int i = 1; i <= agents; i++) {
         Path agentDir = dir.resolve("node-" + i);
         NodeAgent agent = register(new NodeAgent(NodeAgentConfig.builder(bootstrap, agentDir).hostname("node-" + i)
-            .build(), List.of(new ProcessRuntime(agentDir.resolve("process")))));
+            .build()));
         agent.start();
       }
       api = new ApiClient("http://127.0.0.1:" + gateway.port());

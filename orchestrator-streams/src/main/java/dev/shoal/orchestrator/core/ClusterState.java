@@ -1,33 +1,60 @@
 package dev.shoal.orchestrator.core;
 
+import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.DesiredState;
+import dev.shoal.schemas.Identifiers;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.Task;
+import dev.shoal.schemas.TaskState;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The orchestrator's whole view of the cluster: services, tasks, nodes and restart bookkeeping,
- * in sorted maps so that every iteration (and so every decision) has one order. Mutations go
- * through the {@code put}/{@code remove} methods, which remember what changed so the caller can
- * persist and publish exactly that.
+ * The orchestrator's whole view of the cluster: services, tasks, nodes, restart and update
+ * bookkeeping, the decision clock and the requests it remembers, in sorted maps so that every
+ * iteration (and so every decision) has one order, with indexes of tasks by service, by node and
+ * of tasks waiting for a node, so that one message costs what it changes rather than a scan.
+ *
+ * <p>Handling a message is a transaction: every mutation remembers what it replaced, so the caller
+ * either {@link #commit}s (and persists and publishes exactly what {@link #changes} lists) or
+ * {@link #rollback}s, which puts the state back exactly as it was. That is how a message whose
+ * decision fails, or whose plan is refused, leaves the state unchanged (DESIGN principle 5).
  */
 public final class ClusterState {
-  private final TreeMap<String, Service> servicesByName = new TreeMap<>();
+  /** What the orchestrator keeps beside the entities: the version index and the decision clock. */
+  public record Meta(long lastVersion, long lastTime) {
+    public static final Meta INITIAL = new Meta(0, 0);
+  }
+
+  /** A request id's outcome, kept so a retried request gets the same answer and is not applied twice. */
+  public record RememberedRequest(ClusterEvent outcome, long time) {}
+
+  private final TreeMap<String, Service> servicesByKey = new TreeMap<>();
+  private final TreeMap<String, String> serviceKeysById = new TreeMap<>();
   private final TreeMap<String, Task> tasks = new TreeMap<>();
+  private final TreeMap<String, TreeSet<String>> tasksByService = new TreeMap<>();
+  private final TreeMap<String, TreeSet<String>> tasksByNode = new TreeMap<>();
+  private final TreeSet<String> pending = new TreeSet<>();
   private final TreeMap<String, Node> nodes = new TreeMap<>();
   private final TreeMap<String, RestartRecord> restarts = new TreeMap<>();
   private final TreeMap<String, UpdateProgress> updates = new TreeMap<>();
+  private final TreeMap<String, RememberedRequest> requests = new TreeMap<>();
+  private final TreeSet<String> requestsByTime = new TreeSet<>();
   private ClusterInfo clusterInfo = ClusterInfo.INITIAL;
-  private boolean clusterInfoChanged;
-  private final TreeMap<String, String> refusals = new TreeMap<>();
+  private Meta meta = Meta.INITIAL;
 
+  // ---- the open transaction ----
+  private final Deque<Runnable> undo = new ArrayDeque<>();
   private final TreeSet<String> changedServices = new TreeSet<>();
   private final TreeMap<String, Service> removedServices = new TreeMap<>();
   private final TreeSet<String> changedTasks = new TreeSet<>();
@@ -35,15 +62,19 @@ public final class ClusterState {
   private final TreeSet<String> changedRestarts = new TreeSet<>();
   private final TreeSet<String> changedUpdates = new TreeSet<>();
   private final TreeSet<String> changedAssignments = new TreeSet<>();
+  private final TreeSet<String> changedRequests = new TreeSet<>();
+  private final TreeMap<String, String> refusals = new TreeMap<>();
+  private boolean clusterInfoChanged;
+  private boolean metaChanged;
 
-  // ---- loading (no change tracking) ----
+  // ---- loading from the stores (no transaction) ----
 
   public void load(Service s) {
-    servicesByName.put(s.name(), s);
+    putService(s);
   }
 
   public void load(Task t) {
-    tasks.put(t.id(), t);
+    putTask(t);
   }
 
   public void load(Node n) {
@@ -62,50 +93,68 @@ public final class ClusterState {
     clusterInfo = info;
   }
 
+  public void load(Meta m) {
+    meta = m;
+  }
+
+  public void load(String requestId, RememberedRequest r) {
+    putRequest(requestId, r);
+  }
+
   // ---- queries ----
 
   public ClusterInfo clusterInfo() {
     return clusterInfo;
   }
 
+  public Meta meta() {
+    return meta;
+  }
+
   public Optional<UpdateProgress> update(String serviceId) {
     return Optional.ofNullable(updates.get(serviceId));
   }
 
+  /** A service by name, regardless of case (Swarm's names are case-insensitive). */
   public Optional<Service> service(String name) {
-    return Optional.ofNullable(servicesByName.get(name));
+    return name == null ? Optional.empty() : Optional.ofNullable(servicesByKey.get(Identifiers.serviceKey(name)));
+  }
+
+  public Optional<Service> serviceById(String id) {
+    String key = serviceKeysById.get(id);
+    return key == null ? Optional.empty() : Optional.ofNullable(servicesByKey.get(key));
   }
 
   public Collection<Service> services() {
-    return servicesByName.values();
+    return servicesByKey.values();
   }
 
   public Optional<Task> task(String id) {
     return Optional.ofNullable(tasks.get(id));
   }
 
+  /** Every task, in id order. */
   public Collection<Task> tasks() {
     return tasks.values();
   }
 
-  public List<Task> tasksOf(String serviceId) {
-    List<Task> out = new ArrayList<>();
-    for (Task t : tasks.values()) {
-      if (t.serviceId().equals(serviceId)) {
-        out.add(t);
-      }
-    }
-    return out;
+  public int taskCount() {
+    return tasks.size();
   }
 
+  /** Every task of a service (by service id), in id order. */
+  public List<Task> tasksOf(String serviceId) {
+    return resolve(tasksByService.get(serviceId));
+  }
+
+  /** Every task placed on a node, in id order: the node's assignment. */
   public List<Task> tasksOn(String nodeId) {
-    List<Task> out = new ArrayList<>();
-    for (Task t : tasks.values()) {
-      if (nodeId.equals(t.nodeId())) {
-        out.add(t);
-      }
-    }
-    return out;
+    return resolve(tasksByNode.get(nodeId));
+  }
+
+  /** Tasks wanted running that wait for a node (NEW or PENDING), in id order. */
+  public List<Task> pendingTasks() {
+    return resolve(pending);
   }
 
   public Optional<Node> node(String id) {
@@ -116,125 +165,371 @@ public final class ClusterState {
     return nodes.values();
   }
 
+  /** The nodes by id, as the state holds them: read it, never change it. */
+  public java.util.SortedMap<String, Node> nodeMap() {
+    return nodes;
+  }
+
   public Optional<RestartRecord> restart(String key) {
     return Optional.ofNullable(restarts.get(key));
   }
 
-  // ---- mutations (tracked) ----
+  /** The restart bookkeeping keys of a service ({@code <service id>/<slot or node>}). */
+  public List<String> restartKeysOf(String serviceId) {
+    return List.copyOf(restarts.subMap(serviceId + "/", serviceId + "0").keySet());
+  }
+
+  public Optional<RememberedRequest> request(String requestId) {
+    return requestId == null ? Optional.empty() : Optional.ofNullable(requests.get(requestId));
+  }
+
+  public int rememberedRequests() {
+    return requests.size();
+  }
+
+  /** The oldest remembered request id, or empty. */
+  public Optional<String> oldestRequest() {
+    return requestsByTime.isEmpty() ? Optional.empty()
+        : Optional.of(requestsByTime.first().substring(21));
+  }
+
+  private List<Task> resolve(TreeSet<String> ids) {
+    if (ids == null) {
+      return List.of();
+    }
+    List<Task> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      out.add(tasks.get(id));
+    }
+    return out;
+  }
+
+  // ---- mutations (in the open transaction) ----
 
   public void put(Service s) {
-    servicesByName.put(s.name(), s);
-    changedServices.add(s.name());
-    removedServices.remove(s.name());
+    Service before = servicesByKey.get(Identifiers.serviceKey(s.name()));
+    putService(s);
+    String key = Identifiers.serviceKey(s.name());
+    boolean wasRemoved = removedServices.containsKey(key);
+    Service removedBefore = removedServices.remove(key);
+    boolean wasChanged = !changedServices.add(key);
+    undo.push(() -> {
+      if (before == null) {
+        removeServiceEntry(s);
+      } else {
+        putService(before);
+      }
+      if (!wasChanged) {
+        changedServices.remove(key);
+      }
+      if (wasRemoved) {
+        removedServices.put(key, removedBefore);
+      }
+    });
   }
 
   public void remove(Service s) {
-    servicesByName.remove(s.name());
-    changedServices.remove(s.name());
-    removedServices.put(s.name(), s);
+    String key = Identifiers.serviceKey(s.name());
+    Service before = servicesByKey.get(key);
+    if (before == null) {
+      return;
+    }
+    removeServiceEntry(before);
+    boolean wasChanged = changedServices.remove(key);
+    Service removedBefore = removedServices.put(key, before);
+    undo.push(() -> {
+      putService(before);
+      if (wasChanged) {
+        changedServices.add(key);
+      }
+      if (removedBefore == null) {
+        removedServices.remove(key);
+      } else {
+        removedServices.put(key, removedBefore);
+      }
+    });
   }
 
   public void put(Task t) {
-    Task before = tasks.put(t.id(), t);
-    changedTasks.add(t.id());
+    Task before = tasks.get(t.id());
+    putTask(t);
+    track(changedTasks, t.id());
     if (before != null && before.nodeId() != null && !before.nodeId().equals(t.nodeId())) {
-      changedAssignments.add(before.nodeId());
+      track(changedAssignments, before.nodeId());
     }
     if (t.nodeId() != null) {
-      changedAssignments.add(t.nodeId());
+      track(changedAssignments, t.nodeId());
     }
+    undo.push(() -> {
+      removeTaskEntry(t);
+      if (before != null) {
+        putTask(before);
+      }
+    });
   }
 
   public void remove(Task t) {
-    tasks.remove(t.id());
-    changedTasks.add(t.id());
-    if (t.nodeId() != null) {
-      changedAssignments.add(t.nodeId());
+    Task before = tasks.get(t.id());
+    if (before == null) {
+      return;
     }
+    removeTaskEntry(before);
+    track(changedTasks, t.id());
+    if (before.nodeId() != null) {
+      track(changedAssignments, before.nodeId());
+    }
+    undo.push(() -> putTask(before));
   }
 
   public void put(Node n) {
-    nodes.put(n.id(), n);
-    changedNodes.add(n.id());
+    Node before = nodes.put(n.id(), n);
+    track(changedNodes, n.id());
+    undo.push(() -> restore(nodes, n.id(), before));
   }
 
   public void remove(Node n) {
-    nodes.remove(n.id());
-    changedNodes.add(n.id());
-    changedAssignments.add(n.id());
+    Node before = nodes.remove(n.id());
+    track(changedNodes, n.id());
+    track(changedAssignments, n.id());
+    undo.push(() -> restore(nodes, n.id(), before));
   }
 
   public void put(String key, RestartRecord r) {
-    restarts.put(key, r);
-    changedRestarts.add(key);
+    RestartRecord before = restarts.put(key, r);
+    track(changedRestarts, key);
+    undo.push(() -> restore(restarts, key, before));
   }
 
   public void removeRestart(String key) {
-    if (restarts.remove(key) != null) {
-      changedRestarts.add(key);
+    RestartRecord before = restarts.remove(key);
+    if (before != null) {
+      track(changedRestarts, key);
+      undo.push(() -> restarts.put(key, before));
     }
   }
 
   public void put(String serviceId, UpdateProgress p) {
-    updates.put(serviceId, p);
-    changedUpdates.add(serviceId);
+    UpdateProgress before = updates.put(serviceId, p);
+    track(changedUpdates, serviceId);
+    undo.push(() -> restore(updates, serviceId, before));
   }
 
   public void removeUpdate(String serviceId) {
-    if (updates.remove(serviceId) != null) {
-      changedUpdates.add(serviceId);
+    UpdateProgress before = updates.remove(serviceId);
+    if (before != null) {
+      track(changedUpdates, serviceId);
+      undo.push(() -> updates.put(serviceId, before));
     }
   }
 
   public void put(ClusterInfo info) {
+    ClusterInfo before = clusterInfo;
+    boolean changedBefore = clusterInfoChanged;
     clusterInfo = info;
     clusterInfoChanged = true;
+    undo.push(() -> {
+      clusterInfo = before;
+      clusterInfoChanged = changedBefore;
+    });
+  }
+
+  public void put(Meta m) {
+    Meta before = meta;
+    boolean changedBefore = metaChanged;
+    meta = m;
+    metaChanged = true;
+    undo.push(() -> {
+      meta = before;
+      metaChanged = changedBefore;
+    });
+  }
+
+  /** The next version of the cluster-wide index: service versions never repeat, even for a re-created name. */
+  public long nextVersion() {
+    long v = meta.lastVersion() + 1;
+    put(new Meta(v, meta.lastTime()));
+    return v;
+  }
+
+  public void remember(String requestId, RememberedRequest r) {
+    RememberedRequest before = requests.get(requestId);
+    if (before != null) {
+      removeRequestEntry(requestId, before);
+    }
+    putRequest(requestId, r);
+    track(changedRequests, requestId);
+    undo.push(() -> {
+      removeRequestEntry(requestId, r);
+      if (before != null) {
+        putRequest(requestId, before);
+      }
+    });
+  }
+
+  public void forget(String requestId) {
+    RememberedRequest before = requests.get(requestId);
+    if (before != null) {
+      removeRequestEntry(requestId, before);
+      track(changedRequests, requestId);
+      undo.push(() -> putRequest(requestId, before));
+    }
   }
 
   /** Remembers that a node was refused, so its agent is told why. */
   public void refuse(String nodeId, String reason) {
-    refusals.put(nodeId, reason);
+    String before = refusals.put(nodeId, reason);
+    undo.push(() -> restore(refusals, nodeId, before));
   }
 
-  // ---- what changed since the last drain ----
+  // ---- the transaction's end ----
 
-  /** What the last handled message changed; clears the tracking. */
-  public Changes drainChanges() {
-    Changes c = new Changes(
-        changedServices.stream().map(servicesByName::get).toList(),
+  /** What the open transaction changed so far: ids to look up (absent = deleted). */
+  public Changes changes() {
+    return new Changes(
+        changedServices.stream().map(servicesByKey::get).toList(),
         List.copyOf(removedServices.values()),
         List.copyOf(changedTasks),
         List.copyOf(changedNodes),
         List.copyOf(changedRestarts),
         List.copyOf(changedUpdates),
         List.copyOf(changedAssignments),
+        List.copyOf(changedRequests),
         clusterInfoChanged,
+        metaChanged,
         new TreeMap<>(refusals));
+  }
+
+  /** Keeps what the transaction did and starts a new one. */
+  public void commit() {
+    undo.clear();
+    clearTracking();
+  }
+
+  /** Undoes everything since the last commit: the state is as it was. */
+  public void rollback() {
+    while (!undo.isEmpty()) {
+      undo.pop().run();
+    }
+    clearTracking();
+  }
+
+  private void clearTracking() {
     changedServices.clear();
     removedServices.clear();
     changedTasks.clear();
     changedNodes.clear();
     changedRestarts.clear();
     changedUpdates.clear();
-    clusterInfoChanged = false;
-    refusals.clear();
     changedAssignments.clear();
-    return c;
+    changedRequests.clear();
+    refusals.clear();
+    clusterInfoChanged = false;
+    metaChanged = false;
   }
 
   /** The ids of what changed; look the current values up (absent = deleted). */
   public record Changes(List<Service> services, List<Service> removedServices, List<String> taskIds,
                         List<String> nodeIds, List<String> restartKeys, List<String> updateServiceIds,
-                        List<String> assignmentNodeIds, boolean clusterInfoChanged,
-                        java.util.SortedMap<String, String> refusals) {}
+                        List<String> assignmentNodeIds, List<String> requestIds, boolean clusterInfoChanged,
+                        boolean metaChanged, SortedMap<String, String> refusals) {}
 
-  /** The tasks an agent should know about: every task placed on the node, sorted by id. */
-  public List<Task> assignmentOf(String nodeId) {
-    return tasksOn(nodeId);
+  // ---- raw index maintenance (no tracking, no undo) ----
+
+  private void putService(Service s) {
+    String key = Identifiers.serviceKey(s.name());
+    Service old = servicesByKey.put(key, s);
+    if (old != null && !old.id().equals(s.id())) {
+      serviceKeysById.remove(old.id());
+    }
+    serviceKeysById.put(s.id(), key);
+  }
+
+  private void removeServiceEntry(Service s) {
+    String key = Identifiers.serviceKey(s.name());
+    Service old = servicesByKey.remove(key);
+    if (old != null) {
+      serviceKeysById.remove(old.id());
+    }
+  }
+
+  private void putTask(Task t) {
+    Task old = tasks.put(t.id(), t);
+    if (old != null) {
+      unindex(old);
+    }
+    index(t);
+  }
+
+  private void removeTaskEntry(Task t) {
+    Task old = tasks.remove(t.id());
+    if (old != null) {
+      unindex(old);
+    }
+  }
+
+  private void index(Task t) {
+    tasksByService.computeIfAbsent(t.serviceId(), k -> new TreeSet<>()).add(t.id());
+    if (t.nodeId() != null) {
+      tasksByNode.computeIfAbsent(t.nodeId(), k -> new TreeSet<>()).add(t.id());
+    }
+    if (waitsForNode(t)) {
+      pending.add(t.id());
+    }
+  }
+
+  private void unindex(Task t) {
+    drop(tasksByService, t.serviceId(), t.id());
+    if (t.nodeId() != null) {
+      drop(tasksByNode, t.nodeId(), t.id());
+    }
+    pending.remove(t.id());
+  }
+
+  private static void drop(Map<String, TreeSet<String>> index, String key, String id) {
+    TreeSet<String> ids = index.get(key);
+    if (ids != null) {
+      ids.remove(id);
+      if (ids.isEmpty()) {
+        index.remove(key);
+      }
+    }
+  }
+
+  private void putRequest(String id, RememberedRequest r) {
+    requests.put(id, r);
+    requestsByTime.add(timeKey(r.time(), id));
+  }
+
+  private void removeRequestEntry(String id, RememberedRequest r) {
+    requests.remove(id);
+    requestsByTime.remove(timeKey(r.time(), id));
+  }
+
+  private static String timeKey(long time, String id) {
+    return String.format("%020d/", time) + id;
+  }
+
+  private void track(TreeSet<String> set, String id) {
+    if (set.add(id)) {
+      undo.push(() -> set.remove(id));
+    }
+  }
+
+  private static <V> void restore(Map<String, V> map, String key, V before) {
+    if (before == null) {
+      map.remove(key);
+    } else {
+      map.put(key, before);
+    }
   }
 
   /** Tasks that hold a slot: wanted running and not ended. */
   public static boolean isActive(Task t) {
     return t.desiredState() == DesiredState.RUNNING && !t.state().isTerminal();
+  }
+
+  /** Tasks the scheduler must still place. */
+  static boolean waitsForNode(Task t) {
+    return (t.state() == TaskState.NEW || t.state() == TaskState.PENDING) && t.desiredState() == DesiredState.RUNNING;
   }
 }

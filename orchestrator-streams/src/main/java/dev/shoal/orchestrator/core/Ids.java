@@ -20,7 +20,7 @@ public final class Ids {
    * suffix orders tasks created in the same millisecond.
    */
   public static String task(String serviceId, long position, int index) {
-    String order = Long.toString(Math.max(0, position) * 1000 + index, 36);
+    String order = Long.toString(Math.max(0, position) * 1_000_000 + index, 36);
     String padded = "0".repeat(Math.max(0, ORDER_DIGITS - order.length())) + order;
     return of("task", serviceId, position, index).substring(0, 25 - ORDER_DIGITS) + padded;
   }

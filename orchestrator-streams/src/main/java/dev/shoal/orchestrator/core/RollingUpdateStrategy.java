@@ -1,6 +1,7 @@
 package dev.shoal.orchestrator.core;
 
 import dev.shoal.schemas.Durations;
+import dev.shoal.schemas.Limits;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.ServiceSpec;
@@ -32,19 +33,38 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
     int parallelism = cfg.parallelism() == null || cfg.parallelism() == 0 ? Integer.MAX_VALUE : cfg.parallelism();
 
     TreeSet<String> failed = new TreeSet<>(progress.failedTaskIds());
+    String unplaced = null;
+    Long placementDeadline = null;
+    long placementTimeout = Limits.UPDATE_PLACEMENT_TIMEOUT.toMillis();
     for (SlotView v : slots.values()) {
-      v.tasks().stream().findFirst()
-          .filter(t -> t.createdAt() >= progress.startedAt() && !SlotView.outdated(t, service.spec()))
-          .filter(t -> (t.state().isTerminal() && t.state() != TaskState.COMPLETE
-              && t.desiredState() == dev.shoal.schemas.DesiredState.RUNNING) || isUnhealthy(t))
-          .ifPresent(t -> failed.add(t.id()));
+      Optional<Task> fresh = v.tasks().stream().findFirst()
+          .filter(t -> t.createdAt() >= progress.startedAt() && !SlotView.outdated(t, service.spec()));
+      if (fresh.isEmpty()) {
+        continue;
+      }
+      Task t = fresh.get();
+      if ((t.state().isTerminal() && t.state() != TaskState.COMPLETE
+          && t.desiredState() == dev.shoal.schemas.DesiredState.RUNNING) || isUnhealthy(t)) {
+        failed.add(t.id());
+      } else if (waitsForNode(t)) {
+        // A new task no node can take would keep the update waiting forever: past the deadline it
+        // counts as a failure, and the failure action decides.
+        long deadline = t.createdAt() + placementTimeout;
+        if (now >= deadline) {
+          failed.add(t.id());
+          unplaced = "task " + t.name() + " could not be placed within " + Durations.format(Limits.UPDATE_PLACEMENT_TIMEOUT)
+              + (t.status() != null && t.status().message() != null ? " (" + t.status().message() + ")" : "");
+        } else {
+          placementDeadline = min(placementDeadline, deadline);
+        }
+      }
     }
     double allowed = (cfg.maxFailureRatio() == null ? 0 : cfg.maxFailureRatio()) * Math.max(1, slots.size());
     if (failed.size() > allowed && !"continue".equals(cfg.failureAction())) {
       UpdateProgress p = new UpdateProgress(progress.rollback(), progress.startedAt(), progress.group(),
           progress.nextGroupAt(), List.copyOf(failed));
-      String message = (progress.rollback() ? "rollback" : "update") + " paused due to failure or early termination of task "
-          + failed.last();
+      String message = (progress.rollback() ? "rollback" : "update") + " paused due to "
+          + (unplaced != null ? unplaced : "failure or early termination of task " + failed.last());
       boolean rollback = "rollback".equals(cfg.failureAction()) && !progress.rollback();
       return new Step(rollback ? Action.ROLLBACK : Action.PAUSE, p, Set.of(), null, message);
     }
@@ -67,6 +87,9 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
           continue;
         }
         Task t = fresh.get();
+        if (failed.contains(t.id())) {
+          continue; // failure action "continue": a failed task does not hold its group up
+        }
         if (t.state() != TaskState.RUNNING || !healthyEnough(t)) {
           groupBusy = true;
         } else if (now < t.updatedAt() + monitor) {
@@ -77,6 +100,9 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
     }
     UpdateProgress p = new UpdateProgress(progress.rollback(), progress.startedAt(), progress.group(),
         progress.nextGroupAt(), List.copyOf(failed));
+    if (placementDeadline != null) {
+      wakeAt = min(wakeAt, placementDeadline);
+    }
     if (groupBusy) {
       return new Step(Action.WAIT, p, new TreeSet<>(progress.group()), wakeAt, null);
     }
@@ -94,7 +120,8 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
     List<String> group = outdated.subList(0, Math.min(parallelism, outdated.size()));
     UpdateProgress next = new UpdateProgress(p.rollback(), p.startedAt(), List.copyOf(group), p.nextGroupAt(),
         p.failedTaskIds());
-    return new Step(Action.PROCEED, next, new TreeSet<>(group), null, null);
+    // The group's new tasks are created after this step: look again when their placement deadline passes.
+    return new Step(Action.PROCEED, next, new TreeSet<>(group), now + placementTimeout, null);
   }
 
   /**
@@ -111,6 +138,11 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
 
   private static boolean gatedByHealth(Task t) {
     return t.spec().healthcheck() != null && dev.shoal.schemas.Drivers.DOCKER.equals(t.spec().driver());
+  }
+
+  private static boolean waitsForNode(Task t) {
+    return (t.state() == TaskState.NEW || t.state() == TaskState.PENDING)
+        && t.desiredState() == dev.shoal.schemas.DesiredState.RUNNING;
   }
 
   private static Long min(Long a, long b) {

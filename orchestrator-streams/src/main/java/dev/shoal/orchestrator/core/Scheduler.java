@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * then fewest tasks overall, then node id, so the choice is always the same for the same input.
  * Pure code; the caller books the chosen node in its {@link NodeInfo} before the next placement.
  */
-public final class Scheduler {
+public class Scheduler {
   private final List<NodeFilter> filters;
 
   public Scheduler() {

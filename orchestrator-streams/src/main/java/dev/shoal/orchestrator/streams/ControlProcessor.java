@@ -4,22 +4,24 @@ import dev.shoal.orchestrator.core.ClusterState;
 import dev.shoal.orchestrator.core.JoinPolicy;
 import dev.shoal.orchestrator.core.Orchestrator;
 import dev.shoal.orchestrator.core.OrchestratorSettings;
-import dev.shoal.orchestrator.core.Outcome;
+import dev.shoal.orchestrator.core.Plan;
 import dev.shoal.orchestrator.core.ReconcilePlan;
 import dev.shoal.orchestrator.core.RestartRecord;
 import dev.shoal.orchestrator.core.Scheduler;
 import dev.shoal.orchestrator.core.UpdateProgress;
-import dev.shoal.schemas.Assignment;
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.Node;
+import dev.shoal.schemas.RejectionCode;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.Task;
+import dev.shoal.schemas.Validated;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -31,28 +33,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place decisions are made: reads the single-partition control log, runs the pure
- * {@link Orchestrator}, persists what changed in local stores (changelogged, so a standby can take
- * over) and publishes the derived topics. Timers the decisions ask for are kept in a store and
- * published back to the control log by a wall-clock punctuator when due.
+ * The one place decisions are made. For each record of the single-partition control log it reads
+ * and validates the message ({@link ControlMessageReader}: the control log is not a back door),
+ * asks the pure {@link Orchestrator} for a {@link Plan}, checks the plan ({@link OutputPlan}: every
+ * record it would publish is within the broker's size limit), and only then writes its stores
+ * (changelogged, so a standby can take over) and publishes the derived topics. A message that
+ * cannot be read is rejected ({@code control.rejected}); one whose decision throws or whose plan is
+ * refused is quarantined ({@code control.failed}, with its offset and reason) and the state is
+ * rolled back: either way the next message goes on (DESIGN principle 5, invariant 6).
+ *
+ * <p>Timers the decisions ask for are kept in a store and published back to the control log by a
+ * wall-clock punctuator when due: the decision is made when that record is read.
  */
-final class ControlProcessor implements Processor<String, ControlMessage, String, Object> {
+final class ControlProcessor implements Processor<String, String, String, Object> {
   private static final Logger LOG = LoggerFactory.getLogger(ControlProcessor.class);
 
   private final OrchestratorSettings settings;
   private final JoinPolicy joinPolicy;
   private final Duration timerCheckInterval;
+  private final String topic;
+  private final Scheduler scheduler;
   private ProcessorContext<String, Object> context;
-  private KeyValueStore<String, Service> services;
-  private KeyValueStore<String, Task> tasks;
-  private KeyValueStore<String, Node> nodes;
-  private KeyValueStore<String, RestartRecord> restarts;
+  private ControlStores stores;
   private KeyValueStore<String, ControlMessage> timers;
-  private KeyValueStore<String, UpdateProgress> updates;
-  private KeyValueStore<String, ClusterInfo> cluster;
   private Orchestrator orchestrator;
 
-  ControlProcessor(OrchestratorSettings settings, JoinPolicy joinPolicy, Duration timerCheckInterval) {
+  ControlProcessor(String topic, OrchestratorSettings settings, JoinPolicy joinPolicy, Duration timerCheckInterval,
+                   Scheduler scheduler) {
+    this.topic = topic;
+    this.scheduler = scheduler;
     this.settings = settings;
     this.joinPolicy = joinPolicy;
     this.timerCheckInterval = timerCheckInterval;
@@ -61,147 +70,170 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    services = context.getStateStore(OrchestratorTopology.SERVICES_STORE);
-    tasks = context.getStateStore(OrchestratorTopology.TASKS_STORE);
-    nodes = context.getStateStore(OrchestratorTopology.NODES_STORE);
-    restarts = context.getStateStore(OrchestratorTopology.RESTARTS_STORE);
+    stores = ControlStores.of(context);
     timers = context.getStateStore(OrchestratorTopology.TIMERS_STORE);
-    updates = context.getStateStore(OrchestratorTopology.UPDATES_STORE);
-    cluster = context.getStateStore(OrchestratorTopology.CLUSTER_STORE);
-    orchestrator = new Orchestrator(loadState(), new Scheduler(), settings, joinPolicy);
+    orchestrator = new Orchestrator(stores.load(), scheduler, settings, joinPolicy);
     context.schedule(timerCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
   }
 
-  private ClusterState loadState() {
-    ClusterState state = new ClusterState();
-    try (KeyValueIterator<String, Service> it = services.all()) {
-      it.forEachRemaining(kv -> state.load(kv.value));
-    }
-    try (KeyValueIterator<String, Task> it = tasks.all()) {
-      it.forEachRemaining(kv -> state.load(kv.value));
-    }
-    try (KeyValueIterator<String, Node> it = nodes.all()) {
-      it.forEachRemaining(kv -> state.load(kv.value));
-    }
-    try (KeyValueIterator<String, RestartRecord> it = restarts.all()) {
-      it.forEachRemaining(kv -> state.load(kv.key, kv.value));
-    }
-    ClusterInfo info = cluster.get(ClusterInfo.KEY);
-    if (info != null) {
-      state.load(info);
-    }
-    try (KeyValueIterator<String, UpdateProgress> it = updates.all()) {
-      it.forEachRemaining(kv -> state.load(kv.key, kv.value));
-    }
-    return state;
-  }
-
   @Override
-  public void process(Record<String, ControlMessage> record) {
-    if (record.value() == null) {
-      return;
-    }
+  public void process(Record<String, String> record) {
     long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
-    Outcome outcome;
-    try {
-      outcome = orchestrator.handle(record.value(), record.timestamp(), offset);
-    } catch (RuntimeException e) {
-      // A decision bug must not stop the cluster (invariant 6): drop the half-applied change by
-      // reloading from the stores, say so, and go on with the next record.
-      LOG.error("control record at offset {} could not be handled; skipped", offset, e);
-      orchestrator = new Orchestrator(loadState(), new Scheduler(), settings, joinPolicy);
-      forwardEvent(new ClusterEvent("control.failed", "control", String.valueOf(offset),
-          "control record could not be handled: " + e, Map.of(), record.timestamp()), record.timestamp());
+    Validated<ControlMessage> read = ControlMessageReader.read(record.key(), record.value());
+    if (!read.valid()) {
+      forwardEvent(Rejections.of("control.rejected", "control", String.valueOf(offset), read.reason(), null, topic,
+          read.code(), record.timestamp()), record.timestamp());
       return;
     }
-    publish(orchestrator.state().drainChanges(), record.timestamp(), offset);
-    for (ClusterEvent e : outcome.events) {
-      forwardEvent(e, record.timestamp());
+    ControlMessage message = read.value();
+    Plan plan;
+    OutputPlan outputs;
+    try {
+      plan = orchestrator.plan(message, record.timestamp(), offset);
+      outputs = OutputPlan.of(plan, orchestrator.state(), offset);
+    } catch (RuntimeException | StackOverflowError e) {
+      orchestrator.rollback();
+      LOG.error("control record at offset {} could not be handled; quarantined", offset, e);
+      quarantine(message, offset, RejectionCode.INTERNAL, "the decision failed: " + e, record.timestamp());
+      return;
     }
-    for (ReconcilePlan.Timer t : outcome.timers) {
+    if (outputs.refusal() != null) {
+      orchestrator.rollback();
+      LOG.warn("control record at offset {} refused: {}", offset, outputs.refusal());
+      quarantine(message, offset, RejectionCode.TOO_LARGE, outputs.refusal(), record.timestamp());
+      return;
+    }
+    stores.write(plan.changes(), orchestrator.state());
+    for (OutputPlan.Output o : outputs.records()) {
+      context.forward(new Record<>(o.key(), (Object) o.value(), plan.time()), o.sink());
+    }
+    for (ReconcilePlan.Timer t : plan.timers()) {
       timers.put(timerKey(t), new ControlMessage.TimerFired(t.name(), t.target()));
     }
+    orchestrator.commit();
   }
 
-  private void publish(ClusterState.Changes changes, long time, long offset) {
-    ClusterState state = orchestrator.state();
-    for (Service s : changes.services()) {
-      services.put(s.name(), s);
-      forward(OrchestratorTopology.TO_SERVICES, s.id(), s, time);
+  /** A quarantined message: the state is unchanged, an event says why, and a waiting client is answered. */
+  private void quarantine(ControlMessage message, long offset, RejectionCode code, String reason, long time) {
+    Map<String, String> attrs = new TreeMap<>();
+    attrs.put("offset", String.valueOf(offset));
+    attrs.put("code", code.wire());
+    attrs.put("outcome", "rejected");
+    String rid = Orchestrator.requestIdOf(message);
+    if (rid != null) {
+      attrs.put("requestId", rid);
     }
-    for (Service s : changes.removedServices()) {
-      services.delete(s.name());
-      forward(OrchestratorTopology.TO_SERVICES, s.id(), null, time);
-    }
-    for (String id : changes.taskIds()) {
-      Optional<Task> t = state.task(id);
-      if (t.isPresent()) {
-        tasks.put(id, t.get());
-      } else {
-        tasks.delete(id);
-      }
-      forward(OrchestratorTopology.TO_TASKS, id, t.orElse(null), time);
-    }
-    for (String id : changes.nodeIds()) {
-      Optional<Node> n = state.node(id);
-      if (n.isPresent()) {
-        nodes.put(id, n.get());
-      } else {
-        nodes.delete(id);
-      }
-      forward(OrchestratorTopology.TO_NODES, id, n.orElse(null), time);
-    }
-    for (String key : changes.restartKeys()) {
-      Optional<RestartRecord> r = state.restart(key);
-      if (r.isPresent()) {
-        restarts.put(key, r.get());
-      } else {
-        restarts.delete(key);
-      }
-    }
-    for (String id : changes.updateServiceIds()) {
-      Optional<UpdateProgress> u = state.update(id);
-      if (u.isPresent()) {
-        updates.put(id, u.get());
-      } else {
-        updates.delete(id);
-      }
-    }
-    if (changes.clusterInfoChanged()) {
-      cluster.put(ClusterInfo.KEY, state.clusterInfo());
-      forward(OrchestratorTopology.TO_CLUSTER, ClusterInfo.KEY, state.clusterInfo(), time);
-    }
-    changes.refusals().forEach((nodeId, reason) ->
-        forward(OrchestratorTopology.TO_ASSIGNMENTS, nodeId, new Assignment(nodeId, offset, List.of(), reason), time));
-    for (String nodeId : changes.assignmentNodeIds()) {
-      List<Task> set = state.assignmentOf(nodeId);
-      boolean known = state.node(nodeId).isPresent();
-      forward(OrchestratorTopology.TO_ASSIGNMENTS, nodeId,
-          known || !set.isEmpty() ? new Assignment(nodeId, offset, set) : null, time);
-    }
-  }
-
-  private void forward(String child, String key, Object value, long time) {
-    context.forward(new Record<>(key, value, time), child);
+    String text = "control message at offset " + offset + " (" + message.getClass().getSimpleName()
+        + ") quarantined: " + reason;
+    forwardEvent(new ClusterEvent("control.failed", "control", String.valueOf(offset), text, attrs, time), time);
   }
 
   private void forwardEvent(ClusterEvent e, long time) {
-    forward(OrchestratorTopology.TO_EVENTS, e.entityId(), e, time);
+    context.forward(new Record<>(e.entityId(), (Object) dev.shoal.schemas.Json.toBytes(e), time),
+        OrchestratorTopology.TO_EVENTS);
   }
 
   private void fireDueTimers(long now) {
     String upTo = String.format("%020d~", now);
-    List<KeyValue<String, ControlMessage>> due = new java.util.ArrayList<>();
+    List<KeyValue<String, ControlMessage>> due = new ArrayList<>();
     try (KeyValueIterator<String, ControlMessage> it = timers.range("", upTo)) {
       it.forEachRemaining(due::add);
     }
     for (KeyValue<String, ControlMessage> kv : due) {
       timers.delete(kv.key);
-      forward(OrchestratorTopology.TO_CONTROL, ((ControlMessage.TimerFired) kv.value).target(), kv.value, now);
+      ControlMessage.TimerFired t = (ControlMessage.TimerFired) kv.value;
+      context.forward(new Record<>(t.target(), (Object) dev.shoal.schemas.Json.toBytes(t), now),
+          OrchestratorTopology.TO_CONTROL);
     }
   }
 
   private static String timerKey(ReconcilePlan.Timer t) {
     return String.format("%020d/%s/%s", t.dueAt(), t.name(), t.target());
+  }
+
+  /** The decision state's stores: loading them into a {@link ClusterState}, writing a plan's changes back. */
+  record ControlStores(KeyValueStore<String, Service> services, KeyValueStore<String, Task> tasks,
+                       KeyValueStore<String, Node> nodes, KeyValueStore<String, RestartRecord> restarts,
+                       KeyValueStore<String, UpdateProgress> updates, KeyValueStore<String, ClusterInfo> cluster,
+                       KeyValueStore<String, ClusterState.Meta> meta,
+                       KeyValueStore<String, ClusterState.RememberedRequest> requests) {
+    static final String META_KEY = "meta";
+
+    static ControlStores of(ProcessorContext<?, ?> c) {
+      return new ControlStores(c.getStateStore(OrchestratorTopology.SERVICES_STORE),
+          c.getStateStore(OrchestratorTopology.TASKS_STORE), c.getStateStore(OrchestratorTopology.NODES_STORE),
+          c.getStateStore(OrchestratorTopology.RESTARTS_STORE), c.getStateStore(OrchestratorTopology.UPDATES_STORE),
+          c.getStateStore(OrchestratorTopology.CLUSTER_STORE), c.getStateStore(OrchestratorTopology.META_STORE),
+          c.getStateStore(OrchestratorTopology.REQUESTS_STORE));
+    }
+
+    ClusterState load() {
+      ClusterState state = new ClusterState();
+      try (KeyValueIterator<String, Service> it = services.all()) {
+        it.forEachRemaining(kv -> state.load(kv.value));
+      }
+      try (KeyValueIterator<String, Task> it = tasks.all()) {
+        it.forEachRemaining(kv -> state.load(kv.value));
+      }
+      try (KeyValueIterator<String, Node> it = nodes.all()) {
+        it.forEachRemaining(kv -> state.load(kv.value));
+      }
+      try (KeyValueIterator<String, RestartRecord> it = restarts.all()) {
+        it.forEachRemaining(kv -> state.load(kv.key, kv.value));
+      }
+      try (KeyValueIterator<String, UpdateProgress> it = updates.all()) {
+        it.forEachRemaining(kv -> state.load(kv.key, kv.value));
+      }
+      try (KeyValueIterator<String, ClusterState.RememberedRequest> it = requests.all()) {
+        it.forEachRemaining(kv -> state.load(kv.key, kv.value));
+      }
+      ClusterInfo info = cluster.get(ClusterInfo.KEY);
+      if (info != null) {
+        state.load(info);
+      }
+      ClusterState.Meta m = meta.get(META_KEY);
+      if (m != null) {
+        state.load(m);
+      }
+      return state;
+    }
+
+    void write(ClusterState.Changes changes, ClusterState state) {
+      for (Service s : changes.services()) {
+        services.put(dev.shoal.schemas.Identifiers.serviceKey(s.name()), s);
+      }
+      for (Service s : changes.removedServices()) {
+        services.delete(dev.shoal.schemas.Identifiers.serviceKey(s.name()));
+      }
+      for (String id : changes.taskIds()) {
+        putOrDelete(tasks, id, state.task(id).orElse(null));
+      }
+      for (String id : changes.nodeIds()) {
+        putOrDelete(nodes, id, state.node(id).orElse(null));
+      }
+      for (String key : changes.restartKeys()) {
+        putOrDelete(restarts, key, state.restart(key).orElse(null));
+      }
+      for (String id : changes.updateServiceIds()) {
+        putOrDelete(updates, id, state.update(id).orElse(null));
+      }
+      for (String id : changes.requestIds()) {
+        putOrDelete(requests, id, state.request(id).orElse(null));
+      }
+      if (changes.clusterInfoChanged()) {
+        cluster.put(ClusterInfo.KEY, state.clusterInfo());
+      }
+      if (changes.metaChanged()) {
+        meta.put(META_KEY, state.meta());
+      }
+    }
+
+    private static <V> void putOrDelete(KeyValueStore<String, V> store, String key, V value) {
+      if (value == null) {
+        store.delete(key);
+      } else {
+        store.put(key, value);
+      }
+    }
   }
 }

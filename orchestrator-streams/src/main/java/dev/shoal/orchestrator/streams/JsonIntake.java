@@ -3,28 +3,35 @@ package dev.shoal.orchestrator.streams;
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.Json;
+import dev.shoal.schemas.Limits;
+import dev.shoal.schemas.RejectionCode;
+import dev.shoal.schemas.Validated;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Parses one JSON input log (commands, task status) into control messages; a record that does not
- * parse becomes a rejection event and the stream goes on.
+ * Parses one JSON input log (commands, task status) into control messages: a record over its size
+ * limit, one that does not parse, or one its validator refuses becomes a rejection event with the
+ * reason and code, and the stream goes on.
  */
 final class JsonIntake<T> implements Processor<String, String, String, Object> {
   private final String topic;
   private final Class<T> type;
-  private final Function<T, ControlMessage> wrap;
+  private final int maxBytes;
+  private final Function<T, Validated<ControlMessage>> validate;
   private final String rejectionType;
   private final IntakeSinks sinks;
   private ProcessorContext<String, Object> context;
 
-  JsonIntake(String topic, Class<T> type, Function<T, ControlMessage> wrap, String rejectionType, IntakeSinks sinks) {
+  JsonIntake(String topic, Class<T> type, int maxBytes, Function<T, Validated<ControlMessage>> validate,
+             String rejectionType, IntakeSinks sinks) {
     this.sinks = sinks;
     this.topic = topic;
     this.type = type;
-    this.wrap = wrap;
+    this.maxBytes = maxBytes;
+    this.validate = validate;
     this.rejectionType = rejectionType;
   }
 
@@ -35,31 +42,55 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
 
   @Override
   public void process(Record<String, String> record) {
-    String requestId = Headers.get(record.headers(), Headers.REQUEST_ID);
-    ControlMessage message;
-    try {
-      if (record.value() == null) {
-        throw new IllegalArgumentException("empty record");
-      }
-      message = wrap.apply(Json.fromString(record.value(), type));
-    } catch (RuntimeException e) {
-      String reason = "unreadable " + type.getSimpleName() + ": " + rootMessage(e);
-      ClusterEvent ev = Rejections.of(rejectionType, type.getSimpleName(), record.key(), reason, requestId, topic,
-          record.timestamp());
-      context.forward(record.withKey(record.key() == null ? "" : record.key()).withValue((Object) ev),
-          sinks.events());
+    String requestId = Headers.requestIdOrNull(record.headers());
+    if (record.value() == null) {
+      reject(record, "empty record", requestId, RejectionCode.INVALID);
       return;
     }
-    context.forward(record.withValue((Object) message), sinks.control());
+    if (record.value().length() > maxBytes || (record.key() != null && record.key().length() > Limits.MAX_KEY_BYTES)) {
+      reject(record, "a " + type.getSimpleName() + " record is at most " + maxBytes + " bytes with a key of at most "
+          + Limits.MAX_KEY_BYTES, requestId, RejectionCode.TOO_LARGE);
+      return;
+    }
+    T parsed;
+    try {
+      parsed = Json.fromString(record.value(), type);
+    } catch (RuntimeException e) {
+      reject(record, "unreadable " + type.getSimpleName() + ": " + rootMessage(e), requestId, RejectionCode.INVALID);
+      return;
+    }
+    if (requestId == null && parsed instanceof dev.shoal.schemas.CommandEnvelope e
+        && dev.shoal.schemas.Identifiers.token(e.requestId())) {
+      requestId = e.requestId(); // a plain client may put it in the envelope only
+    }
+    Validated<ControlMessage> v;
+    try {
+      v = validate.apply(parsed);
+    } catch (RuntimeException e) {
+      reject(record, "invalid " + type.getSimpleName() + ": " + rootMessage(e), requestId, RejectionCode.INVALID);
+      return;
+    }
+    if (!v.valid()) {
+      reject(record, v.reason(), requestId, v.code());
+      return;
+    }
+    context.forward(record.withValue((Object) v.value()), sinks.control());
+  }
+
+  private void reject(Record<String, String> record, String reason, String requestId, RejectionCode code) {
+    ClusterEvent ev = Rejections.of(rejectionType, type.getSimpleName(), record.key(), reason, requestId, topic, code,
+        record.timestamp());
+    context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
   }
 
   static String rootMessage(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null) {
+    while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
     String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     int nl = m.indexOf('\n');
-    return nl > 0 ? m.substring(0, nl) : m;
+    m = nl > 0 ? m.substring(0, nl) : m;
+    return m.length() > 500 ? m.substring(0, 500) + "…" : m;
   }
 }

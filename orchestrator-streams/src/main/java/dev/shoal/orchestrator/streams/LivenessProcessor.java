@@ -2,6 +2,10 @@ package dev.shoal.orchestrator.streams;
 
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.ControlMessage;
+import dev.shoal.schemas.HeartbeatValidator;
+import dev.shoal.schemas.Limits;
+import dev.shoal.schemas.RejectionCode;
+import dev.shoal.schemas.Validated;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.NodeHeartbeat;
 import java.time.Duration;
@@ -48,16 +52,30 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
   @Override
   public void process(Record<String, String> record) {
     NodeHeartbeat hb;
-    try {
-      hb = Json.fromString(Objects.requireNonNull(record.value(), "empty heartbeat"), NodeHeartbeat.class);
-      if (hb.nodeId() == null || !hb.nodeId().equals(record.key())) {
-        throw new IllegalArgumentException("heartbeat key and nodeId differ");
+    String problem;
+    RejectionCode code = RejectionCode.INVALID;
+    if (record.value() == null) {
+      problem = "empty heartbeat";
+      hb = null;
+    } else if (record.value().length() > Limits.MAX_HEARTBEAT_BYTES
+        || (record.key() != null && record.key().length() > Limits.MAX_KEY_BYTES)) {
+      problem = "a heartbeat is at most " + Limits.MAX_HEARTBEAT_BYTES + " bytes";
+      code = RejectionCode.TOO_LARGE;
+      hb = null;
+    } else {
+      Validated<NodeHeartbeat> v;
+      try {
+        v = HeartbeatValidator.validate(Json.fromString(record.value(), NodeHeartbeat.class), record.key());
+      } catch (RuntimeException e) {
+        v = Validated.refused(RejectionCode.INVALID, "unreadable heartbeat: " + JsonIntake.rootMessage(e));
       }
-    } catch (RuntimeException e) {
-      ClusterEvent ev = Rejections.of("heartbeat.rejected", "node", record.key(),
-          "unreadable heartbeat: " + JsonIntake.rootMessage(e), null, topic, record.timestamp());
-      context.forward(record.withKey(record.key() == null ? "" : record.key()).withValue((Object) ev),
-          sinks.events());
+      hb = v.value();
+      problem = v.reason();
+    }
+    if (hb == null) {
+      ClusterEvent ev = Rejections.of("heartbeat.rejected", "node", record.key(), problem, null, topic, code,
+          record.timestamp());
+      context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
       return;
     }
     LivenessEntry before = store.get(hb.nodeId());

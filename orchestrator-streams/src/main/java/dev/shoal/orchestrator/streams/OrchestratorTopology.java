@@ -1,20 +1,28 @@
 package dev.shoal.orchestrator.streams;
 
+import dev.shoal.orchestrator.core.ClusterState;
 import dev.shoal.orchestrator.core.JoinPolicy;
 import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.core.RestartRecord;
+import dev.shoal.orchestrator.core.Scheduler;
 import dev.shoal.orchestrator.core.UpdateProgress;
 import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.CommandEnvelope;
+import dev.shoal.schemas.CommandValidator;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.JsonSerde;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.Task;
+import dev.shoal.schemas.Limits;
 import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.TaskStatusValidator;
+import dev.shoal.schemas.Validated;
 import dev.shoal.schemas.Topics;
 import java.time.Duration;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -51,6 +59,8 @@ public final class OrchestratorTopology {
   public static final String TIMERS_STORE = "timers";
   public static final String UPDATES_STORE = "updates";
   public static final String CLUSTER_STORE = "cluster";
+  public static final String META_STORE = "meta";
+  public static final String REQUESTS_STORE = "requests";
 
   /** Timing of the two wall-clock timers; everything else is decided from the control log. */
   public record Timing(Duration nodeDownTimeout, Duration livenessCheckInterval, Duration timerCheckInterval) {
@@ -64,6 +74,12 @@ public final class OrchestratorTopology {
   }
 
   public static Topology build(Topics topics, OrchestratorSettings settings, Timing timing, JoinPolicy joinPolicy) {
+    return build(topics, settings, timing, joinPolicy, Scheduler::new);
+  }
+
+  /** With a given scheduler: tests use one that fails on purpose to check the quarantine. */
+  static Topology build(Topics topics, OrchestratorSettings settings, Timing timing, JoinPolicy joinPolicy,
+                        Supplier<Scheduler> scheduler) {
     Topology t = new Topology();
     Serde<String> s = Serdes.String();
     Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
@@ -72,18 +88,20 @@ public final class OrchestratorTopology {
     addIntake(t, spec, topics.specs.name(), () -> new SpecIntake(topics.specs.name(), spec), topics, json);
     IntakeSinks command = IntakeSinks.of("command-intake");
     addIntake(t, command, topics.commands.name(), () -> new JsonIntake<>(topics.commands.name(), CommandEnvelope.class,
-        OrchestratorTopology::commandIssued, "command.rejected", command), topics, json);
+        Limits.MAX_COMMAND_BYTES, OrchestratorTopology::commandIssued, "command.rejected", command), topics, json);
     IntakeSinks status = IntakeSinks.of("status-intake");
     addIntake(t, status, topics.taskStatus.name(), () -> new JsonIntake<>(topics.taskStatus.name(), TaskStatus.class,
-        OrchestratorTopology::statusReported, "task-status.rejected", status), topics, json);
+        Limits.MAX_STATUS_BYTES, OrchestratorTopology::statusReported, "task-status.rejected", status), topics, json);
     IntakeSinks liveness = IntakeSinks.of("liveness");
     addIntake(t, liveness, topics.heartbeats.name(), () -> new LivenessProcessor(topics.heartbeats.name(),
         timing.nodeDownTimeout(), timing.livenessCheckInterval(), liveness), topics, json);
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIVENESS_STORE), s,
         new JsonSerde<>(LivenessEntry.class)), "liveness");
 
-    t.addSource("control-source", s.deserializer(), topics.control.valueSerde().deserializer(), topics.control.name());
-    t.addProcessor("control", () -> new ControlProcessor(settings, joinPolicy, timing.timerCheckInterval()), "control-source");
+    // The control log is read as text: the processor validates every message itself.
+    t.addSource("control-source", s.deserializer(), s.deserializer(), topics.control.name());
+    t.addProcessor("control", () -> new ControlProcessor(topics.control.name(), settings, joinPolicy,
+        timing.timerCheckInterval(), scheduler.get()), "control-source");
     t.addStateStore(store(SERVICES_STORE, Service.class), "control");
     t.addStateStore(store(TASKS_STORE, Task.class), "control");
     t.addStateStore(store(NODES_STORE, Node.class), "control");
@@ -91,13 +109,17 @@ public final class OrchestratorTopology {
     t.addStateStore(store(TIMERS_STORE, ControlMessage.class), "control");
     t.addStateStore(store(UPDATES_STORE, UpdateProgress.class), "control");
     t.addStateStore(store(CLUSTER_STORE, ClusterInfo.class), "control");
-    t.addSink(TO_SERVICES, topics.services.name(), s.serializer(), json, "control");
-    t.addSink(TO_TASKS, topics.tasks.name(), s.serializer(), json, "control");
-    t.addSink(TO_NODES, topics.nodes.name(), s.serializer(), json, "control");
-    t.addSink(TO_ASSIGNMENTS, topics.assignments.name(), s.serializer(), json, "control");
-    t.addSink(TO_EVENTS, topics.events.name(), s.serializer(), json, "control");
-    t.addSink(TO_CONTROL, topics.control.name(), s.serializer(), json, "control");
-    t.addSink(TO_CLUSTER, topics.cluster.name(), s.serializer(), json, "control");
+    t.addStateStore(store(META_STORE, ClusterState.Meta.class), "control");
+    t.addStateStore(store(REQUESTS_STORE, ClusterState.RememberedRequest.class), "control");
+    // The control processor publishes records it serialised (and size-checked) itself.
+    Serializer<byte[]> bytes = new ByteArraySerializer();
+    t.addSink(TO_SERVICES, topics.services.name(), s.serializer(), bytes, "control");
+    t.addSink(TO_TASKS, topics.tasks.name(), s.serializer(), bytes, "control");
+    t.addSink(TO_NODES, topics.nodes.name(), s.serializer(), bytes, "control");
+    t.addSink(TO_ASSIGNMENTS, topics.assignments.name(), s.serializer(), bytes, "control");
+    t.addSink(TO_EVENTS, topics.events.name(), s.serializer(), bytes, "control");
+    t.addSink(TO_CONTROL, topics.control.name(), s.serializer(), bytes, "control");
+    t.addSink(TO_CLUSTER, topics.cluster.name(), s.serializer(), bytes, "control");
     return t;
   }
 
@@ -117,17 +139,14 @@ public final class OrchestratorTopology {
     return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), new JsonSerde<>(type));
   }
 
-  private static ControlMessage commandIssued(CommandEnvelope e) {
-    if (e.command() == null || e.command().target() == null) {
-      throw new IllegalArgumentException("a command envelope needs a command with a target");
-    }
-    return new ControlMessage.CommandIssued(e);
+  private static Validated<ControlMessage> commandIssued(CommandEnvelope e) {
+    Validated<CommandEnvelope> v = CommandValidator.validate(e);
+    return v.valid() ? Validated.ok(new ControlMessage.CommandIssued(v.value())) : Validated.refused(v.code(), v.reason());
   }
 
-  private static ControlMessage statusReported(TaskStatus s) {
-    if (s.taskId() == null || s.nodeId() == null || s.state() == null) {
-      throw new IllegalArgumentException("a task status needs taskId, nodeId and state");
-    }
-    return new ControlMessage.TaskStatusReported(s);
+  private static Validated<ControlMessage> statusReported(TaskStatus s) {
+    Validated<TaskStatus> v = TaskStatusValidator.validate(s);
+    return v.valid() ? Validated.ok(new ControlMessage.TaskStatusReported(v.value()))
+        : Validated.refused(v.code(), v.reason());
   }
 }

@@ -1,6 +1,7 @@
 package dev.shoal.orchestrator.streams;
 
 import dev.shoal.schemas.ClusterEvent;
+import dev.shoal.schemas.RejectionCode;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -9,12 +10,15 @@ final class Rejections {
   private Rejections() {}
 
   static ClusterEvent of(String type, String kind, String id, String reason, String requestId, String topic,
-                         long time) {
+                         RejectionCode code, long time) {
     Map<String, String> attrs = new TreeMap<>();
     attrs.put("topic", topic);
+    attrs.put("outcome", "rejected");
+    attrs.put("code", (code == null ? RejectionCode.INVALID : code).wire());
     if (requestId != null) {
       attrs.put("requestId", requestId);
     }
-    return new ClusterEvent(type, kind, id == null ? "" : id, reason, attrs, time);
+    String shownId = id == null ? "" : id.length() > 128 ? id.substring(0, 128) : id;
+    return new ClusterEvent(type, kind, shownId, reason, attrs, time);
   }
 }

@@ -39,6 +39,22 @@ public final class TopicProvisioner {
         }
       }
     }
+    checkInputPartitions(admin, topics);
     return created;
+  }
+
+  /**
+   * Input logs must have one partition (see {@link Topics}): a topic made by an older Shoal with
+   * more would let two producers' records for one key take different paths. Refused with the fix.
+   */
+  static void checkInputPartitions(Admin admin, Topics topics) throws Exception {
+    List<String> names = topics.inputs().stream().map(TopicSpec::name).toList();
+    for (var d : admin.describeTopics(names).allTopicNames().get().values()) {
+      if (d.partitions().size() != 1) {
+        throw new IllegalStateException("topic " + d.name() + " has " + d.partitions().size()
+            + " partitions; Shoal's input logs need exactly 1 (one owner and one order per key whatever the"
+            + " producer's partitioner). Recreate it with one partition, or use a fresh --topic-prefix.");
+      }
+    }
   }
 }

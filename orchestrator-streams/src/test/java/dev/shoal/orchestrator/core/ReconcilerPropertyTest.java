@@ -35,14 +35,15 @@ class ReconcilerPropertyTest {
     long pos = 0;
     int nodeCount = 2 + rnd.nextInt(4);
     for (int i = 0; i < nodeCount; i++) {
-      o.handle(new ControlMessage.NodeUp("n" + i, Fixtures.node("n" + i, Map.of(), 2 + rnd.nextInt(3), (2L + rnd.nextInt(4)) << 30)
+      o.plan(new ControlMessage.NodeUp("n" + i, Fixtures.node("n" + i, Map.of(), 2 + rnd.nextInt(3), (2L + rnd.nextInt(4)) << 30)
           .description(), null), time++, pos++);
+      o.commit();
     }
     Map<String, String> placedOn = new HashMap<>();
     for (int step = 0; step < 60; step++) {
       ControlMessage m = randomMessage(rnd, o, nodeCount);
-      o.handle(m, time += 1000, pos++);
-      o.state().drainChanges();
+      o.plan(m, time += 1000, pos++);
+      o.commit();
       checkInvariants(o.state(), placedOn);
     }
   }
@@ -54,10 +55,10 @@ class ReconcilerPropertyTest {
         String reservation = rnd.nextBoolean() ? ",\"resources\":{\"reservations\":{\"cpus\":0.5,\"memory\":\"512M\"}}" : "";
         String port = rnd.nextInt(4) == 0 ? ",\"ports\":[{\"target\":80,\"published\":9000,\"mode\":\"host\"}]" : "";
         return new ControlMessage.SpecApplied(Fixtures.spec("{\"name\":\"" + svc + "\",\"command\":[\"v" + rnd.nextInt(2)
-            + "\"],\"replicas\":" + rnd.nextInt(6) + reservation + port + "}"), null, "p", "r");
+            + "\"],\"replicas\":" + rnd.nextInt(6) + reservation + port + "}"), null, "p", "r" + rnd.nextLong());
       }
       case 2:
-        return new ControlMessage.CommandIssued(new CommandEnvelope(new Command.ScaleService(svc, rnd.nextInt(7)), "p", "r", 0));
+        return new ControlMessage.CommandIssued(new CommandEnvelope(new Command.ScaleService(svc, rnd.nextInt(7)), "p", "r" + rnd.nextLong(), 0));
       case 3: {
         List<Task> tasks = new ArrayList<>(o.state().tasks());
         if (!tasks.isEmpty()) {
@@ -73,7 +74,7 @@ class ReconcilerPropertyTest {
                 Fixtures.node("x", Map.of(), 4, 8L << 30).description(), null);
       case 5:
         return new ControlMessage.CommandIssued(new CommandEnvelope(new Command.UpdateNode("n" + rnd.nextInt(nodeCount),
-            List.of(Node.ACTIVE, Node.PAUSE, Node.DRAIN).get(rnd.nextInt(3)), null, null, null), "p", "r", 0));
+            List.of(Node.ACTIVE, Node.PAUSE, Node.DRAIN).get(rnd.nextInt(3)), null, null, null), "p", "r" + rnd.nextLong(), 0));
       default:
         return new ControlMessage.TimerFired("restart", svc);
     }

@@ -45,6 +45,7 @@ final class DriverHarness implements AutoCloseable {
   private final TestOutputTopic<String, Assignment> assignmentsOut;
   private final TestOutputTopic<String, ClusterEvent> eventsOut;
   private final TestOutputTopic<String, ControlMessage> controlOut;
+  private final TestInputTopic<String, String> controlIn;
   final Map<String, Service> services = new LinkedHashMap<>();
   final Map<String, Task> tasks = new LinkedHashMap<>();
   final Map<String, Node> nodes = new LinkedHashMap<>();
@@ -60,12 +61,17 @@ final class DriverHarness implements AutoCloseable {
   }
 
   DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy) {
+    this(joinPolicy, dev.shoal.orchestrator.core.Scheduler::new);
+  }
+
+  DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
+                java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
     p.put(StreamsConfig.STATE_DIR_CONFIG, "target/streams-" + System.nanoTime());
     driver = new TopologyTestDriver(OrchestratorTopology.build(topics, OrchestratorSettings.DEFAULTS,
-        OrchestratorTopology.Timing.DEFAULTS, joinPolicy), p, now);
+        OrchestratorTopology.Timing.DEFAULTS, joinPolicy, scheduler), p, now);
     var s = Serdes.String();
     specs = driver.createInputTopic(topics.specs.name(), s.serializer(), s.serializer());
     commands = driver.createInputTopic(topics.commands.name(), s.serializer(), s.serializer());
@@ -79,6 +85,7 @@ final class DriverHarness implements AutoCloseable {
     eventsOut = driver.createOutputTopic(topics.events.name(), s.deserializer(), topics.events.valueSerde().deserializer());
     clusterOut = driver.createOutputTopic(topics.cluster.name(), s.deserializer(), topics.cluster.valueSerde().deserializer());
     controlOut = driver.createOutputTopic(topics.control.name(), s.deserializer(), topics.control.valueSerde().deserializer());
+    controlIn = driver.createInputTopic(topics.control.name(), s.serializer(), s.serializer());
   }
 
   void spec(String name, String json) {
@@ -90,6 +97,31 @@ final class DriverHarness implements AutoCloseable {
     RecordHeaders h = new RecordHeaders();
     h.add(Headers.EXPECTED_VERSION, Long.toString(expected).getBytes());
     specs.pipeInput(new TestRecord<>(name, json, h, now));
+    drain();
+  }
+
+  /** A spec with the headers the gateway sets. */
+  void spec(String name, String json, String requestId, Long expectedVersion) {
+    RecordHeaders h = new RecordHeaders();
+    if (requestId != null) {
+      h.add(Headers.REQUEST_ID, requestId.getBytes());
+    }
+    if (expectedVersion != null) {
+      h.add(Headers.EXPECTED_VERSION, Long.toString(expectedVersion).getBytes());
+    }
+    specs.pipeInput(new TestRecord<>(name, json, h, now));
+    drain();
+  }
+
+  /** A spec whose record time is {@code at}, e.g. from a producer whose clock is wrong. */
+  void specAt(String name, String json, Instant at) {
+    specs.pipeInput(new TestRecord<>(name, json, at));
+    drain();
+  }
+
+  /** A record written straight to the control log, as any Kafka client with access could. */
+  void rawControl(String key, String value) {
+    controlIn.pipeInput(new TestRecord<>(key, value, now));
     drain();
   }
 
@@ -131,6 +163,11 @@ final class DriverHarness implements AutoCloseable {
     TaskStatus s = new TaskStatus(t.id(), t.nodeId(), state, state.name().toLowerCase(), null, exitCode,
         "127.0.0.1:1", null, null, null, now.toEpochMilli());
     status.pipeInput(new TestRecord<>(t.id(), Json.toString(s), now));
+    drain();
+  }
+
+  void rawStatus(String key, String json) {
+    status.pipeInput(new TestRecord<>(key, json, now));
     drain();
   }
 

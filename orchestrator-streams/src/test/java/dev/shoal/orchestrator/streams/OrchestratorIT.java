@@ -115,8 +115,18 @@ class OrchestratorIT {
         .mapToLong(a -> a.tasks().stream().filter(t -> t.serviceName().equals("web")).count()).sum() == 5);
 
     producer.send(new ProducerRecord<>(topics.specs.name(), "web", null));
+    // The tasks stay visible, desired REMOVE, until their nodes report them ended.
     await().atMost(Duration.ofSeconds(30)).until(() -> services.latest.values().stream().noneMatch(s -> s.name().equals("web"))
-        && tasks.latest.values().stream().noneMatch(t -> t.serviceName().equals("web"))
+        && tasks.latest.values().stream().filter(t -> t.serviceName().equals("web")).count() == 5
+        && tasks.latest.values().stream().filter(t -> t.serviceName().equals("web"))
+            .allMatch(t -> t.desiredState() == dev.shoal.schemas.DesiredState.REMOVE));
+    for (Task t : List.copyOf(tasks.latest.values())) {
+      if (t.serviceName().equals("web")) {
+        producer.send(new ProducerRecord<>(topics.taskStatus.name(), t.id(), dev.shoal.schemas.Json.toString(
+            dev.shoal.schemas.TaskStatus.of(t.id(), t.nodeId(), TaskState.SHUTDOWN, "stopped", 0))));
+      }
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> tasks.latest.values().stream().noneMatch(t -> t.serviceName().equals("web"))
         && assignments.latest.values().stream().allMatch(a -> a.tasks().stream().noneMatch(t -> t.serviceName().equals("web"))));
   }
 

@@ -157,22 +157,28 @@ class OrchestratorTopologyTest {
   void drainMovesTasksAndConstraintsFollowLabels() {
     threeNodes();
     h.spec("web", WEB.replace("5", "3"));
-    h.command(new CommandEnvelope(new Command.UpdateNode("n1", "drain", null, null, null), "ops", "r", 0));
+    h.command(new CommandEnvelope(new Command.UpdateNode("n1", "drain", null, null, null), "ops", "r101", 0));
     assertThat(h.runningDesired("web")).hasSize(3).noneMatch(t -> t.nodeId().equals("n1"));
-    h.command(new CommandEnvelope(new Command.UpdateNode("n2", null, null, Map.of("zone", "a"), null), "ops", "r", 0));
+    h.command(new CommandEnvelope(new Command.UpdateNode("n2", null, null, Map.of("zone", "a"), null), "ops", "r102", 0));
     h.spec("zoned", "{\"name\":\"zoned\",\"command\":[\"x\"],\"replicas\":2,\"placement\":{\"constraints\":[\"node.labels.zone==a\"]}}");
     assertThat(h.runningDesired("zoned")).extracting(Task::nodeId).containsOnly("n2");
   }
 
   @Test
-  void removingAServiceEmptiesItsAssignments() {
+  void removingAServiceKeepsItsTasksVisibleUntilTheirAgentsReportThemGone() {
     threeNodes();
     h.spec("web", WEB);
     h.spec("web", null);
     assertThat(h.services).isEmpty();
+    assertThat(h.eventTypes()).contains("service.removed");
+    // Nothing runs that the API does not show: the tasks stay, desired REMOVE, in the assignments too.
+    assertThat(h.tasks.values()).hasSize(5).allMatch(t -> t.desiredState() == DesiredState.REMOVE);
+    assertThat(h.assignments.values()).flatExtracting(a -> a.tasks()).hasSize(5);
+    for (Task t : List.copyOf(h.tasks.values())) {
+      h.report(t, TaskState.SHUTDOWN, 0);
+    }
     assertThat(h.tasks).isEmpty();
     assertThat(h.assignments.values()).allMatch(a -> a.tasks().isEmpty());
-    assertThat(h.eventTypes()).contains("service.removed");
   }
 
   @Test
@@ -180,7 +186,7 @@ class OrchestratorTopologyTest {
     threeNodes();
     h.spec("web", WEB.replace("5", "2"));
     List<String> before = h.runningDesired("web").stream().map(Task::id).toList();
-    h.command(new CommandEnvelope(new Command.ScaleService("web", 2), "a", "r", 0));
+    h.command(new CommandEnvelope(new Command.ScaleService("web", 2), "a", "r103", 0));
     h.spec("web", "{\"name\":\"web\",\"command\":[\"sleep\",\"1000\"],\"replicas\":3}");
     assertThat(h.runningDesired("web").stream().map(Task::id)).containsAll(before);
     h.spec("web", "{\"name\":\"web\",\"command\":[\"sleep\",\"2000\"],\"replicas\":3,\"updateConfig\":{\"parallelism\":0}}");
@@ -196,7 +202,7 @@ class OrchestratorTopologyTest {
     h.spec("other", WEB);
     h.rawCommand("web", "nonsense");
     h.rawCommand("web", "{\"command\":{\"type\":\"explode\"}}");
-    h.command(new CommandEnvelope(new Command.ScaleService("ghost", 1), "a", "r", 0));
+    h.command(new CommandEnvelope(new Command.ScaleService("ghost", 1), "a", "r104", 0));
     h.spec("web", WEB);
     assertThat(h.eventTypes()).filteredOn(t -> t.endsWith("rejected")).hasSize(6);
     assertThat(h.events).anyMatch(e -> e.type().equals("spec.rejected") && e.message().contains("malformed JSON"));
@@ -209,11 +215,11 @@ class OrchestratorTopologyTest {
   @Test
   void nodeCommandsWithUnknownValuesAreRefused() {
     threeNodes();
-    h.command(new CommandEnvelope(new Command.UpdateNode("n1", "banana", null, null, null), "a", "r", 0));
-    h.command(new CommandEnvelope(new Command.UpdateNode("n1", null, "king", null, null), "a", "r", 0));
+    h.command(new CommandEnvelope(new Command.UpdateNode("n1", "banana", null, null, null), "a", "r105", 0));
+    h.command(new CommandEnvelope(new Command.UpdateNode("n1", null, "king", null, null), "a", "r106", 0));
     assertThat(h.nodes.get("n1").availability()).isEqualTo(Node.ACTIVE);
-    assertThat(h.events).anyMatch(e -> e.message().equals("availability must be active, pause or drain, not banana"));
-    assertThat(h.events).anyMatch(e -> e.message().equals("role must be worker or manager, not king"));
+    assertThat(h.events).anyMatch(e -> e.message().equals("availability must be active, pause or drain, not \"banana\""));
+    assertThat(h.events).anyMatch(e -> e.message().equals("role must be worker or manager, not \"king\""));
   }
 
   @Test
@@ -222,7 +228,8 @@ class OrchestratorTopologyTest {
     h.spec("web", WEB);
     h.specWithVersion("web", WEB.replace("5", "4"), 7);
     assertThat(h.service("web").version()).isEqualTo(1);
-    assertThat(h.events).anyMatch(e -> e.message().equals("version 7 is stale: the service is at version 1"));
+    assertThat(h.events).anyMatch(e -> e.message().startsWith("version 7 is stale: the service is at version 1")
+        && "conflict".equals(e.attributes().get("code")));
     h.specWithVersion("web", WEB.replace("5", "4"), 1);
     assertThat(h.service("web").version()).isEqualTo(2);
   }
@@ -234,7 +241,7 @@ class OrchestratorTopologyTest {
       d.heartbeat("n2");
       d.spec("web", WEB);
       d.spec("g", "{\"name\":\"g\",\"command\":[\"x\"],\"mode\":\"global\"}");
-      d.command(new CommandEnvelope(new Command.ScaleService("web", 3), "a", "r", 0));
+      d.command(new CommandEnvelope(new Command.ScaleService("web", 3), "a", "r107", 0));
       d.report(d.runningDesired("web").get(0), TaskState.FAILED, 2);
       d.advance(Duration.ofSeconds(6));
       return d.tasks.toString() + d.assignments + d.services;

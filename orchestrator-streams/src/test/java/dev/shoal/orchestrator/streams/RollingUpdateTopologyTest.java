@@ -152,7 +152,7 @@ class RollingUpdateTopologyTest {
     h.spec("web", web("v2", 2, cfg));
     tick(10, Duration.ofMillis(250));
     assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.COMPLETED);
-    h.command(new CommandEnvelope(new Command.RollbackService("web"), "alice", "r", 0));
+    h.command(new CommandEnvelope(new Command.RollbackService("web"), "alice", "r101", 0));
     assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.ROLLBACK_STARTED);
     // The rollback config is Swarm's default: one task at a time, each watched for 5 s.
     tick(60, Duration.ofMillis(250));

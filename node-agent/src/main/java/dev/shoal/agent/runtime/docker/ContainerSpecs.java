@@ -34,6 +34,13 @@ import java.util.TreeMap;
  * A health check whose {@code test} does not start with {@code CMD}, {@code CMD-SHELL} or
  * {@code NONE} is taken as {@code CMD}. The container gets no restart policy: restarting is the
  * orchestrator's decision, made with a new task.
+ *
+ * <p>Refused here, with a reason starting {@code docker runtime:}: a mount type other than bind,
+ * volume and tmpfs, a bind mount without a source, a tmpfs mount with one, a target port outside
+ * 1–65535, a protocol other than tcp, udp and sctp, an unparsable duration or memory size, a
+ * non-positive CPU limit, and an env name the engine would misread. What only the engine can judge
+ * (a user or working directory in the image, a stop signal, a bind source on the node) it refuses
+ * with its own reason when the container is created or started.
  */
 final class ContainerSpecs {
   static final String PUBLISH_IP = "127.0.0.1";
@@ -58,6 +65,7 @@ final class ContainerSpecs {
       cmd.withCmd(argv);
     }
     if (spec.env() != null && !spec.env().isEmpty()) {
+      checkEnv(spec);
       cmd.withEnv(new TreeMap<>(spec.env()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
     if (notBlank(spec.workdir())) {
@@ -106,11 +114,11 @@ final class ContainerSpecs {
     for (int i = 0; i < spec.ports().size(); i++) {
       ServiceSpec.PortConfig p = spec.ports().get(i);
       if (p.target() == null || p.target() < 1 || p.target() > 65535) {
-        throw new TaskRejectedException("ports[" + i + "]: target must be a port number, got " + p.target());
+        throw rejected("ports[" + i + "]: target must be a port number, got " + p.target());
       }
       String protocol = p.protocol() == null ? "tcp" : p.protocol().toLowerCase(Locale.ROOT);
       if (!PROTOCOLS.contains(protocol)) {
-        throw new TaskRejectedException("ports[" + i + "]: unknown protocol " + p.protocol());
+        throw rejected("ports[" + i + "]: unknown protocol " + p.protocol());
       }
       ExposedPort port = new ExposedPort(p.target(), InternetProtocol.parse(protocol));
       exposed.add(port);
@@ -131,12 +139,12 @@ final class ContainerSpecs {
       try {
         host.withMemory(Sizes.parseBytes(limits.memory()));
       } catch (IllegalArgumentException e) {
-        throw new TaskRejectedException("resources.limits.memory: " + e.getMessage());
+        throw rejected("resources.limits.memory: " + e.getMessage());
       }
     }
     if (limits.cpus() != null) {
       if (limits.cpus() <= 0) {
-        throw new TaskRejectedException("resources.limits.cpus must be positive, got " + limits.cpus());
+        throw rejected("resources.limits.cpus must be positive, got " + limits.cpus());
       }
       host.withNanoCPUs(Math.round(limits.cpus() * 1e9));
     }
@@ -147,7 +155,7 @@ final class ContainerSpecs {
     for (int i = 0; i < mounts.size(); i++) {
       ServiceSpec.Mount m = mounts.get(i);
       if (!notBlank(m.target())) {
-        throw new TaskRejectedException("mounts[" + i + "]: target is required");
+        throw rejected("mounts[" + i + "]: target is required");
       }
       String type = m.type() != null ? m.type().toLowerCase(Locale.ROOT)
           : (m.source() != null && m.source().startsWith("/") ? "bind" : "volume");
@@ -155,11 +163,15 @@ final class ContainerSpecs {
         case "bind" -> MountType.BIND;
         case "volume" -> MountType.VOLUME;
         case "tmpfs" -> MountType.TMPFS;
-        default -> throw new TaskRejectedException("mounts[" + i + "]: unknown type " + m.type()
-            + " (expected bind, volume or tmpfs)");
+        default -> throw rejected("mounts[" + i + "]: unknown type " + m.type()
+            + " (the docker runtime supports bind, volume and tmpfs)");
       };
       if (mountType == MountType.BIND && !notBlank(m.source())) {
-        throw new TaskRejectedException("mounts[" + i + "]: a bind mount needs a source");
+        throw rejected("mounts[" + i + "]: a bind mount needs a source");
+      }
+      if (mountType == MountType.TMPFS && notBlank(m.source())) {
+        // The engine would drop it: a tmpfs is always new and empty, whatever the spec says.
+        throw rejected("mounts[" + i + "]: a tmpfs mount takes no source, got " + m.source());
       }
       Mount mount = new Mount().withType(mountType).withTarget(m.target());
       if (notBlank(m.source()) && mountType != MountType.TMPFS) {
@@ -200,11 +212,28 @@ final class ContainerSpecs {
     return out;
   }
 
+  /** Throws for a variable the engine would read otherwise than written: {@code A=B} would become {@code A} = "B=…". */
+  private static void checkEnv(ServiceSpec spec) throws TaskRejectedException {
+    for (var e : spec.env().entrySet()) {
+      String k = e.getKey();
+      if (k == null || k.isEmpty() || k.indexOf('=') >= 0 || k.indexOf('\0') >= 0
+          || (e.getValue() != null && e.getValue().indexOf('\0') >= 0)) {
+        throw rejected("env: \"" + k + "\" cannot be passed to a container (names must be non-empty without '=',"
+            + " and nothing may contain NUL)");
+      }
+    }
+  }
+
+  /** Reasons name the runtime, as the process runtime's do, so a user knows which rules refused the task. */
+  private static TaskRejectedException rejected(String reason) {
+    return new TaskRejectedException("docker runtime: " + reason);
+  }
+
   private static Duration duration(String field, String value, Duration fallback) throws TaskRejectedException {
     try {
       return Durations.parseOr(value, fallback);
     } catch (IllegalArgumentException e) {
-      throw new TaskRejectedException(field + ": " + e.getMessage());
+      throw rejected(field + ": " + e.getMessage());
     }
   }
 

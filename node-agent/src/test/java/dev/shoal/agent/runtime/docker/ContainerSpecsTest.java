@@ -130,6 +130,12 @@ class ContainerSpecsTest {
         List.of(new ServiceSpec.Mount("nfs", "x", "/x", null)), null))).hasMessageContaining("mounts[0]: unknown type nfs");
     assertThatThrownBy(() -> apply(spec(null, null, null, null, null,
         List.of(new ServiceSpec.Mount("bind", null, "/x", null)), null))).hasMessageContaining("needs a source");
+    assertThatThrownBy(() -> apply(spec(null, null, null, null, null,
+        List.of(new ServiceSpec.Mount("tmpfs", "/host/dir", "/x", null)), null)))
+        .hasMessage("docker runtime: mounts[0]: a tmpfs mount takes no source, got /host/dir");
+    ServiceSpec badEnv = new ServiceSpec("db", "local/busybox:1", null, null, java.util.Map.of("A=B", "c"), null, null,
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    assertThatThrownBy(() -> apply(badEnv)).hasMessageStartingWith("docker runtime: env: \"A=B\" cannot be passed");
   }
 
   @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link DockerRuntime} on the real engine, with busybox containers; skipped with a reason without one. */
+/** {@link DockerRuntime} on the real engine, with busybox containers; skipped with a reason without one (failed where {@code CI=true}). */
 class DockerRuntimeIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String NODE = "docker-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -160,6 +160,16 @@ class DockerRuntimeIT {
     assertThat(runtime.onExit(id).get(WAIT.toSeconds(), TimeUnit.SECONDS).state()).isEqualTo(RuntimeTask.State.EXITED);
     assertThat(runtime.list(NODE)).filteredOn(t -> t.taskId().equals(id)).singleElement()
         .satisfies(t -> assertThat(t.isLive()).isFalse());
+  }
+
+  @Test
+  void aUserTheImageDoesNotHaveIsRejectedWithTheEnginesReason() throws Exception {
+    String id = id();
+    runtime.prepare(busybox("ghost", "true").user("nosuchuser").task(id, 1, NODE));
+    assertThatThrownBy(() -> runtime.start(id))
+        .isInstanceOf(TaskRejectedException.class)
+        .hasMessageContaining("the engine could not start the container")
+        .hasMessageContaining("nosuchuser");
   }
 
   @Test

@@ -11,7 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import dev.shoal.agent.TestPreconditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The real engine for integration tests: a docker-java client beside the runtime under test (to
  * kill, inspect and clean up), or the reason there is none. Tests call {@link #assumeAvailable()}
  * first, so without an engine (or without the test image) each one is reported skipped with that
- * reason — never a silent pass.
+ * reason — never a silent pass — and fails where {@code CI=true}, since CI is set up with an engine
+ * ({@link TestPreconditions}).
  */
 public final class DockerTestEngine implements AutoCloseable {
   public static final String IMAGE = "local/busybox:1";
@@ -56,7 +57,7 @@ public final class DockerTestEngine implements AutoCloseable {
   }
 
   private static DockerTestEngine unavailable(Class<?> testClass, String why) {
-    String reason = "Docker tests skipped: " + why;
+    String reason = "no Docker engine for the tests: " + why;
     LOG.warn("{}: {}", testClass.getSimpleName(), reason);
     return new DockerTestEngine(null, reason);
   }
@@ -65,9 +66,9 @@ public final class DockerTestEngine implements AutoCloseable {
     return skipReason == null;
   }
 
-  /** Skips the calling test, with the reason, when there is no usable engine. */
+  /** Skips the calling test (fails it where {@code CI=true}), with the reason, when there is no usable engine. */
   public void assumeAvailable() {
-    Assumptions.assumeTrue(available(), skipReason);
+    TestPreconditions.require(available(), skipReason);
   }
 
   public DockerClient client() {

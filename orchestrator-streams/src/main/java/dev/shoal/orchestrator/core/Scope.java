@@ -1,0 +1,33 @@
+package dev.shoal.orchestrator.core;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a handled message may have changed for reconciliation: the services to reconcile (by name),
+ * or all of them (a node came, went or changed), and whether capacity may have changed so that
+ * tasks waiting for a node should be tried again. Tasks created by this message are always tried.
+ */
+public record Scope(Set<String> services, boolean allServices, boolean capacityChanged) {
+  public static final Scope NOTHING = new Scope(Set.of(), false, false);
+  public static final Scope EVERYTHING = new Scope(Set.of(), true, true);
+
+  public static Scope service(String name) {
+    return new Scope(Set.of(name), false, false);
+  }
+
+  /** A service whose change may also have freed capacity (a task ended, a service shrank). */
+  public static Scope serviceAndCapacity(String name) {
+    return new Scope(Set.of(name), false, true);
+  }
+
+  public static Scope capacity() {
+    return new Scope(Set.of(), false, true);
+  }
+
+  public Scope and(Scope other) {
+    TreeSet<String> s = new TreeSet<>(services);
+    s.addAll(other.services);
+    return new Scope(s, allServices || other.allServices, capacityChanged || other.capacityChanged);
+  }
+}

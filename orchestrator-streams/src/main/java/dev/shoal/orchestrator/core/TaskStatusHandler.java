@@ -1,0 +1,55 @@
+package dev.shoal.orchestrator.core;
+
+import dev.shoal.schemas.ControlMessage;
+import dev.shoal.schemas.DesiredState;
+import dev.shoal.schemas.Task;
+import dev.shoal.schemas.TaskState;
+import dev.shoal.schemas.TaskStatus;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An agent observed a task: move its observed state forward (never back), note health changes,
+ * and forget a task of a removed service once it has ended. Reports from a node the task is not on
+ * are ignored: a node speaks only for its own tasks.
+ */
+final class TaskStatusHandler implements ControlHandler<ControlMessage.TaskStatusReported> {
+  @Override
+  public Scope handle(ControlMessage.TaskStatusReported m, Decision d) {
+    TaskStatus s = m.status();
+    Optional<Task> found = d.state.task(s.taskId());
+    if (found.isEmpty()) {
+      return Scope.NOTHING; // a late report about a task already forgotten
+    }
+    Task task = found.get();
+    if (task.nodeId() == null || !task.nodeId().equals(s.nodeId())) {
+      return Scope.NOTHING;
+    }
+    boolean healthChanged = task.state() == s.state() && task.status() != null
+        && !Objects.equals(task.status().health(), s.health());
+    if (!task.state().canTransitionTo(s.state()) && !healthChanged) {
+      return Scope.NOTHING;
+    }
+    if (task.desiredState() == DesiredState.REMOVE && s.state().isTerminal()) {
+      d.state.remove(task); // its service is gone and now so is the task
+      return Scope.capacity();
+    }
+    d.state.put(task.withStatus(s, d.time));
+    if (healthChanged) {
+      if ("unhealthy".equals(s.health())) {
+        d.event("task.unhealthy", "task", task.id(), "task " + task.name() + " is unhealthy");
+      }
+      return Scope.service(task.serviceName()); // health decides whether an updated task counts
+    }
+    if (s.state() == TaskState.FAILED || s.state() == TaskState.REJECTED) {
+      String state = s.state().name().toLowerCase(Locale.ROOT);
+      d.event("task." + state, "task", task.id(), "task " + task.name() + " " + state + ": "
+          + (s.error() != null ? s.error() : s.message()));
+    }
+    if (s.state().isTerminal()) {
+      return Scope.serviceAndCapacity(task.serviceName());
+    }
+    return s.state() == TaskState.RUNNING ? Scope.service(task.serviceName()) : Scope.NOTHING;
+  }
+}

@@ -1,0 +1,219 @@
+package dev.shoal.orchestrator.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shoal.orchestrator.core.JoinPolicy;
+import dev.shoal.orchestrator.core.Scheduler;
+import dev.shoal.schemas.ClusterEvent;
+import dev.shoal.schemas.Command;
+import dev.shoal.schemas.CommandEnvelope;
+import dev.shoal.schemas.Json;
+import dev.shoal.schemas.Limits;
+import dev.shoal.schemas.Task;
+import dev.shoal.schemas.TaskState;
+import dev.shoal.schemas.UpdateStatus;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No input stops the control plane: direct writes to the control log are validated, a decision
+ * that throws or whose output is too large is quarantined with the state unchanged, retries are
+ * applied once, names compare regardless of case, versions never repeat, time never goes back.
+ */
+class HardeningTopologyTest {
+  private static final String WEB = "{\"name\":\"web\",\"command\":[\"sleep\",\"1000\"],\"replicas\":3}";
+  private DriverHarness h = new DriverHarness();
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  private void threeNodes() {
+    h.heartbeat("n1");
+    h.heartbeat("n2");
+    h.heartbeat("n3");
+  }
+
+  private List<ClusterEvent> events(String type) {
+    return h.events.stream().filter(e -> e.type().equals(type)).toList();
+  }
+
+  @Test
+  void malformedControlRecordsAreRejectedAndTheLogGoesOn() {
+    threeNodes();
+    h.rawControl("x", "{not json");
+    h.rawControl("x", "{\"kind\":\"launch-missiles\"}");
+    h.rawControl("x", null);
+    h.rawControl("x", "\"" + "y".repeat(Limits.MAX_CONTROL_BYTES + 1) + "\"");
+    assertThat(events("control.rejected")).hasSize(4)
+        .extracting(e -> e.attributes().get("code")).containsExactly("invalid", "invalid", "invalid", "too_large");
+    h.spec("web", WEB);
+    assertThat(h.runningDesired("web")).hasSize(3);
+  }
+
+  @Test
+  void theControlLogIsNotABackDoorForInvalidSpecs() {
+    threeNodes();
+    String bad = "{\"kind\":\"spec-applied\",\"spec\":{\"name\":\"%s\",\"command\":[\"x\"],\"replicas\":%s%s}}";
+    h.rawControl("a", String.format(bad, "a", "-1", ""));
+    h.rawControl("b", String.format(bad, "b", "1", ",\"mode\":\"weird\""));
+    h.rawControl("c", String.format(bad, "../../x", "1", ""));
+    h.rawControl("d", String.format(bad, "d", "2000000000", ""));
+    assertThat(events("control.rejected")).hasSize(4).allMatch(e -> "invalid".equals(e.attributes().get("code")));
+    assertThat(h.services).isEmpty();
+    // a valid message written straight to the control log is applied, as the intake's are
+    h.rawControl("ok", String.format(bad, "ok", "1", ""));
+    assertThat(h.service("ok").spec().replicas()).isEqualTo(1);
+  }
+
+  @Test
+  void aDecisionThatThrowsIsQuarantinedWithTheStateUnchanged() {
+    h.close();
+    h = new DriverHarness(JoinPolicy.OPEN, ExplodingScheduler::new);
+    threeNodes();
+    h.spec("web", WEB);
+    int tasksBefore = h.tasks.size();
+    h.spec("boom", "{\"name\":\"boom\",\"command\":[\"x\"],\"replicas\":2}", "req-boom", null);
+    ClusterEvent failed = events("control.failed").get(0);
+    assertThat(failed.attributes()).containsEntry("code", "internal").containsEntry("requestId", "req-boom")
+        .containsKey("offset");
+    assertThat(failed.message()).contains("quarantined").contains("the scheduler exploded");
+    // nothing of the failed decision was kept: no service, no task, no version taken
+    assertThat(h.services.values()).extracting(s -> s.name()).containsExactly("web");
+    assertThat(h.tasks).hasSize(tasksBefore);
+    h.spec("next", "{\"name\":\"next\",\"command\":[\"x\"],\"replicas\":1}");
+    assertThat(h.service("next").version()).isEqualTo(2);
+    assertThat(h.runningDesired("next")).hasSize(1);
+  }
+
+  @Test
+  void aDecisionWhoseOutputIsTooLargeIsQuarantined() {
+    h.heartbeat("n1");
+    // Valid on its own (under the spec limit), but 20 replicas on one node make an assignment
+    // record over the broker's limit: the decision is refused, not the stream.
+    String big = "{\"name\":\"big\",\"command\":[\"x\"],\"replicas\":20,\"env\":{\"A\":\""
+        + "v".repeat(30_000) + "\",\"B\":\"" + "v".repeat(30_000) + "\"}}";
+    h.spec("big", big, "req-big", null);
+    ClusterEvent failed = events("control.failed").get(0);
+    assertThat(failed.attributes()).containsEntry("code", "too_large").containsEntry("requestId", "req-big");
+    assertThat(failed.message()).contains("assignments");
+    assertThat(h.services).isEmpty();
+    assertThat(h.tasks).isEmpty();
+    h.spec("web", WEB);
+    assertThat(h.runningDesired("web")).hasSize(3);
+  }
+
+  @Test
+  void aRetriedRequestIsAppliedOnce() {
+    threeNodes();
+    h.spec("web", WEB, "req-1", 0L);
+    h.spec("web", WEB, "req-1", 0L);
+    assertThat(events("service.created")).hasSize(2);
+    assertThat(events("service.created").get(1).attributes()).containsEntry("duplicate", "true")
+        .containsEntry("outcome", "applied");
+    assertThat(h.service("web").version()).isEqualTo(1);
+    assertThat(h.tasksOf("web")).hasSize(3);
+    h.command(new CommandEnvelope(new Command.ScaleService("web", 5), "a", "scale-1", 0));
+    h.command(new CommandEnvelope(new Command.ScaleService("web", 5), "a", "scale-1", 0));
+    assertThat(h.service("web").version()).isEqualTo(2);
+  }
+
+  @Test
+  void createOnlyRefusesANameThatExistsInAnyCase() {
+    threeNodes();
+    h.spec("PROBE0", WEB.replace("web", "PROBE0"), "c1", 0L);
+    h.spec("probe0", WEB.replace("web", "probe0"), "c2", 0L);
+    assertThat(events("spec.rejected")).singleElement().satisfies(e -> {
+      assertThat(e.attributes()).containsEntry("code", "conflict").containsEntry("requestId", "c2");
+      assertThat(e.message()).contains("PROBE0 already exists");
+    });
+    // without create-only (a plain Kafka client), a name in another case is still the same service
+    h.spec("probe0", WEB.replace("web", "probe0"));
+    assertThat(events("spec.rejected")).hasSize(2);
+    assertThat(h.services).hasSize(1);
+  }
+
+  @Test
+  void versionsNeverRepeatAcrossRemoveAndCreate() {
+    threeNodes();
+    h.spec("web", WEB);
+    long first = h.service("web").version();
+    h.spec("web", null);
+    for (Task t : List.copyOf(h.tasks.values())) {
+      h.report(t, TaskState.SHUTDOWN, 0);
+    }
+    h.spec("web", WEB);
+    assertThat(h.service("web").version()).isGreaterThan(first);
+    h.spec("web", WEB.replace("3", "2"), "stale", first);
+    assertThat(events("spec.rejected")).singleElement()
+        .satisfies(e -> assertThat(e.attributes()).containsEntry("code", "conflict"));
+    assertThat(h.service("web").spec().replicas()).isEqualTo(3);
+  }
+
+  @Test
+  void decisionTimeIsTheLogsAndNeverGoesBack() {
+    threeNodes();
+    h.specAt("web", WEB, h.now.minus(Duration.ofHours(5)));
+    assertThat(h.service("web").createdAt()).isEqualTo(h.now.toEpochMilli());
+  }
+
+  @Test
+  void aHugeScaleIsRefusedAtTheDoor() {
+    threeNodes();
+    h.spec("web", WEB);
+    h.command(new CommandEnvelope(new Command.ScaleService("web", 2_000_000_000), "a", "huge", 0));
+    assertThat(events("command.rejected")).singleElement().satisfies(e -> {
+      assertThat(e.attributes()).containsEntry("code", "invalid").containsEntry("requestId", "huge");
+      assertThat(e.message()).contains("between 0 and " + Limits.MAX_REPLICAS);
+    });
+    assertThat(h.tasksOf("web")).hasSize(3);
+  }
+
+  @Test
+  void anUpdateWhoseTasksCannotBePlacedEndsPaused() {
+    threeNodes();
+    String spec = "{\"name\":\"web\",\"command\":[\"sleep\",\"%s\"],\"replicas\":3,"
+        + "\"placement\":{\"maxReplicasPerNode\":1},\"updateConfig\":{\"order\":\"start-first\",\"monitor\":\"1s\"}}";
+    h.spec("web", String.format(spec, "1"));
+    h.runningDesired("web").forEach(t -> h.report(t, TaskState.RUNNING));
+    h.spec("web", String.format(spec, "2"));
+    assertThat(h.service("web").updateStatus().state()).isEqualTo(UpdateStatus.UPDATING);
+    for (int i = 0; i <= Limits.UPDATE_PLACEMENT_TIMEOUT.toSeconds(); i++) {
+      h.advance(Duration.ofSeconds(1));
+      threeNodes(); // the nodes stay alive meanwhile
+    }
+    UpdateStatus st = h.service("web").updateStatus();
+    assertThat(st.state()).isEqualTo(UpdateStatus.PAUSED);
+    assertThat(st.message()).contains("could not be placed within 1m").contains("max replicas per node");
+    // the old tasks keep serving
+    assertThat(h.runningDesired("web")).filteredOn(t -> t.state() == TaskState.RUNNING).hasSize(3);
+  }
+
+  @Test
+  void invalidTaskStatusTextsAreCutNotRefused() {
+    threeNodes();
+    h.spec("web", WEB);
+    Task t = h.runningDesired("web").get(0);
+    String longMessage = "m".repeat(10_000);
+    h.rawStatus(t.id(), Json.toString(new dev.shoal.schemas.TaskStatus(t.id(), t.nodeId(), TaskState.FAILED, longMessage,
+        null, 1, null, null, null, null, 0)));
+    Task after = h.tasks.get(t.id());
+    assertThat(after.state()).isEqualTo(TaskState.FAILED);
+    assertThat(after.status().message()).hasSize(Limits.MAX_STATUS_TEXT).endsWith("…");
+  }
+
+  /** A scheduler that fails for one service, standing in for a bug in the decision code. */
+  static final class ExplodingScheduler extends Scheduler {
+    @Override
+    public dev.shoal.orchestrator.core.Placement place(dev.shoal.schemas.ServiceSpec spec, String serviceId,
+                                                        List<dev.shoal.orchestrator.core.NodeInfo> nodes) {
+      if (spec.name().equals("boom")) {
+        throw new IllegalStateException("the scheduler exploded");
+      }
+      return super.place(spec, serviceId, nodes);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.shoal.schemas;
+
+import java.util.regex.Pattern;
+
+/**
+ * The shapes of names and ids that travel between components: service names (Docker's DNS-label
+ * rule), node ids, task ids, principals and request ids. Every door checks with these.
+ */
+public final class Identifiers {
+  /** Docker's service name rule (swarmkit): letters and digits, single - or _ runs inside, at most 63. */
+  public static final Pattern SERVICE_NAME = Pattern.compile("^[a-zA-Z0-9](?:[-_]*[a-zA-Z0-9]+)*$");
+  /** Node and task ids: Swarm's are 25 lowercase alphanumerics; configured ones may be longer. */
+  public static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$");
+  /** A principal or request id: printable, no spaces, bounded. */
+  public static final Pattern TOKEN = Pattern.compile("^[\\x21-\\x7e]{1,256}$");
+
+  private Identifiers() {}
+
+  public static boolean serviceName(String s) {
+    return s != null && s.length() <= Limits.MAX_NAME_LENGTH && SERVICE_NAME.matcher(s).matches();
+  }
+
+  public static boolean id(String s) {
+    return s != null && ID.matcher(s).matches();
+  }
+
+  public static boolean token(String s) {
+    return s != null && TOKEN.matcher(s).matches();
+  }
+
+  /** Why {@code s} is not a service name. */
+  public static String serviceNameProblem(String s) {
+    return "invalid service name " + (s == null ? "null" : Labels.shorten(s)) + ": at most "
+        + Limits.MAX_NAME_LENGTH + " letters and digits, with - or _ only between them";
+  }
+
+  /** The key services are known by: Swarm compares service names regardless of case. */
+  public static String serviceKey(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT);
+  }
+}
