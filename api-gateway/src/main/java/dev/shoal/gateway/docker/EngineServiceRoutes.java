@@ -132,7 +132,7 @@ final class EngineServiceRoutes {
   private static ServiceSpec validated(ObjectNode shoal) {
     SpecValidator.Result v = SpecValidator.validate(shoal);
     if (!v.valid()) {
-      throw ApiException.badRequest("invalid spec: " + v.message());
+      throw ApiException.fromRejection(v.code(), "invalid spec: " + v.message());
     }
     return v.spec();
   }

@@ -8,8 +8,8 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Clock;
 
 /**
- * Version negotiation and the engine as a whole: {@code HEAD /_ping} (the first request of every
- * CLI command; {@code GET /_ping} is Shoal's health route, which gets the same headers),
+ * Version negotiation and the engine as a whole: the engine's headers on {@code /_ping} (the first
+ * request of every CLI command, served by Shoal's health route),
  * {@code /version}, {@code /info}, and {@code /distribution/{image}/json}, which the CLI calls to
  * pin an image digest and which Shoal declines (the CLI then keeps the tag and says so itself).
  */
@@ -25,8 +25,9 @@ final class EngineSystemRoutes {
   }
 
   void addTo(JavalinDefaultRoutingApi routes, EngineRouter engine) {
+    // /_ping itself is Shoal's health route (MetaRoutes: 200 "OK", or 503 with the reason); the
+    // engine's headers go on it either way, so the CLI negotiates even with an unhealthy gateway.
     routes.before("/_ping", EngineHeaders::applyPing);
-    routes.head("/_ping", EngineSystemRoutes::ping);
     routes.head("/v{apiVersion}/_ping", EngineSystemRoutes::ping);
     routes.get("/v{apiVersion}/_ping", ctx -> {
       EngineHeaders.applyPing(ctx);

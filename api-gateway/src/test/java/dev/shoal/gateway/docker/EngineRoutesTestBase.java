@@ -34,7 +34,8 @@ abstract class EngineRoutesTestBase {
   void startGateway() {
     backend = new FakeClusterBackend();
     GatewayConfig config = new GatewayConfig(null, null, "127.0.0.1", 0, null, null).withClusterSecret(secret());
-    server = new GatewayServer(config, backend, Clock.fixed(NOW, ZoneOffset.UTC), List.of()).start();
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    server = new GatewayServer(config, backend, clock, List.of(new DockerEngineApi(backend, "", secret(), clock))).start();
     http = new Http(server.port());
   }
 
