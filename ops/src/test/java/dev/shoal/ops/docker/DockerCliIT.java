@@ -274,7 +274,7 @@ class DockerCliIT {
       HttpResponse<String> stale = cluster.send("POST", "/v1.41/services/" + id + "/update?version=1", spec);
       assertThat(stale.statusCode()).isEqualTo(500);
       assertThat(stale.headers().firstValue("Content-Type")).contains("application/json");
-      assertThat(stale.body()).isEqualTo("{\"message\":\"rpc error: code = Unknown desc = update out of sequence\"}\n");
+      assertThat(stale.body().strip()).isEqualTo("{\"message\":\"rpc error: code = Unknown desc = update out of sequence\"}");
     } finally {
       docker.run("service", "rm", name);
     }

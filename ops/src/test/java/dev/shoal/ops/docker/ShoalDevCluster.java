@@ -69,7 +69,12 @@ final class ShoalDevCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Path config = DockerCli.emptyConfig();
+    Path config = dataDir.resolve("docker-config");
+    try {
+      Files.createDirectories(config);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     docker = new DockerCli("tcp://127.0.0.1:" + apiPort, config);
     engine = new DockerCli(null, config);
     try {
@@ -152,7 +157,11 @@ final class ShoalDevCluster implements AutoCloseable {
       }
     }
     nodeIds.clear();
-    try (Stream<Path> files = Files.walk(dataDir)) {
+    deleteTree(dataDir);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // a temp dir left behind is not worth failing a test run for
@@ -167,7 +176,8 @@ final class ShoalDevCluster implements AutoCloseable {
 
   /** The engine, the CLI and the test image, or the reason they are not usable (a failure under CI=true). */
   private static void requireDocker() {
-    DockerCli local = new DockerCli(null, DockerCli.emptyConfig());
+    Path config = DockerCli.emptyConfig();
+    DockerCli local = new DockerCli(null, config);
     String problem = null;
     try {
       if (local.run("version", "--format", "{{.Server.Version}}").exit() != 0) {
@@ -177,6 +187,8 @@ final class ShoalDevCluster implements AutoCloseable {
       }
     } catch (UncheckedIOException e) {
       problem = "the docker CLI cannot be run: " + e.getCause().getMessage();
+    } finally {
+      deleteTree(config);
     }
     if (problem != null) {
       if ("true".equals(System.getenv("CI"))) {
