@@ -137,6 +137,7 @@ class DockerCliIT {
   @Test
   void aServiceIsCreatedScaledUpdatedRolledBackAndRemovedAsWithAnEngine() throws Exception {
     String web = unique("web");
+    String other = unique("other");
     int port = ShoalDevCluster.freePort();
     try {
       DockerCli.Result create = docker.run("service", "create", "--name", web, "--replicas", "2", "-p", port + ":80",
@@ -161,9 +162,11 @@ class DockerCliIT {
       assertThat(docker.run("service", "inspect", "--pretty", web).ok().out()).contains("Name:\t\t" + web)
           .contains("Replicas:\t2").contains("team=x").contains("PublishedPort = " + port);
 
-      DockerCli.Result scale = docker.run("service", "scale", web + "=3").ok();
-      assertThat(scale.out()).contains(web + " scaled to 3").contains("overall progress: 3 out of 3 tasks")
-          .contains("verify: Service " + web + " converged");
+      docker.run("service", "create", "--detach", "--name", other, ShoalDevCluster.IMAGE, "/bin/sleep", "600").ok();
+      DockerCli.Result scale = docker.run("service", "scale", web + "=3", other + "=2").ok();
+      assertThat(scale.out()).contains(web + " scaled to 3").contains(other + " scaled to 2")
+          .contains("overall progress: 3 out of 3 tasks").contains("overall progress: 2 out of 2 tasks")
+          .contains("verify: Service " + web + " converged").contains("verify: Service " + other + " converged");
       assertThat(docker.run("service", "ls", "--filter", "name=" + web).ok().out()).contains("3/3");
 
       DockerCli.Result update = docker.run("service", "update", "--env-add", "B=2", "--env-rm", "A", web).ok();
@@ -180,13 +183,19 @@ class DockerCliIT {
       assertThat(rollback.out()).contains("rollback:").contains("converged");
       assertThat(json(docker.run("service", "inspect", web)).get(0).get("Spec").get("TaskTemplate").get("ForceUpdate")
           .asInt()).isZero();
+      docker.run("service", "update", "--replicas", "2", web).ok();
+      assertThat(docker.run("service", "ls", "--filter", "name=" + web).ok().out()).contains("2/2");
+      assertThat(docker.run("service", "update", "--rollback", web).ok().out()).contains("converged");
+      assertThat(docker.run("service", "inspect", "-f", "{{.Spec.Mode.Replicated.Replicas}}", web).ok().out().trim())
+          .isEqualTo("3");
 
       DockerCli.Result logs = docker.run("service", "logs", web);
       assertThat(logs.exit()).isEqualTo(1);
       assertThat(logs.err()).contains("not available in Shoal yet");
+
+      assertThat(docker.run("service", "rm", web, other).ok().lines()).containsExactly(web, other);
     } finally {
-      DockerCli.Result rm = docker.run("service", "rm", web);
-      assertThat(rm.ok().out().trim()).isEqualTo(web);
+      docker.run("service", "rm", web, other); // after a failure; refused for what is gone already
     }
     DockerCli.Result gone = docker.run("service", "inspect", web);
     assertThat(gone.exit()).isEqualTo(1);
@@ -323,9 +332,11 @@ class DockerCliIT {
       assertThat(again.out()).contains("Updating service " + stack + "_web");
       await().atMost(CONVERGE).untilAsserted(() -> assertThat(docker.run("stack", "services", stack).ok().out())
           .containsPattern(stack + "_web\\s+replicated\\s+3/3"));
+
+      assertThat(docker.run("stack", "rm", stack).ok().out()).contains("Removing service " + stack + "_web")
+          .contains("Removing service " + stack + "_worker").contains("Removing network " + stack + "_default");
     } finally {
-      DockerCli.Result rm = docker.run("stack", "rm", stack);
-      assertThat(rm.ok().out()).contains("Removing service " + stack + "_web").contains("Removing network " + stack + "_default");
+      docker.run("stack", "rm", stack); // after a failure
     }
     assertThat(docker.run("stack", "ls").ok().out()).doesNotContain(stack);
   }
