@@ -11,7 +11,8 @@ import java.time.Clock;
  * {@code DOCKER_HOST=tcp://<gateway>} drives Shoal. It is a second face of the same
  * {@link ClusterBackend} as {@code /v1}: specs are translated to Shoal's and validated by the same
  * validator, and every decision is the orchestrator's. Route tables per resource, as moby's
- * {@code daemon/server/router/swarm}: system, services, tasks, nodes, swarm, networks, secrets.
+ * {@code daemon/server/router/swarm}: system, services, tasks, nodes, swarm, networks, secrets, and
+ * a clear refusal for what belongs to one node's engine (containers, images, volumes).
  */
 public final class DockerEngineApi implements RouteTable {
   private final ClusterBackend backend;
@@ -42,5 +43,6 @@ public final class DockerEngineApi implements RouteTable {
     new EngineSwarmRoutes(backend, controlPlane, clusterSecret).addTo(engine);
     new EngineNetworkRoutes(backend, controlPlane, networks, clock).addTo(engine);
     new EngineSecretRoutes().addTo(engine);
+    new EngineNodeLocalRoutes().addTo(engine);
   }
 }

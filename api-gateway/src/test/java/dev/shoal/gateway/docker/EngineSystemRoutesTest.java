@@ -83,4 +83,15 @@ class EngineSystemRoutesTest extends EngineRoutesTestBase {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.message()).startsWith("not supported: secrets");
   }
+
+  @Test
+  void aNodesOwnEndpointsSayWhereToLookInstead() {
+    for (String path : new String[] {"/v1.41/containers/json?all=1", "/v1.41/images/json", "/v1.41/volumes",
+        "/containers/abc/json", "/v1.41/system/df"}) {
+      Http.Response r = http.get(path);
+      assertThat(r.status()).as(path).isEqualTo(501);
+      assertThat(r.message()).contains("each node's engine").contains("docker service ps");
+    }
+    assertThat(http.post("/v1.41/containers/create", "{}").status()).isEqualTo(501);
+  }
 }
