@@ -74,16 +74,11 @@ final class ControlPlane {
     if (!ready && problem != null) {
       status.put("Message", problem);
     }
-    status.put("Addr", host(addr));
+    status.put("Addr", SystemObjects.host(addr));
     ObjectNode manager = out.putObject("ManagerStatus");
     manager.put("Leader", true);
     manager.put("Reachability", ready ? "reachable" : "unreachable");
     manager.put("Addr", addr);
     return out;
-  }
-
-  private static String host(String addr) {
-    int colon = addr.lastIndexOf(':');
-    return colon > 0 ? addr.substring(0, colon) : addr;
   }
 }

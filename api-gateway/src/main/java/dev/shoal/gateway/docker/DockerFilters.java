@@ -3,7 +3,6 @@ package dev.shoal.gateway.docker;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shoal.gateway.ApiException;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -93,11 +92,6 @@ final class DockerFilters {
       return true;
     }
     return actual != null && values(key).stream().anyMatch(actual::startsWith);
-  }
-
-  /** Like {@link #matchesPrefix} on any of several names an object goes by (an id and a name, say). */
-  boolean matchesPrefixOfAny(String key, Collection<String> actual) {
-    return !has(key) || actual.stream().anyMatch(a -> matchesPrefix(key, a));
   }
 
   /**

@@ -6,7 +6,6 @@ import dev.shoal.schemas.ServiceSpec;
 import dev.shoal.schemas.Sizes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -184,7 +183,7 @@ final class SwarmSpecWriter {
     return out;
   }
 
-  static ObjectNode endpointSpec(ServiceSpec s) {
+  private static ObjectNode endpointSpec(ServiceSpec s) {
     ObjectNode out = DockerJson.object();
     out.put("Mode", "vip");
     if (s.ports() != null && !s.ports().isEmpty()) {
@@ -221,10 +220,5 @@ final class SwarmSpecWriter {
     if (duration != null) {
       out.put(field, EngineDurations.nanos(duration));
     }
-  }
-
-  /** Labels as the engine writes them (sorted); exposed for the views. */
-  static ObjectNode labels(Map<String, String> labels) {
-    return DockerJson.map(labels);
   }
 }

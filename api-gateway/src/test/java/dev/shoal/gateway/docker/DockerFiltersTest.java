@@ -51,7 +51,6 @@ class DockerFiltersTest {
     DockerFilters f = DockerFilters.parse("{\"name\":{\"we\":true}}", Set.of("name"));
     assertThat(f.matchesPrefix("name", "web")).isTrue();
     assertThat(f.matchesPrefix("name", "api")).isFalse();
-    assertThat(f.matchesPrefixOfAny("name", List.of("abc", "web"))).isTrue();
     assertThat(DockerFilters.none().matchesPrefix("name", "anything")).isTrue();
   }
 
