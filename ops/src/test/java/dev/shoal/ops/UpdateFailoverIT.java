@@ -111,7 +111,9 @@ class UpdateFailoverIT {
     long version = api.json("/v1/services/roll").path("version").asLong();
     ApiClient.Response updated = api.call("PUT", "/v1/services/roll?version=" + version, spec(2));
     assertThat(updated.status()).as(updated.body()).isIn(200, 202);
-    long newVersion = version + 1;
+    // Versions come from one cluster-wide index: the update's is whatever the service reads now.
+    await().atMost(WAIT).until(() -> api.json("/v1/services/roll").path("version").asLong() > version);
+    long newVersion = api.json("/v1/services/roll").path("version").asLong();
     long put = System.currentTimeMillis();
 
     // The second group is under way once a second creation time shows among the new tasks.

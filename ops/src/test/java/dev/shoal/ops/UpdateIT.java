@@ -133,8 +133,15 @@ class UpdateIT {
     await().atMost(CONVERGE).until(() -> java.util.Arrays.stream(markers).allMatch(m -> processesWith(m) == 0));
   }
 
+  /** Whether the task answers HTTP within a few seconds (a loaded machine may be slow to, but it must). */
   private static boolean answers(String endpoint) {
-    return Http.get("http://" + endpoint + "/").status() == 200;
+    try {
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+          .until(() -> Http.get("http://" + endpoint + "/").status() == 200);
+      return true;
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      return false;
+    }
   }
 
   // ---- tests ----

@@ -121,7 +121,13 @@ public final class SpecValidator {
         if (!"tmpfs".equals(m.type()) && (m.source() == null || m.source().isBlank())) {
           errors.add("$.mounts: a " + m.type() + " mount of " + m.target() + " needs a source");
         }
+        if ("tmpfs".equals(m.type()) && m.source() != null && !m.source().isEmpty()) {
+          errors.add("$.mounts: a tmpfs mount of " + m.target() + " takes no source");
+        }
       }
+    }
+    if (spec.stopSignal() != null && Signals.normalise(spec.stopSignal()) == null) {
+      errors.add("$.stopSignal: " + Labels.shorten(spec.stopSignal()) + " is not a Linux signal (e.g. SIGTERM, SIGINT, SIGUSR1, 10)");
     }
     durationErrors(spec, errors);
     resourceErrors(spec, errors);
@@ -208,7 +214,20 @@ public final class SpecValidator {
   }
 
   private static void healthErrors(ServiceSpec.HealthCheck h, List<String> errors) {
-    if (h == null || h.test() == null || h.test().isEmpty()) {
+    if (h == null) {
+      return;
+    }
+    for (String[] d : new String[][] {{"interval", h.interval()}, {"timeout", h.timeout()}, {"startPeriod", h.startPeriod()}}) {
+      try {
+        Duration v = d[1] == null ? null : Durations.parse(d[1]);
+        if (v != null && !v.isZero() && v.compareTo(Duration.ofMillis(1)) < 0) {
+          errors.add("$.healthcheck." + d[0] + ": 0 (the default) or at least 1ms, as Docker's");
+        }
+      } catch (IllegalArgumentException e) {
+        // reported by durationErrors
+      }
+    }
+    if (h.test() == null || h.test().isEmpty()) {
       return;
     }
     String kind = h.test().get(0);
@@ -243,6 +262,10 @@ public final class SpecValidator {
     }
     if (Boolean.TRUE.equals(spec.readOnly())) {
       errors.add("$.readOnly: not supported by the process runtime (a spec without an image); use an image");
+    }
+    if (spec.healthcheck() != null && (spec.healthcheck().test() == null || spec.healthcheck().test().isEmpty())) {
+      errors.add("$.healthcheck.test: required for the process runtime (a spec without an image has no image to"
+          + " inherit a check from)");
     }
     if (spec.resources() != null && spec.resources().limits() != null
         && (spec.resources().limits().cpus() != null || spec.resources().limits().memory() != null)) {

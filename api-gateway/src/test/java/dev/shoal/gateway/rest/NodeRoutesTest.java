@@ -69,6 +69,10 @@ class NodeRoutesTest extends RoutesTestBase {
         {"{}", "nothing to change"},
         {"", "the request needs a JSON object body"},
         {"{\"role\":", "malformed JSON"},
+        // a label the API accepts must be usable in a constraint: the one Labels rule decides
+        {"{\"labels\":{\"zone\":\"ü\"}}", "so that a placement constraint can match it"},
+        {"{\"labels\":{\"zo ne\":\"a\"}}", "so that a placement constraint can name it"},
+        {"{\"labels\":{\"zone\":\"a\",\"zone\":\"b\"}}", "Duplicate field"},
     };
     for (String[] c : cases) {
       Response r = http.patch("/v1/nodes/n1", c[0]);

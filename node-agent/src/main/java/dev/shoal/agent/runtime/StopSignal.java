@@ -3,10 +3,7 @@ package dev.shoal.agent.runtime;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * A spec's {@code stopSignal} for the process runtime, in the forms Docker accepts ({@code SIGUSR1},
@@ -15,12 +12,6 @@ import java.util.regex.Pattern;
  * number is the node's own, whatever its architecture.
  */
 final class StopSignal {
-  /** Linux's signal names, without the {@code SIG} prefix. */
-  private static final Set<String> NAMES = Set.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "IOT", "BUS", "FPE",
-      "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
-      "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "POLL", "PWR", "SYS");
-  private static final Pattern REALTIME = Pattern.compile("RTMIN(\\+([1-9]|[12][0-9]|30))?|RTMAX(-([1-9]|[12][0-9]|30))?");
-  private static final Pattern NUMBER = Pattern.compile("[1-9][0-9]?");
   private static final int KILL_TIMEOUT_SECONDS = 5;
 
   private StopSignal() {}
@@ -35,13 +26,8 @@ final class StopSignal {
     if (signal == null || signal.isBlank()) {
       return null;
     }
-    String s = signal.trim().toUpperCase(Locale.ROOT);
-    if (s.startsWith("SIG")) {
-      s = s.substring(3);
-    }
-    boolean valid = NAMES.contains(s) || REALTIME.matcher(s).matches()
-        || (NUMBER.matcher(s).matches() && Integer.parseInt(s) <= 64);
-    if (!valid) {
+    String s = dev.shoal.schemas.Signals.normalise(signal);
+    if (s == null) {
       throw new IllegalArgumentException("unknown signal \"" + signal + "\" (expected e.g. SIGTERM, SIGINT, SIGUSR1 or 10)");
     }
     return s.equals("TERM") || s.equals("15") ? null : s;

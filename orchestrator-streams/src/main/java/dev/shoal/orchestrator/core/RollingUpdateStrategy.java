@@ -125,8 +125,10 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
   }
 
   /**
-   * A task with a health check counts as updated only once it reports healthy. Only containers run
-   * health checks: a process task (no image) never reports health, so its check cannot gate.
+   * A task with a health check counts as updated only once it reports healthy. A check counts when
+   * it will run: an explicit test other than NONE (both runtimes run it), or, for a container
+   * inheriting its image's check, once the task reports any health at all (an image without one
+   * never does, and must not hold an update forever).
    */
   private static boolean healthyEnough(Task t) {
     return !gatedByHealth(t) || "healthy".equals(t.status().health());
@@ -137,7 +139,14 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
   }
 
   private static boolean gatedByHealth(Task t) {
-    return t.spec().healthcheck() != null && dev.shoal.schemas.Drivers.DOCKER.equals(t.spec().driver());
+    ServiceSpec.HealthCheck h = t.spec().healthcheck();
+    if (h == null) {
+      return false;
+    }
+    if (h.test() != null && !h.test().isEmpty()) {
+      return !"NONE".equals(h.test().get(0));
+    }
+    return t.status() != null && t.status().health() != null;
   }
 
   private static boolean waitsForNode(Task t) {
