@@ -1,5 +1,6 @@
 package dev.shoal.gateway;
 
+import dev.shoal.gateway.docker.DockerEngineApi;
 import dev.shoal.gateway.kafka.KafkaClusterBackend;
 import dev.shoal.gateway.rest.EventRoutes;
 import dev.shoal.gateway.rest.MetaRoutes;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's HTTP server: the REST route tables (plus any extra ones) over a
- * {@link ClusterBackend}, on Javalin. Built with a config alone it connects to Kafka itself and
- * owns that backend; built with a backend it only serves it.
+ * {@link ClusterBackend}, on Javalin. Built with a config alone it connects to Kafka itself, owns
+ * that backend and also serves the Docker Engine API ({@link DockerEngineApi}); built with a backend
+ * it only serves it, with the extra tables it is given.
  */
 public final class GatewayServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
@@ -34,7 +36,13 @@ public final class GatewayServer implements AutoCloseable {
 
   /** A gateway over Kafka as {@code config} says; {@link #start()} also starts reading the cluster. */
   public GatewayServer(GatewayConfig config) {
-    this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC(), List.of(), true);
+    this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC());
+  }
+
+  /** Over its own Kafka backend, the gateway also serves the Docker Engine API (after the REST tables). */
+  private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock) {
+    this(config, owned, clock, List.of(new DockerEngineApi(owned, config.topics().prefix(), config.clusterSecret(),
+        clock)), true);
   }
 
   /** A gateway over a given backend, which the caller keeps and closes. */
