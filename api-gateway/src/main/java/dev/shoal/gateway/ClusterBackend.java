@@ -64,8 +64,8 @@ public interface ClusterBackend {
 
   CompletableFuture<Outcome<Service>> scaleService(String name, int replicas, Caller caller);
 
-  /** Rolls a service back to its previous spec. */
-  CompletableFuture<Outcome<Service>> rollbackService(String name, Caller caller);
+  /** Rolls a service back to its previous spec; rejected with {@code conflict} unless at {@code expectedVersion} (when set). */
+  CompletableFuture<Outcome<Service>> rollbackService(String name, Long expectedVersion, Caller caller);
 
   /** Changes a node's availability, role or labels (null fields stay); optional expected version inside. */
   CompletableFuture<Outcome<Node>> updateNode(Command.UpdateNode update, Caller caller);

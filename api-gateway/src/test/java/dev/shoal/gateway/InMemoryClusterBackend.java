@@ -162,8 +162,10 @@ public final class InMemoryClusterBackend implements ClusterBackend {
   }
 
   @Override
-  public synchronized CompletableFuture<Outcome<Service>> rollbackService(String name, Caller caller) {
-    published.add(new Published("command", name, new Command.RollbackService(name), null, caller));
+  public synchronized CompletableFuture<Outcome<Service>> rollbackService(String name, Long expectedVersion,
+                                                                         Caller caller) {
+    published.add(new Published("command", name, new Command.RollbackService(name, expectedVersion), expectedVersion,
+        caller));
     return finish(caller, () -> {
       Service current = service(name).orElseThrow();
       return add(current.withSpec(current.previousSpec(), nextVersion(), ++now));

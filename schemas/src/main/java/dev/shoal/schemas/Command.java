@@ -29,8 +29,12 @@ public sealed interface Command {
     }
   }
 
-  /** Roll a service back to its previous spec. */
-  record RollbackService(String service) implements Command {
+  /** Roll a service back to its previous spec; refused when {@code expectedVersion} is set and stale. */
+  record RollbackService(String service, Long expectedVersion) implements Command {
+    public RollbackService(String service) {
+      this(service, null);
+    }
+
     public String target() {
       return service;
     }

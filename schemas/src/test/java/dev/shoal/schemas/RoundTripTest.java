@@ -44,7 +44,8 @@ class RoundTripTest {
     Topics t = new Topics("x-");
     assertThat(t.specs.name()).isEqualTo("x-shoal.specs");
     assertThat(t.control.partitions()).isEqualTo(1);
-    assertThat(t.all()).hasSize(11);
+    assertThat(t.all()).hasSize(13);
+    assertThat(t.inputs()).allMatch(i -> i.partitions() == 1 && "LogAppendTime".equals(i.configs().get("message.timestamp.type")));
     assertThat(t.services.configs()).containsEntry("cleanup.policy", "compact");
   }
 }

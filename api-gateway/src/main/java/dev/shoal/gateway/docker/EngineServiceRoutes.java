@@ -93,11 +93,10 @@ final class EngineServiceRoutes {
     Service current = lookup.service(ctx.pathParam("id"));
     Caller caller = EngineCallers.of(ctx);
     if ("previous".equals(ctx.queryParam("rollback"))) {
-      // The body is the current spec; the orchestrator restores the previous one itself.
-      if (version != current.version()) {
-        throw new ApiException(500, EngineReplies.OUT_OF_SEQUENCE);
-      }
-      EngineReplies.answer(ctx, caller, backend.rollbackService(current.name(), caller), EngineReplies.Refusal.byCode(),
+      // The body is the current spec; the orchestrator restores the previous one itself, and
+      // refuses it (conflict: "update out of sequence") if the service moved on since the client read it.
+      EngineReplies.answer(ctx, caller, backend.rollbackService(current.name(), version, caller),
+          EngineReplies.Refusal.versioned(),
           (c, s) -> DockerJson.send(c, EngineReplies.warnings(null)),
           (c, why) -> DockerJson.send(c, 202, EngineReplies.warnings(List.of(why))));
       return;

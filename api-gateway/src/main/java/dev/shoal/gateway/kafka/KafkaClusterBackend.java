@@ -192,8 +192,8 @@ public final class KafkaClusterBackend implements ClusterBackend, AutoCloseable 
   }
 
   @Override
-  public CompletableFuture<Outcome<Service>> rollbackService(String name, Caller caller) {
-    return publishAndAwait(command(new Command.RollbackService(name), caller), caller,
+  public CompletableFuture<Outcome<Service>> rollbackService(String name, Long expectedVersion, Caller caller) {
+    return publishAndAwait(command(new Command.RollbackService(name, expectedVersion), caller), caller,
         v -> m -> m.serviceByName(name).filter(s -> s.version() >= v));
   }
 

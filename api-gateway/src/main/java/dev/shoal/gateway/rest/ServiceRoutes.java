@@ -132,7 +132,7 @@ public final class ServiceRoutes implements RouteTable {
         throw ApiException.badRequest("service " + current.name() + " has no previous spec to roll back to");
       }
     }
-    Replies.reply(ctx, caller, backend.rollbackService(name, caller), 200, this::view, "rollback of service " + name);
+    Replies.reply(ctx, caller, backend.rollbackService(name, null, caller), 200, this::view, "rollback of service " + name);
   }
 
   private Service find(String nameOrId) {

@@ -175,9 +175,12 @@ final class FakeClusterBackend implements ClusterBackend {
   }
 
   @Override
-  public CompletableFuture<Outcome<Service>> rollbackService(String name, Caller caller) {
+  public CompletableFuture<Outcome<Service>> rollbackService(String name, Long expectedVersion, Caller caller) {
     return verdict("rollback " + name, caller, () -> {
       Service s = service(name).orElseThrow();
+      if (expectedVersion != null && expectedVersion != s.version()) {
+        return Outcome.rejected(RejectionCode.CONFLICT, "update out of sequence");
+      }
       if (s.previousSpec() == null) {
         return Outcome.rejected(RejectionCode.INVALID, "service " + name + " has no previous spec");
       }

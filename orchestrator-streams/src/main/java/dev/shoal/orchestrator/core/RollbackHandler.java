@@ -15,6 +15,11 @@ final class RollbackHandler implements CommandHandler<Command.RollbackService> {
       return Scope.NOTHING;
     }
     Service s = found.get();
+    if (c.expectedVersion() != null && c.expectedVersion() != s.version()) {
+      d.reject(RejectionCode.CONFLICT, "command.rejected", "service", s.name(), "version " + c.expectedVersion()
+          + " is stale: the service is at version " + s.version() + " (update out of sequence)");
+      return Scope.NOTHING;
+    }
     if (s.previousSpec() == null) {
       d.reject(RejectionCode.INVALID, "command.rejected", "service", s.name(), "service " + s.name()
           + " has no previous spec to roll back to");

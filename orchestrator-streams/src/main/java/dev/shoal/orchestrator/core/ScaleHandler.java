@@ -25,7 +25,8 @@ final class ScaleHandler implements CommandHandler<Command.ScaleService> {
           + " replicas", s.version());
       return Scope.NOTHING;
     }
-    Service next = s.withSpec(s.spec().withReplicas(c.replicas()), d.state.nextVersion(), d.time);
+    Service next = Updates.clearFinished(s.withSpec(s.spec().withReplicas(c.replicas()), d.state.nextVersion(), d.time),
+        d.time);
     d.state.put(next);
     d.applied("service.scaled", "service", s.name(), "service " + s.name() + " scaled to " + c.replicas(),
         next.version());

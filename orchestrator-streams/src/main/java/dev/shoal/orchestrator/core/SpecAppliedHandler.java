@@ -55,9 +55,8 @@ final class SpecAppliedHandler implements ControlHandler<ControlMessage.SpecAppl
       return Scope.NOTHING;
     }
     Service next = s.withSpec(spec, d.state.nextVersion(), d.time);
-    if (!s.spec().taskTemplate().equals(spec.taskTemplate())) {
-      next = Updates.start(next, false, d);
-    }
+    next = s.spec().taskTemplate().equals(spec.taskTemplate()) ? Updates.clearFinished(next, d.time)
+        : Updates.start(next, false, d);
     d.state.put(next);
     d.applied("service.updated", "service", name, "service " + name + " updated to version " + next.version(),
         next.version());

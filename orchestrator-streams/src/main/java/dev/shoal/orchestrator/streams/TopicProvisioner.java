@@ -43,13 +43,28 @@ public final class TopicProvisioner {
     return created;
   }
 
+  /** Topics just created may take a moment to show in metadata: retried for a few seconds. */
+  private static java.util.Map<String, org.apache.kafka.clients.admin.TopicDescription> describeWhenKnown(
+      Admin admin, List<String> names) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || attempt == 50) {
+          throw e;
+        }
+        Thread.sleep(100); // metadata propagation, not synchronisation with a test
+      }
+    }
+  }
+
   /**
    * Input logs must have one partition (see {@link Topics}): a topic made by an older Shoal with
    * more would let two producers' records for one key take different paths. Refused with the fix.
    */
   static void checkInputPartitions(Admin admin, Topics topics) throws Exception {
     List<String> names = topics.inputs().stream().map(TopicSpec::name).toList();
-    for (var d : admin.describeTopics(names).allTopicNames().get().values()) {
+    for (var d : describeWhenKnown(admin, names).values()) {
       if (d.partitions().size() != 1) {
         throw new IllegalStateException("topic " + d.name() + " has " + d.partitions().size()
             + " partitions; Shoal's input logs need exactly 1 (one owner and one order per key whatever the"
