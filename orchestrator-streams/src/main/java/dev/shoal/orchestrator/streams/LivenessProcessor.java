@@ -26,6 +26,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * (DESIGN principle 2). Heartbeat times are the broker's append times, so agent clocks don't matter.
  */
 final class LivenessProcessor implements Processor<String, String, String, Object> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LivenessProcessor.class);
   private final String topic;
   private final Duration downTimeout;
   private final Duration checkInterval;
@@ -33,6 +34,9 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, LivenessEntry> store;
   private long startedAt;
+  /** Broker time of the newest heartbeat read from any node; 0 until one is. */
+  private long freshestHeartbeat;
+  private boolean stalled;
 
   LivenessProcessor(String topic, Duration downTimeout, Duration checkInterval, IntakeSinks sinks) {
     this.sinks = sinks;
@@ -78,6 +82,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
       context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
       return;
     }
+    freshestHeartbeat = Math.max(freshestHeartbeat, record.timestamp());
     LivenessEntry before = store.get(hb.nodeId());
     boolean announce = before == null || !before.up() || hb.sequence() < before.sequence()
         || !Objects.equals(before.description(), hb.description());
@@ -94,6 +99,18 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     if (now - startedAt < downTimeout.toMillis()) {
       return;
     }
+    // If no node at all was heard from within the timeout, the silence is liveness's own (its
+    // thread stalled, or it reads the heartbeats late) or Kafka's, not every node's: declaring them
+    // all down would replace every task for nothing. Nobody is declared down until heartbeats flow.
+    if (now - freshestHeartbeat > downTimeout.toMillis()) {
+      if (!stalled) {
+        stalled = true;
+        LOG.warn("no heartbeat from any node for {} ms: liveness or Kafka is stalled; no node is declared down"
+            + " until heartbeats are read again", now - freshestHeartbeat);
+      }
+      return;
+    }
+    stalled = false;
     try (KeyValueIterator<String, LivenessEntry> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<String, LivenessEntry> kv = it.next();

@@ -83,8 +83,9 @@ public final class OrchestratorApp implements AutoCloseable {
     // One request in flight: the first writes to a just-created changelog partition otherwise race
     // (CONCURRENT_TRANSACTIONS then OUT_OF_ORDER_SEQUENCE_NUMBER on a fresh cluster, cf. KAFKA-15591).
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
-    // Several one-partition tasks: keep them on few threads but don't let one slow the others.
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // Two tasks (liveness, decisions): one thread each, so a busy decision thread (its commits, a
+    // large decision) never delays reading heartbeats and declaring nodes down.
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
     p.putAll(config.extraStreamsConfig());
     return p;
   }

@@ -117,6 +117,22 @@ class OrchestratorTopologyTest {
   }
 
   @Test
+  void whenEveryNodeFallsSilentLivenessBlamesItselfAndDeclaresNobodyDown() {
+    threeNodes();
+    h.spec("web", WEB.replace("5", "3"));
+    h.advance(Duration.ofSeconds(10)); // liveness read nothing: stalled, or Kafka is
+    assertThat(h.nodes.values()).allMatch(n -> n.status().equals(Node.READY));
+    assertThat(h.runningDesired("web")).hasSize(3);
+    // once heartbeats flow again, a node that stays silent is declared down as usual
+    for (int i = 0; i < 8; i++) {
+      h.advance(Duration.ofMillis(500));
+      h.heartbeat("n1");
+    }
+    assertThat(h.nodes.get("n1").status()).isEqualTo(Node.READY);
+    assertThat(h.nodes.get("n2").status()).isEqualTo(Node.DOWN);
+  }
+
+  @Test
   void silentNodeGoesDownAndItsTasksMove() {
     threeNodes();
     h.spec("web", WEB.replace("5", "3"));
