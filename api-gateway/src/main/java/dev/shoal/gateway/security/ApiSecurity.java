@@ -84,24 +84,33 @@ public record ApiSecurity(Path tlsCa, Path tlsCert, Path tlsKey, boolean tlsVeri
   }
 
   /**
-   * Whether the API may listen on {@code host} with these settings: any address with
-   * authentication, a loopback address without. Without authentication on another address the
-   * answer is a refusal, unless {@code insecure}, when it is the warning to log.
+   * Whether the API may listen on {@code host} with these settings. A loopback address takes any
+   * settings. Another address needs authentication, and bearer tokens there need TLS (else they
+   * cross the network in clear); without either the answer is a refusal, unless {@code insecure},
+   * when it is the warning to log.
    *
    * @return the warning to log, if any
-   * @throws SecurityConfigException when the listener would let anyone who reaches it do anything
+   * @throws SecurityConfigException when the listener would let anyone who reaches it do anything,
+   *     or would carry tokens in clear
    */
   public Optional<String> checkListener(String host) {
-    if (authenticates() || isLoopback(host)) {
+    if (isLoopback(host)) {
+      return Optional.empty();
+    }
+    String problem;
+    if (!authenticates()) {
+      problem = "without authentication: anyone who reaches it could run any command on every node";
+    } else if (tokensFile != null && !tls()) {
+      problem = "with bearer tokens over plain HTTP: every token would cross the network in clear";
+    } else {
       return Optional.empty();
     }
     if (!insecure) {
-      throw new SecurityConfigException("refusing to serve the API on " + host + " without authentication: anyone"
-          + " who reaches it could run any command on every node. Give --tls-verify with --tls-ca, --tls-cert and"
-          + " --tls-key, or --api-tokens FILE; or --insecure to accept that");
+      throw new SecurityConfigException("refusing to serve the API on " + host + " " + problem + ". Give"
+          + " --tls-cert and --tls-key with --tls-verify and --tls-ca, or with --api-tokens FILE; or --insecure"
+          + " to accept that");
     }
-    return Optional.of("INSECURE: the API on " + host + " has no authentication (--insecure): anyone who reaches it"
-        + " is an admin and can run any command on every node");
+    return Optional.of("INSECURE (--insecure): the API on " + host + " is served " + problem);
   }
 
   /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */

@@ -7,7 +7,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * TLS material made for a test, as an operator would make it: a CA, a server certificate for the
@@ -62,15 +72,61 @@ final class TlsFixture {
     return client(ca.issueClient(subject, DAY), fileName);
   }
 
-  /** A client presenting an admin certificate from a CA the API does not trust. */
-  SSLContext stranger() throws IOException {
-    Path ca = dir.resolve("other-ca.pem");
-    Pem.writeCertificates(ca, List.of(otherCa.certificate()));
+  /**
+   * A client presenting an admin certificate from a CA the API does not trust, whatever CAs the
+   * server names: the JDK's own key manager would hold it back, an attacker's client would not.
+   */
+  SSLContext stranger() throws GeneralSecurityException {
     CertificateAuthority.Issued issued = otherCa.issueClient("mallory", Role.ADMIN, DAY);
-    Pem.writeCertificates(dir.resolve("mallory-cert.pem"), List.of(issued.certificate()));
-    Pem.writePrivateKey(dir.resolve("mallory-key.pem"), issued.key());
-    // mallory trusts our server's CA, so only her own certificate can fail the handshake
-    return ClientTls.of(caPem, dir.resolve("mallory-cert.pem"), dir.resolve("mallory-key.pem"));
+    X509Certificate[] chain = {issued.certificate()};
+    X509ExtendedKeyManager always = new X509ExtendedKeyManager() {
+      @Override
+      public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+        return "mallory";
+      }
+
+      @Override
+      public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+        return "mallory";
+      }
+
+      @Override
+      public X509Certificate[] getCertificateChain(String alias) {
+        return chain;
+      }
+
+      @Override
+      public PrivateKey getPrivateKey(String alias) {
+        return issued.key();
+      }
+
+      @Override
+      public String[] getClientAliases(String keyType, Principal[] issuers) {
+        return new String[] {"mallory"};
+      }
+
+      @Override
+      public String[] getServerAliases(String keyType, Principal[] issuers) {
+        return null;
+      }
+
+      @Override
+      public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        return null;
+      }
+    };
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    try {
+      trust.load(null, null);
+    } catch (IOException e) {
+      throw new GeneralSecurityException(e);
+    }
+    trust.setCertificateEntry("ca", ca.certificate()); // mallory trusts our server, so only her certificate can fail
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(new KeyManager[] {always}, tmf.getTrustManagers(), null);
+    return ctx;
   }
 
   /** A client that trusts the API but presents no certificate. */
