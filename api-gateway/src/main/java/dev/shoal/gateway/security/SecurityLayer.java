@@ -29,8 +29,9 @@ public final class SecurityLayer {
   private final BearerTokens tokens;
   private final ServerTls tls;
   private final Identity everyone;
+  private final String warning;
 
-  private SecurityLayer(ApiSecurity security, String host, int port) {
+  private SecurityLayer(ApiSecurity security, String host, int port, String warning) {
     this.security = security;
     this.host = host;
     this.port = port;
@@ -39,17 +40,18 @@ public final class SecurityLayer {
     this.tls = security.tls() ? ServerTls.load(security) : null;
     this.everyone = new Identity(ApiSecurity.isLoopback(host) ? Identity.LOCAL : Identity.ANONYMOUS, Role.ADMIN,
         Identity.Source.UNAUTHENTICATED);
+    this.warning = warning;
   }
 
   /**
-   * Checks the settings against the listener and loads what they name (PEM files, tokens).
+   * Checks the settings against the listener and loads what they name (PEM files, tokens). A
+   * launcher may call it first on its own, to report a bad setting before it starts anything.
    *
    * @throws SecurityConfigException when they cannot be used, or leave a non-loopback listener open
    */
   public static SecurityLayer create(ApiSecurity security, String host, int port) {
     ApiSecurity s = security == null ? ApiSecurity.none() : security;
-    s.checkListener(host).ifPresent(LOG::warn);
-    return new SecurityLayer(s, host, port);
+    return new SecurityLayer(s, host, port, s.checkListener(host).orElse(null));
   }
 
   /** {@code https} or {@code http}. */
@@ -62,6 +64,9 @@ public final class SecurityLayer {
    * Javalin's handler wrapper (there is one per server) to check each route's role.
    */
   public void install(JavalinConfig cfg) {
+    if (warning != null) {
+      LOG.warn(warning);
+    }
     if (tls != null) {
       cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
     }
