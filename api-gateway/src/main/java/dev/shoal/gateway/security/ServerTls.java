@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.List;
@@ -39,6 +40,7 @@ final class ServerTls {
   static ServerTls load(ApiSecurity security) {
     List<X509Certificate> chain = Pem.certificates(security.tlsCert());
     PrivateKey key = Pem.privateKey(security.tlsKey());
+    checkPair(key, chain.get(0), security);
     char[] password = HexFormat.of().formatHex(SecureRandom.getSeed(16)).toCharArray(); // guards nothing on disk
     SslContextFactory.Server f = new SslContextFactory.Server();
     try {
@@ -68,6 +70,32 @@ final class ServerTls {
     }
     f.setIncludeProtocols("TLSv1.3", "TLSv1.2");
     return new ServerTls(f);
+  }
+
+  /** Refuses a key that is not the certificate's: Jetty would start, and every handshake would fail. */
+  private static void checkPair(PrivateKey key, X509Certificate cert, ApiSecurity security) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      default -> key.getAlgorithm(); // Ed25519, Ed448
+    };
+    byte[] probe = "shoal".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    boolean matches;
+    try {
+      Signature s = Signature.getInstance(algorithm);
+      s.initSign(key);
+      s.update(probe);
+      byte[] signature = s.sign();
+      s.initVerify(cert.getPublicKey());
+      s.update(probe);
+      matches = s.verify(signature);
+    } catch (GeneralSecurityException e) {
+      matches = false;
+    }
+    if (!matches) {
+      throw new SecurityConfigException("the TLS key " + security.tlsKey() + " is not the key of the certificate "
+          + security.tlsCert());
+    }
   }
 
   /** A connector on {@code host:port} speaking HTTP/1.1 over TLS, with Javalin's HTTP settings. */

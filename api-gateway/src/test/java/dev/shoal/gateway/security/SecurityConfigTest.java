@@ -78,9 +78,12 @@ class SecurityConfigTest {
     assertThatThrownBy(() -> Pem.privateKey(encrypted)).isInstanceOf(SecurityConfigException.class);
     TlsFixture tls = new TlsFixture(dir);
     // a certificate with another's key: the gateway stops before it listens
-    ApiSecurity mismatched = ApiSecurity.none().withTls(tls.caPem, tls.serverCert, tls.tokens, true);
+    Path otherKey = tls.clientFiles("someone", Role.READER)[1];
+    ApiSecurity mismatched = ApiSecurity.none().withTls(tls.caPem, tls.serverCert, otherKey, true);
     assertThatThrownBy(() -> SecurityLayer.create(mismatched, "127.0.0.1", 0)).isInstanceOf(SecurityConfigException.class)
-        .hasMessageContaining(tls.tokens.toString());
+        .hasMessage("the TLS key " + otherKey + " is not the key of the certificate " + tls.serverCert);
+    ApiSecurity notAKey = ApiSecurity.none().withTls(tls.caPem, tls.serverCert, tls.tokens, true);
+    assertThatThrownBy(() -> SecurityLayer.create(notAKey, "127.0.0.1", 0)).hasMessage(tls.tokens + " holds no PEM private key");
   }
 
   @Test
