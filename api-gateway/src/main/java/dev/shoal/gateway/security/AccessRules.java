@@ -20,7 +20,7 @@ public final class AccessRules {
   private static final Set<HandlerType> READS = Set.of(HandlerType.GET, HandlerType.HEAD);
 
   /** One line of the table. */
-  public record Rule(Set<String> methods, Pattern template, Role role, String what) {
+  private record Rule(Set<String> methods, Pattern template, Role role, String what) {
     boolean matches(String method, String path) {
       return methods.contains(method) && template.matcher(path).matches();
     }

@@ -4,7 +4,6 @@ import dev.shoal.gateway.ApiException;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -48,11 +47,6 @@ final class BrowserGuard {
     n.addAll(security.hostnames());
     this.names = Set.copyOf(n);
     this.origins = Set.copyOf(security.allowedOrigins());
-  }
-
-  /** The names a Host header may carry besides IP literals, for messages and tests. */
-  List<String> names() {
-    return names.stream().sorted().toList();
   }
 
   /**
