@@ -13,6 +13,7 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 command -v kcat >/dev/null || missing+=(kafkacat)
 command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)   # SecurityOpensslIT makes certificates as docs/security.md says
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -1,5 +1,6 @@
 package dev.shoal.gateway;
 
+import dev.shoal.gateway.security.ApiSecurity;
 import dev.shoal.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
@@ -7,8 +8,9 @@ import java.util.Objects;
 
 /**
  * Settings of one gateway: where Kafka is, which topic catalogue to use, where to listen, how long
- * a write waits to see its effect before answering 202, and extra Kafka client properties (for
- * security settings and the like) applied to both the producer and the read-model consumer.
+ * a write waits to see its effect before answering 202, extra Kafka client properties (for
+ * security settings and the like) applied to both the producer and the read-model consumer, and how
+ * the API authenticates its callers ({@link ApiSecurity}; none on loopback by default).
  */
 public record GatewayConfig(
     String bootstrapServers,
@@ -17,16 +19,21 @@ public record GatewayConfig(
     int port,
     Duration applyTimeout,
     Map<String, String> kafkaProperties,
-    byte[] clusterSecret) {
+    byte[] clusterSecret,
+    ApiSecurity security) {
 
   /** Without a cluster secret: the join-token routes answer that tokens are not enabled. */
   public GatewayConfig(String bootstrapServers, Topics topics, String host, int port, Duration applyTimeout,
                        Map<String, String> kafkaProperties) {
-    this(bootstrapServers, topics, host, port, applyTimeout, kafkaProperties, null);
+    this(bootstrapServers, topics, host, port, applyTimeout, kafkaProperties, null, null);
   }
 
   public GatewayConfig withClusterSecret(byte[] secret) {
-    return new GatewayConfig(bootstrapServers, topics, host, port, applyTimeout, kafkaProperties, secret);
+    return new GatewayConfig(bootstrapServers, topics, host, port, applyTimeout, kafkaProperties, secret, security);
+  }
+
+  public GatewayConfig withSecurity(ApiSecurity s) {
+    return new GatewayConfig(bootstrapServers, topics, host, port, applyTimeout, kafkaProperties, clusterSecret, s);
   }
 
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -45,6 +52,7 @@ public record GatewayConfig(
       throw new IllegalArgumentException("applyTimeout must be positive, was " + applyTimeout);
     }
     kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
+    security = security == null ? ApiSecurity.none() : security;
   }
 
   /** Default topics, 127.0.0.1:2375, a 10 s apply timeout and no extra properties. */
@@ -54,18 +62,18 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withTopics(Topics t) {
-    return new GatewayConfig(bootstrapServers, t, host, port, applyTimeout, kafkaProperties, clusterSecret);
+    return new GatewayConfig(bootstrapServers, t, host, port, applyTimeout, kafkaProperties, clusterSecret, security);
   }
 
   public GatewayConfig withListener(String h, int p) {
-    return new GatewayConfig(bootstrapServers, topics, h, p, applyTimeout, kafkaProperties, clusterSecret);
+    return new GatewayConfig(bootstrapServers, topics, h, p, applyTimeout, kafkaProperties, clusterSecret, security);
   }
 
   public GatewayConfig withApplyTimeout(Duration d) {
-    return new GatewayConfig(bootstrapServers, topics, host, port, d, kafkaProperties, clusterSecret);
+    return new GatewayConfig(bootstrapServers, topics, host, port, d, kafkaProperties, clusterSecret, security);
   }
 
   public GatewayConfig withKafkaProperties(Map<String, String> props) {
-    return new GatewayConfig(bootstrapServers, topics, host, port, applyTimeout, props, clusterSecret);
+    return new GatewayConfig(bootstrapServers, topics, host, port, applyTimeout, props, clusterSecret, security);
   }
 }

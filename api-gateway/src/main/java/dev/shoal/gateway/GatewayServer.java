@@ -8,6 +8,7 @@ import dev.shoal.gateway.rest.NodeRoutes;
 import dev.shoal.gateway.rest.ServiceRoutes;
 import dev.shoal.gateway.rest.SwarmRoutes;
 import dev.shoal.gateway.rest.TaskRoutes;
+import dev.shoal.gateway.security.SecurityLayer;
 import dev.shoal.schemas.Json;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -20,9 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's HTTP server: the REST route tables (plus any extra ones) over a
- * {@link ClusterBackend}, on Javalin. Built with a config alone it connects to Kafka itself, owns
- * that backend and also serves the Docker Engine API ({@link DockerEngineApi}); built with a backend
- * it only serves it, with the extra tables it is given.
+ * {@link ClusterBackend}, on Javalin, behind the {@link SecurityLayer} (browser checks,
+ * authentication, the role each route needs; HTTPS when configured). Built with a config alone it
+ * connects to Kafka itself, owns that backend and also serves the Docker Engine API
+ * ({@link DockerEngineApi}); built with a backend it only serves it, with the extra tables it is given.
  */
 public final class GatewayServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
@@ -31,10 +33,16 @@ public final class GatewayServer implements AutoCloseable {
   private final ClusterBackend backend;
   private final KafkaClusterBackend ownedBackend;
   private final List<String> routes = new CopyOnWriteArrayList<>();
+  private final SecurityLayer security;
   private final Javalin app;
   private boolean started;
 
-  /** A gateway over Kafka as {@code config} says; {@link #start()} also starts reading the cluster. */
+  /**
+   * A gateway over Kafka as {@code config} says; {@link #start()} also starts reading the cluster.
+   *
+   * @throws dev.shoal.gateway.security.SecurityConfigException when the API's security settings
+   *     cannot be used (the Kafka clients made meanwhile are closed)
+   */
   public GatewayServer(GatewayConfig config) {
     this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC());
   }
@@ -60,6 +68,14 @@ public final class GatewayServer implements AutoCloseable {
     this.config = config;
     this.backend = backend;
     this.ownedBackend = ownsBackend ? (KafkaClusterBackend) backend : null;
+    try {
+      this.security = SecurityLayer.create(config.security(), config.host(), config.port());
+    } catch (RuntimeException e) {
+      if (ownedBackend != null) {
+        ownedBackend.close();
+      }
+      throw e;
+    }
     List<RouteTable> tables = new ArrayList<>(List.of(new MetaRoutes(backend), new ServiceRoutes(backend),
         new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock), new SwarmRoutes(backend, config.clusterSecret())));
     tables.addAll(extraTables);
@@ -69,8 +85,13 @@ public final class GatewayServer implements AutoCloseable {
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER.copy(), false));
       // Bodies are bounded at the door: nothing Shoal accepts is larger than a spec (413 otherwise).
       cfg.http.maxRequestSize = dev.shoal.schemas.Limits.MAX_SPEC_BYTES;
-      cfg.events.handlerAdded(h -> routes.add(h.getHttpMethod().name() + " " + h.getPath()));
+      cfg.events.handlerAdded(h -> {
+        if (h.getHttpMethod().isHttpMethod()) { // not the security layer's before handler
+          routes.add(h.getHttpMethod().name() + " " + h.getPath());
+        }
+      });
       ErrorMapping.install(cfg.routes);
+      security.install(cfg); // before any route: its checks run first
       tables.forEach(t -> t.addTo(cfg.routes));
     });
   }
@@ -96,8 +117,14 @@ public final class GatewayServer implements AutoCloseable {
     }
     app.start(config.host(), config.port());
     started = true;
-    LOG.info("gateway listening on http://{}:{}", config.host(), app.port());
+    LOG.info("gateway listening on {}://{}:{}", security.scheme(), config.host(), app.port());
     return this;
+  }
+
+  /** {@code https://127.0.0.1:2376} or {@code http://…}: where clients reach the API, once started. */
+  public String url() {
+    String h = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    return security.scheme() + "://" + h + ":" + app.port();
   }
 
   /** The port bound, once started. */

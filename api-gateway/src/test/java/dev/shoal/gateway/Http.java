@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /** A tiny JSON-over-HTTP client for tests, on java.net.http. */
 public final class Http {
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client;
   private final String base;
 
   /** A status, a body and the headers a test looks at. */
@@ -39,7 +39,14 @@ public final class Http {
   }
 
   public Http(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this("http://127.0.0.1:" + port, null);
+  }
+
+  /** A client for {@code base} ({@code https://127.0.0.1:2376}) with this TLS context (null: the JDK's). */
+  public Http(String base, javax.net.ssl.SSLContext tls) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    this.client = (tls == null ? b : b.sslContext(tls)).build();
+    this.base = base;
   }
 
   public Response get(String path) {
@@ -69,13 +76,13 @@ public final class Http {
       b.header("Content-Type", "application/json");
     }
     for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
+      b.setHeader(headers[i], headers[i + 1]); // a test's header replaces the default Content-Type
     }
     try {
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body(), r);
     } catch (IOException e) {
-      throw new AssertionError(method + " " + path + " failed", e);
+      throw new AssertionError(method + " " + path + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

@@ -12,7 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.shoal.gateway.security.ApiSecurity;
+import dev.shoal.gateway.security.DockerCertDirectory;
+import dev.shoal.schemas.Identifiers;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,8 +27,17 @@ import picocli.CommandLine.Option;
 @Command(name = "dev", mixinStandardHelpOptions = true,
     description = "Run Kafka, the orchestrator, the gateway and node agents in one process.")
 final class DevCommand implements Callable<Integer> {
-  @Option(names = "--api-port", defaultValue = "2375", converter = Converters.Port.class, description = "Gateway port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
-  int apiPort;
+  @Option(names = "--api-port", converter = Converters.Port.class, description = "Gateway port on 127.0.0.1 (default 2375,"
+      + " 2376 with TLS as Docker's).")
+  Integer apiPort;
+
+  @Option(names = "--tls", description = "Serve the API over HTTPS with client certificates required: makes a CA, a"
+      + " server and an admin client certificate in <data-dir>/tls (Docker's DOCKER_CERT_PATH layout) and prints"
+      + " how to use them.")
+  boolean tls;
+
+  @Mixin
+  ApiSecurityOptions api = new ApiSecurityOptions();
 
   @Option(names = "--kafka-port", defaultValue = "9092", converter = Converters.Port.class, description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
   int kafkaPort;
@@ -41,15 +55,26 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--node-down-timeout", defaultValue = "3s", converter = Converters.DurationText.class, description = "Silence after which a node is down (default ${DEFAULT-VALUE}).")
   String downTimeout;
 
+  private ApiSecurity security;
+
   @Override
   public Integer call() throws Exception {
     if (agents < 0) {
       throw new UsageException("--agents must be 0 or more, got " + agents);
     }
+    if (tls && api.tlsFilesGiven()) {
+      throw new UsageException("give --tls (certificates made in the data directory) or the --tls-* files, not both");
+    }
     Shutdown shutdown = new Shutdown();
     // First of all: a second shoal dev on this directory would share its broker's, orchestrator's
     // and agents' state; it stops here, before it could touch any of them.
     shutdown.register(Locks.acquire(dataDir, "dev.lock", "shoal dev"));
+    ApiSecurity wanted = api.security(tls ? DockerCertDirectory.prepare(certDir(), clientPrincipal(),
+        List.of("localhost", "127.0.0.1", "::1")) : ApiSecurity.none(), false);
+    if (apiPort == null) {
+      apiPort = wanted.tls() ? 2376 : 2375;
+    }
+    security = ApiSecurityOptions.checked(wanted, "127.0.0.1", apiPort);
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown::closeAll, "shoal-dev-shutdown"));
     try {
       start(shutdown);
@@ -77,9 +102,9 @@ final class DevCommand implements Callable<Integer> {
         dataDir.resolve("orchestrator"), "", 0, down, 5).withClusterSecret(secret)));
     orchestrator.start(Duration.ofSeconds(60));
 
-    progress("starting the gateway on 127.0.0.1:" + apiPort);
+    progress("starting the gateway on 127.0.0.1:" + apiPort + (security.tls() ? " (TLS)" : ""));
     GatewayServer gateway = shutdown.register(new GatewayServer(GatewayConfig.defaults(bootstrap).withListener("127.0.0.1", apiPort)
-        .withClusterSecret(secret)));
+        .withClusterSecret(secret).withSecurity(security)));
     gateway.start();
     ClusterInfo info = gateway.backend().clusterInfo();
     String workerToken = JoinTokens.token(secret, JoinTokens.WORKER, info.workerTokenGeneration());
@@ -96,7 +121,7 @@ final class DevCommand implements Callable<Integer> {
     }
     System.out.println();
     System.out.println("Shoal is running.");
-    System.out.println("  API:    http://127.0.0.1:" + gateway.port() + "   (try: curl http://127.0.0.1:" + gateway.port() + "/v1/nodes)");
+    printApi(gateway);
     System.out.println("  Kafka:  " + bootstrap);
     System.out.println("  Data:   " + dataDir.toAbsolutePath());
     System.out.println();
@@ -106,6 +131,33 @@ final class DevCommand implements Callable<Integer> {
     System.out.println("Manager token: " + managerToken);
     System.out.println("(tokens: GET /v1/swarm/join-tokens; rotate: POST /v1/swarm/join-tokens/rotate?role=worker)");
     System.out.println("Ctrl-C stops everything.");
+  }
+
+  private Path certDir() {
+    return dataDir.resolve("tls");
+  }
+
+  /** The client certificate's CN: who runs shoal dev, as the principal recorded on their changes. */
+  private static String clientPrincipal() {
+    String user = System.getProperty("user.name", "");
+    return Identifiers.token(user) && !user.contains(",") && !user.contains("=") ? user : "admin";
+  }
+
+  private void printApi(GatewayServer gateway) {
+    String url = gateway.url();
+    if (security.tls() && tls) {
+      Path dir = certDir().toAbsolutePath();
+      System.out.println("  API:    " + url + "   (TLS, client certificates required; admin certificate in " + dir + ")");
+      System.out.println("  docker: export DOCKER_HOST=tcp://127.0.0.1:" + gateway.port() + " DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=" + dir);
+      System.out.println("  curl:   curl --cacert " + dir.resolve(DockerCertDirectory.CA) + " --cert "
+          + dir.resolve(DockerCertDirectory.CLIENT_CERT) + " --key " + dir.resolve(DockerCertDirectory.CLIENT_KEY) + " " + url + "/v1/nodes");
+    } else if (security.authenticates()) {
+      System.out.println("  API:    " + url + "   (authentication required)");
+    } else {
+      System.out.println("  API:    " + url + "   (try: curl " + url + "/v1/nodes)");
+      System.out.println("          no authentication: like Docker's socket, anyone on this machine can use it;"
+          + " shoal dev --tls requires certificates");
+    }
   }
 
   private static void progress(String what) {

@@ -2,9 +2,11 @@ package dev.shoal.ops;
 
 import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.GatewayServer;
+import dev.shoal.gateway.security.ApiSecurity;
 import dev.shoal.schemas.Topics;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code shoal gateway}: the HTTP API; stateless, any number behind a load balancer. */
@@ -13,11 +15,13 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE}).")
   String bootstrap;
 
-  @Option(names = "--api-host", defaultValue = "127.0.0.1", description = "Listen address (default ${DEFAULT-VALUE}).")
+  @Option(names = "--api-host", defaultValue = "127.0.0.1", description = "Listen address (default ${DEFAULT-VALUE});"
+      + " any other than loopback needs --tls-verify or --api-tokens (with TLS), or --insecure.")
   String host;
 
-  @Option(names = "--api-port", defaultValue = "2375", converter = Converters.Port.class, description = "Listen port (default ${DEFAULT-VALUE}).")
-  int port;
+  @Option(names = "--api-port", converter = Converters.Port.class, description = "Listen port (default 2375, 2376 with TLS"
+      + " as Docker's).")
+  Integer port;
 
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name (default none).")
   String prefix;
@@ -25,14 +29,25 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--cluster-secret-file", description = "File with the cluster secret, to show and rotate join tokens.")
   java.nio.file.Path secretFile;
 
+  @Mixin
+  ApiSecurityOptions api = new ApiSecurityOptions();
+
+  @Option(names = "--insecure", description = "Serve a non-loopback address without authentication (or tokens over"
+      + " plain HTTP): anyone who reaches it can run any command on every node.")
+  boolean insecure;
+
   @Override
   public Integer call() throws Exception {
+    // Checked before Kafka is touched, so a bad flag is a one-line usage error.
+    ApiSecurity wanted = api.security(ApiSecurity.none(), insecure);
+    int port = this.port != null ? this.port : wanted.tls() ? 2376 : 2375;
+    ApiSecurity security = ApiSecurityOptions.checked(wanted, host, port);
     Shutdown shutdown = new Shutdown();
     GatewayServer gateway = shutdown.register(new GatewayServer(
         GatewayConfig.defaults(bootstrap).withTopics(new Topics(prefix)).withListener(host, port)
-            .withClusterSecret(ClusterSecret.optional(secretFile))));
+            .withClusterSecret(ClusterSecret.optional(secretFile)).withSecurity(security)));
     gateway.start();
-    System.out.println("API at http://" + host + ":" + gateway.port() + " (Kafka " + bootstrap + "). Ctrl-C stops it.");
+    System.out.println("API at " + gateway.url() + " (Kafka " + bootstrap + "). Ctrl-C stops it.");
     shutdown.awaitSignal();
     return 0;
   }

@@ -89,7 +89,7 @@ final class EngineNodeRoutes {
     // The engine's node spec is whole: absent labels mean none.
     Command.UpdateNode command = new Command.UpdateNode(current.id(), availability, role,
         labels == null ? Map.of() : new TreeMap<>(labels), version);
-    Caller caller = EngineCallers.of(ctx);
+    Caller caller = dev.shoal.gateway.RequestCaller.of(ctx);
     EngineReplies.answer(ctx, caller, backend.updateNode(command, caller), EngineReplies.Refusal.versioned(),
         (c, n) -> EngineReplies.empty(c), EngineReplies::accepted);
   }
@@ -101,7 +101,7 @@ final class EngineNodeRoutes {
     }
     Node current = lookup.node(ref);
     boolean force = List.of("1", "true").contains(String.valueOf(ctx.queryParam("force")));
-    Caller caller = EngineCallers.of(ctx);
+    Caller caller = dev.shoal.gateway.RequestCaller.of(ctx);
     EngineReplies.answer(ctx, caller, backend.removeNode(current.id(), force, caller), EngineReplies.Refusal.byCode(),
         (c, n) -> EngineReplies.empty(c), EngineReplies::accepted);
   }

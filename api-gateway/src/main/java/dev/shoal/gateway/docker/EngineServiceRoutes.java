@@ -68,7 +68,7 @@ final class EngineServiceRoutes {
       shoal.put("name", generatedName()); // the engine names a service the client did not name
     }
     ServiceSpec spec = validated(shoal);
-    Caller caller = EngineCallers.of(ctx);
+    Caller caller = dev.shoal.gateway.RequestCaller.of(ctx);
     EngineReplies.answer(ctx, caller, backend.createService(spec, caller),
         (code, reason) -> code == RejectionCode.CONFLICT
             ? ApiException.conflict("rpc error: code = AlreadyExists desc = name conflicts with an existing object: service "
@@ -91,7 +91,7 @@ final class EngineServiceRoutes {
   private void update(Context ctx) {
     long version = version(ctx);
     Service current = lookup.service(ctx.pathParam("id"));
-    Caller caller = EngineCallers.of(ctx);
+    Caller caller = dev.shoal.gateway.RequestCaller.of(ctx);
     if ("previous".equals(ctx.queryParam("rollback"))) {
       // The body is the current spec; the orchestrator restores the previous one itself, and
       // refuses it (conflict: "update out of sequence") if the service moved on since the client read it.
@@ -117,7 +117,7 @@ final class EngineServiceRoutes {
 
   private void remove(Context ctx) {
     Service current = lookup.service(ctx.pathParam("id"));
-    Caller caller = EngineCallers.of(ctx);
+    Caller caller = dev.shoal.gateway.RequestCaller.of(ctx);
     EngineReplies.answer(ctx, caller, backend.removeService(current.name(), caller), EngineReplies.Refusal.byCode(),
         (c, s) -> EngineReplies.empty(c), EngineReplies::accepted);
   }

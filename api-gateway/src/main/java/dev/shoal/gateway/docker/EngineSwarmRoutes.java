@@ -88,7 +88,7 @@ final class EngineSwarmRoutes {
       EngineReplies.empty(ctx);
       return;
     }
-    Caller caller = EngineCallers.of(ctx);
+    Caller caller = dev.shoal.gateway.RequestCaller.of(ctx);
     EngineReplies.answer(ctx, caller, rotate(roles, caller), EngineReplies.Refusal.byCode(),
         (c, i) -> EngineReplies.empty(c), EngineReplies::accepted);
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shoal.gateway.ApiException;
 import dev.shoal.gateway.Caller;
+import dev.shoal.gateway.security.Identity;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.ServiceSpec;
 import dev.shoal.schemas.SpecValidator;
@@ -15,26 +16,12 @@ import java.util.TreeSet;
 
 /** Reading what a request says: who asks, JSON bodies with a fixed set of fields, numeric parameters. */
 final class Requests {
-  /** Until authentication exists, the caller names itself; the orchestrator records it as the principal. */
-  static final String USER_HEADER = "X-Shoal-User";
   static final String REQUEST_ID_HEADER = "X-Shoal-Request-Id";
-  /** A retried write with the same key (and principal) is applied once, whichever gateway takes it. */
-  static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
-  private static final int MAX_IDEMPOTENCY_KEY = 255;
 
   private Requests() {}
 
   static Caller caller(Context ctx) {
-    String key = ctx.header(IDEMPOTENCY_KEY_HEADER);
-    if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
-      throw ApiException.badRequest(IDEMPOTENCY_KEY_HEADER + " must be 1-" + MAX_IDEMPOTENCY_KEY
-          + " printable characters without spaces");
-    }
-    String user = ctx.header(USER_HEADER);
-    if (user != null && !dev.shoal.schemas.Identifiers.token(user)) {
-      throw ApiException.badRequest(USER_HEADER + " must be 1-256 printable characters without spaces");
-    }
-    return Caller.of(user, key);
+    return dev.shoal.gateway.RequestCaller.of(ctx);
   }
 
   /** The body as a validated, normalised spec, or a 400 (413 when too large) with the validator's reasons. */

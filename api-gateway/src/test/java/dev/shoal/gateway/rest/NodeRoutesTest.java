@@ -39,7 +39,7 @@ class NodeRoutesTest extends RoutesTestBase {
   @Test
   void updatesAvailabilityRoleAndLabels() {
     Response r = http.send("PATCH", "/v1/nodes/gamma",
-        "{\"availability\":\"drain\",\"role\":\"manager\",\"labels\":{\"zone\":\"a\"}}", "X-Shoal-User", "ops");
+        "{\"availability\":\"drain\",\"role\":\"manager\",\"labels\":{\"zone\":\"a\"}}");
 
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.json().get("availability").asText()).isEqualTo("drain");
@@ -49,7 +49,7 @@ class NodeRoutesTest extends RoutesTestBase {
     Published p = backend.published.get(0);
     assertThat(p.key()).isEqualTo("n1");
     assertThat(p.payload()).isEqualTo(new Command.UpdateNode("n1", "drain", "manager", Map.of("zone", "a"), null));
-    assertThat(p.caller().principal()).isEqualTo("ops");
+    assertThat(p.caller().principal()).isEqualTo("local");
   }
 
   @Test

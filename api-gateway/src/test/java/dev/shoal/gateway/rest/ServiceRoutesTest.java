@@ -45,7 +45,7 @@ class ServiceRoutesTest extends RoutesTestBase {
 
   @Test
   void createsAServiceAndAnswersWithItsView() {
-    Response r = http.send("POST", "/v1/services", specJson("web", 2), "X-Shoal-User", "alice");
+    Response r = http.post("/v1/services", specJson("web", 2));
 
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     assertThat(r.json().get("id").asText()).isEqualTo("id-web");
@@ -55,7 +55,7 @@ class ServiceRoutesTest extends RoutesTestBase {
     Published p = backend.published.get(0);
     assertThat(p.kind()).isEqualTo("spec");
     assertThat(p.expectedVersion()).as("create only").isEqualTo(0L);
-    assertThat(p.caller().principal()).isEqualTo("alice");
+    assertThat(p.caller().principal()).as("everyone on an unauthenticated loopback gateway").isEqualTo("local");
     assertThat(r.header("X-Shoal-Request-Id")).isEqualTo(p.caller().requestId());
     // The spec published is the validator's normalised one, defaults filled in.
     assertThat(((ServiceSpec) p.payload()).mode()).isEqualTo("replicated");
@@ -63,9 +63,11 @@ class ServiceRoutesTest extends RoutesTestBase {
   }
 
   @Test
-  void theCallerIsAnonymousWithoutAUserHeader() {
-    http.post("/v1/services", specJson("web", 1));
-    assertThat(backend.published.get(0).caller().principal()).isEqualTo("anonymous");
+  void aCallerCannotNameItselfWithAHeader() {
+    Response r = http.send("POST", "/v1/services", specJson("web", 1), "X-Shoal-User", "alice");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.message()).isEqualTo("X-Shoal-User is not accepted: the principal recorded is the authenticated caller (local)");
+    assertThat(backend.published).isEmpty();
   }
 
   @Test
