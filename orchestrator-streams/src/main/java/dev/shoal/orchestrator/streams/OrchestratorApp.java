@@ -71,7 +71,7 @@ public final class OrchestratorApp implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 0);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 10);
     p.put(StreamsConfig.POLL_MS_CONFIG, 5);
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
@@ -80,6 +80,11 @@ public final class OrchestratorApp implements AutoCloseable {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+    // A transaction begun right after the last one committed may meet its markers still being
+    // written (CONCURRENT_TRANSACTIONS): retry within milliseconds, not after the default 100 ms,
+    // or every write answered soon after another waits a tenth of a second.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 100);
     // One request in flight: the first writes to a just-created changelog partition otherwise race
     // (CONCURRENT_TRANSACTIONS then OUT_OF_ORDER_SEQUENCE_NUMBER on a fresh cluster, cf. KAFKA-15591).
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
