@@ -103,7 +103,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     // thread stalled, or it reads the heartbeats late) or Kafka's, not every node's: declaring them
     // all down would replace every task for nothing. Nobody is declared down until heartbeats flow.
     if (now - freshestHeartbeat > downTimeout.toMillis()) {
-      if (!stalled) {
+      if (!stalled && freshestHeartbeat > 0) {
         stalled = true;
         LOG.warn("no heartbeat from any node for {} ms: liveness or Kafka is stalled; no node is declared down"
             + " until heartbeats are read again", now - freshestHeartbeat);
