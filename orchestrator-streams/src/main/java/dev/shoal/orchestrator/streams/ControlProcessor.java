@@ -98,8 +98,13 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
       return;
     }
     stores.write(plan.changes(), orchestrator.state());
+    // Every record of the decision carries its sequence: audit pairs the derived records with the
+    // control-log entry that made them, record by record.
+    byte[] sequence = Long.toString(plan.sequence()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     for (OutputPlan.Output o : outputs.records()) {
-      context.forward(new Record<>(o.key(), (Object) o.value(), plan.time()), o.sink());
+      org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+      headers.add(Headers.SEQUENCE, sequence);
+      context.forward(new Record<>(o.key(), (Object) o.value(), plan.time(), headers), o.sink());
     }
     for (ReconcilePlan.Timer t : plan.timers()) {
       timers.put(timerKey(t), new ControlMessage.TimerFired(t.name(), t.target()));

@@ -53,6 +53,9 @@ final class DriverHarness implements AutoCloseable {
   final Map<String, Assignment> assignments = new LinkedHashMap<>();
   final List<ClusterEvent> events = new ArrayList<>();
   final List<ControlMessage> control = new ArrayList<>();
+  /** The sequence header of every record published to the control log and the tasks topic, in order. */
+  final List<String> controlSequences = new ArrayList<>();
+  final List<String> taskSequences = new ArrayList<>();
   final Map<String, dev.shoal.schemas.ClusterInfo> cluster = new LinkedHashMap<>();
   private TestOutputTopic<String, dev.shoal.schemas.ClusterInfo> clusterOut;
   private final Map<String, Long> sequences = new LinkedHashMap<>();
@@ -194,12 +197,23 @@ final class DriverHarness implements AutoCloseable {
 
   void drain() {
     servicesOut.readRecordsToList().forEach(r -> put(services, r.key(), r.value()));
-    tasksOut.readRecordsToList().forEach(r -> put(tasks, r.key(), r.value()));
+    tasksOut.readRecordsToList().forEach(r -> {
+      taskSequences.add(sequence(r));
+      put(tasks, r.key(), r.value());
+    });
     nodesOut.readRecordsToList().forEach(r -> put(nodes, r.key(), r.value()));
     assignmentsOut.readRecordsToList().forEach(r -> put(assignments, r.key(), r.value()));
     eventsOut.readRecordsToList().forEach(r -> events.add(r.value()));
-    controlOut.readRecordsToList().forEach(r -> control.add(r.value()));
+    controlOut.readRecordsToList().forEach(r -> {
+      controlSequences.add(sequence(r));
+      control.add(r.value());
+    });
     clusterOut.readRecordsToList().forEach(r -> put(cluster, r.key(), r.value()));
+  }
+
+  private static String sequence(TestRecord<?, ?> r) {
+    var h = r.headers().lastHeader(Headers.SEQUENCE);
+    return h == null ? null : new String(h.value());
   }
 
   private static <V> void put(Map<String, V> m, String k, V v) {

@@ -82,6 +82,9 @@ class HardeningTopologyTest {
     h.spec("bad", "{\"name\":\"bad\",\"replicas\":-1}");
     assertThat(h.control).extracting(m -> m.getClass().getSimpleName())
         .containsExactly("NodeUp", "NodeUp", "NodeUp", "SpecApplied");
+    // each decision numbered in order, and its derived records carry its number
+    assertThat(h.controlSequences).containsExactly("1", "2", "3", "4");
+    assertThat(h.taskSequences).isNotEmpty().allMatch("4"::equals);
   }
 
   @Test
