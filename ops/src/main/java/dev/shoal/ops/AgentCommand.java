@@ -94,7 +94,7 @@ final class AgentCommand implements Callable<Integer> {
       throw new UsageException(e.getMessage() + "; give each agent its own --data-dir", e);
     }
     try {
-      List<ContainerRuntime> runtimes = AgentRuntimes.create(runtime, dataDir, cfg.hostname());
+      List<ContainerRuntime> runtimes = AgentRuntimes.create(runtime, dataDir, cfg.hostname(), List.of());
       return new NodeAgent(cfg, lock, runtimes);
     } catch (RuntimeException e) {
       lock.close();

@@ -52,6 +52,8 @@ public final class OrchestratorTopology {
   static final String TO_CLUSTER = "control-to-cluster";
 
   public static final String LIVENESS_STORE = "liveness";
+  /** Global store: node id → the node's recorded public key, read from the nodes topic, for liveness. */
+  public static final String NODE_KEYS_STORE = "node-keys";
   public static final String SERVICES_STORE = "services";
   public static final String TASKS_STORE = "tasks";
   public static final String NODES_STORE = "nodes";
@@ -97,6 +99,10 @@ public final class OrchestratorTopology {
         timing.nodeDownTimeout(), timing.livenessCheckInterval(), liveness), topics, json);
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIVENESS_STORE), s,
         new JsonSerde<>(LivenessEntry.class)), "liveness");
+    // The nodes topic is the store's changelog: a global store keeps no other.
+    t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NODE_KEYS_STORE), s, s)
+        .withLoggingDisabled(), "node-keys-source", s.deserializer(), s.deserializer(), topics.nodes.name(),
+        "node-keys", NodeKeysUpdater::new);
 
     // The control log is read as text: the processor validates every message itself.
     t.addSource("control-source", s.deserializer(), s.deserializer(), topics.control.name());
