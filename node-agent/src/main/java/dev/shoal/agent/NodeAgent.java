@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+  /** The node's private key in its data directory ({@link NodeSigner}); mode 600, refused otherwise. */
+  public static final String KEY_FILE = NodeSigner.KEY_FILE;
   private static final Duration READER_JOIN = Duration.ofSeconds(3);
   private static final Duration OPS_WAIT = Duration.ofSeconds(10);
 

@@ -119,6 +119,12 @@ final class AgentCommand implements Callable<Integer> {
       throw new UsageException(e.getMessage() + "; give each agent its own --data-dir", e);
     }
     try {
+      // Before any runtime exists: the process runtime adopts the tasks it finds, which a refused
+      // agent must leave alone.
+      Path key = dataDir.resolve(NodeAgent.KEY_FILE);
+      if (java.nio.file.Files.exists(key)) {
+        PrivateFiles.requirePrivate(key, "node key file");
+      }
       List<ContainerRuntime> runtimes = AgentRuntimes.create(runtime, dataDir, cfg.hostname(), allowBindMounts);
       return new NodeAgent(cfg, lock, runtimes);
     } catch (PrivateFiles.ExposedException e) {
