@@ -56,7 +56,6 @@ public final class ShoalAcls {
     // Orchestrator: creates every topic; reads the inputs (and nodes, for liveness's keys); writes the rest.
     for (TopicSpec<?, ?> t : topics.all()) {
       allow(out, p.orchestrator(), topic(t), AclOperation.CREATE);
-      allow(out, p.orchestrator(), topic(t), AclOperation.DESCRIBE_CONFIGS);
     }
     for (TopicSpec<?, ?> t : List.of(topics.specs, topics.commands, topics.taskStatus, topics.heartbeats,
         topics.control, topics.nodes)) {
