@@ -34,6 +34,12 @@ final class BrokerAccounts {
   BrokerAccounts(Path dir, KafkaPki pki) {
     this.dir = dir;
     this.pki = pki;
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make " + dir, e);
+    }
   }
 
   /** Creates (or re-asserts) the users' SCRAM credentials through {@code admin}, a super user's client. */
