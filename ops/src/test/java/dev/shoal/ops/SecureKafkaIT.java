@@ -66,7 +66,10 @@ import org.junit.jupiter.api.io.TempDir;
  * plaintext for every other test. It is the only test class that does.
  */
 class SecureKafkaIT {
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  /** Generous: the machine is shared, and TLS plus SCRAM make every new client slower to connect. */
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  /** Each look at a topic is a new authenticated consumer: not ten times a second. */
+  private static final Duration POLL = Duration.ofSeconds(1);
   private static final Topics TOPICS = Topics.defaults();
   private static final Shutdown SHUTDOWN = new Shutdown();
   private static EmbeddedKafka kafka;
@@ -269,7 +272,7 @@ class SecureKafkaIT {
     assertThat(send(agentLogin, kafka.bootstrapServers(), TOPICS.heartbeats.name(), nodeId, Json.toString(forgedBeat)))
         .isNull();
 
-    await().atMost(WAIT).untilAsserted(() -> {
+    await().atMost(WAIT).pollInterval(POLL).untilAsserted(() -> {
       assertThat(events(e -> e.type().equals("task-status.rejected") && taskId.equals(e.entityId())))
           .extracting(ClusterEvent::message)
           .anyMatch(m -> m.contains("is not signed by node " + nodeId + "'s key"))
@@ -298,7 +301,7 @@ class SecureKafkaIT {
     Http.call("POST", api() + "/v1/services", String.format(mountAt, "mount-sock", "/var/run/docker.sock"));
     Http.call("POST", api() + "/v1/services", String.format(mountAt, "mount-escape", allowedDir + "/../.."));
     Http.call("POST", api() + "/v1/services", String.format(mountAt, "mount-ok", allowedDir));
-    await().atMost(WAIT).untilAsserted(() -> {
+    await().atMost(WAIT).pollInterval(POLL).untilAsserted(() -> {
       assertThat(rejection("mount-etc")).contains("bind mount source /etc").contains("rule: prefix");
       assertThat(rejection("mount-sock")).contains("rule: exact name").contains("--allow-bind-mount");
       assertThat(rejection("mount-escape")).contains("rule: prefix");

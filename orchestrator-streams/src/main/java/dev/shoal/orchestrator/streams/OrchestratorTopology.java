@@ -40,6 +40,7 @@ import org.apache.kafka.streams.state.Stores;
  * heartbeats ───► liveness ─────────┘        ▲                         assignments, events
  *                                            └──────── due timers ◄────┘
  * (every intake also writes rejection events to shoal.events)
+ * shoal.nodes ──► node-keys (global store: node id → recorded public key, read by liveness)
  * </pre>
  */
 public final class OrchestratorTopology {
