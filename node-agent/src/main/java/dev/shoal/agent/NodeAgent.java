@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+  /** The node's private key in its data directory ({@link NodeSigner}); mode 600, refused otherwise. */
+  public static final String KEY_FILE = NodeSigner.KEY_FILE;
   private static final Duration READER_JOIN = Duration.ofSeconds(3);
   private static final Duration OPS_WAIT = Duration.ofSeconds(10);
 
@@ -58,6 +60,7 @@ public final class NodeAgent implements AutoCloseable {
   private final String hostname;
   private final Runtimes runtimes;
   private final DataDirLock lock;
+  private final NodeSigner signer;
   private final AtomicBoolean passPending = new AtomicBoolean();
   private Phase phase = Phase.NEW;
   private KafkaSender sender;
@@ -88,7 +91,9 @@ public final class NodeAgent implements AutoCloseable {
    * An agent holding {@code lock} on its data directory ({@link DataDirLock#forAgent}) for its life,
    * with the given runtimes (null: the process runtime under {@code <dataDir>/process}). The agent
    * owns the runtimes and the lock and closes them. Resolves the node id (reading or creating its
-   * file); does not connect to Kafka until {@link #start()}.
+   * file) and loads the node key ({@link NodeSigner}); does not connect to Kafka until {@link #start()}.
+   *
+   * @throws PrivateFiles.ExposedException when the node key file can be read by others
    */
   public NodeAgent(NodeAgentConfig config, DataDirLock lock, List<ContainerRuntime> runtimes) {
     this.config = config;
@@ -96,6 +101,7 @@ public final class NodeAgent implements AutoCloseable {
     try {
       this.nodeId = NodeIdentity.nodeId(config.nodeId(), config.dataDir());
       this.hostname = NodeIdentity.hostname(config.hostname());
+      this.signer = NodeSigner.start(config.dataDir());
       this.runtimes = new Runtimes(runtimes != null ? runtimes
           : List.of(new ProcessRuntime(config.dataDir().resolve("process"), hostname)));
     } catch (RuntimeException e) {
@@ -136,8 +142,9 @@ public final class NodeAgent implements AutoCloseable {
     Topics topics = config.topics();
     sender = new KafkaSender(new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer()),
         "shoal-agent-send-" + nodeId);
+    // Signed where queued: the publisher hands statuses over one at a time, so sequences go out in order.
     StatusPublisher publisher = new StatusPublisher(
-        s -> sender.send(topics.taskStatus.name(), s.taskId(), Json.toString(s)));
+        s -> sender.send(topics.taskStatus.name(), s.taskId(), Json.toString(signer.sign(s))));
     ops = Executors.newCachedThreadPool(threads("shoal-agent-task-" + nodeId + "-"));
     converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
     supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis);
@@ -153,7 +160,7 @@ public final class NodeAgent implements AutoCloseable {
     }
     Heartbeater heartbeater = new Heartbeater(nodeId, NodeDescriptions.describe(config, hostname, runtimes),
         () -> runtimes.runningTaskIds(nodeId), sender, topics.heartbeats.name(), System::currentTimeMillis, contact,
-        config.joinToken() == null ? null : JoinTokens.proof(config.joinToken(), nodeId));
+        config.joinToken() == null ? null : JoinTokens.proof(config.joinToken(), nodeId, signer.publicKey()), signer);
     heartbeats = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-heartbeat-" + nodeId + "-"));
     // Fixed delay, not rate: after Kafka was away, beats resume instead of bursting to catch up.
     heartbeats.scheduleWithFixedDelay(heartbeater, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);

@@ -4,6 +4,7 @@ import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.streams.OrchestratorApp;
 import dev.shoal.orchestrator.streams.OrchestratorConfig;
 import dev.shoal.orchestrator.streams.OrchestratorTopology;
+import dev.shoal.ops.kafka.KafkaClientConfig;
 import dev.shoal.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,8 +39,16 @@ final class OrchestratorCommand implements Callable<Integer> {
   String downTimeout;
 
   @Option(names = "--cluster-secret-file", description = "File with the cluster secret join tokens derive from"
-      + " (created by `shoal dev` as <data-dir>/cluster-secret); without it any agent may join.")
+      + " (mode 600; `shoal dev` creates <data-dir>/cluster-secret). Required unless --insecure-open-join.")
   Path secretFile;
+
+  @Option(names = "--insecure-open-join", description = "Run without a cluster secret: any agent that can write"
+      + " the heartbeats topic joins. For development only.")
+  boolean insecureOpenJoin;
+
+  @Option(names = "--kafka-config", description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...)"
+      + " for every Kafka client of the orchestrator (Kafka Streams and its admin client).")
+  Path kafkaConfig;
 
   @Option(names = "--task-history", defaultValue = "5", description = "Tasks kept per slot (default ${DEFAULT-VALUE}).")
   int history;
@@ -61,13 +70,14 @@ final class OrchestratorCommand implements Callable<Integer> {
     if (history < 1) {
       throw new UsageException("--task-history must be 1 or more, got " + history);
     }
+    byte[] secret = ClusterSecret.forOrchestrator(secretFile, insecureOpenJoin);
+    Map<String, Object> clients = failover(dev.shoal.schemas.Durations.parse(sessionTimeout), clientId);
+    clients.putAll(KafkaClientConfig.load(kafkaConfig));
     Shutdown shutdown = new Shutdown();
     // Kafka Streams locks its task directories too, but only once it runs, and says so in a stack trace.
     shutdown.register(Locks.acquire(stateDir, LOCK_FILE, "orchestrator instance"));
     OrchestratorApp app = shutdown.register(new OrchestratorApp(config(bootstrap, stateDir, prefix, standbys,
-        dev.shoal.schemas.Durations.parse(downTimeout), history,
-        failover(dev.shoal.schemas.Durations.parse(sessionTimeout), clientId))
-        .withClusterSecret(ClusterSecret.optional(secretFile))));
+        dev.shoal.schemas.Durations.parse(downTimeout), history, clients).withClusterSecret(secret)));
     app.start(Duration.ofSeconds(60));
     System.out.println("Orchestrator " + app.state() + " against " + bootstrap + ". Ctrl-C stops it.");
     shutdown.awaitSignal();

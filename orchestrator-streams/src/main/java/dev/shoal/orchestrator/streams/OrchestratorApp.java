@@ -6,7 +6,6 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,7 +32,8 @@ public final class OrchestratorApp implements AutoCloseable {
 
   /** Creates missing topics and starts processing; returns once the application is RUNNING or the timeout passed. */
   public void start(Duration awaitRunning) throws Exception {
-    try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+    // The same client settings as the Streams clients (security included), as Streams' own admin gets them.
+    try (Admin admin = Admin.create(new StreamsConfig(properties()).getAdminConfigs(config.applicationId() + "-topics"))) {
       List<String> created = TopicProvisioner.ensure(admin, config.topics(), null);
       if (!created.isEmpty()) {
         LOG.info("created topics {}", created);

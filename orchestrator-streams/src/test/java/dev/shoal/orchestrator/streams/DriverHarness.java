@@ -58,7 +58,8 @@ final class DriverHarness implements AutoCloseable {
   final List<String> taskSequences = new ArrayList<>();
   final Map<String, dev.shoal.schemas.ClusterInfo> cluster = new LinkedHashMap<>();
   private TestOutputTopic<String, dev.shoal.schemas.ClusterInfo> clusterOut;
-  private final Map<String, Long> sequences = new LinkedHashMap<>();
+  /** Signs heartbeats and statuses as the nodes' agents would. */
+  final TestNodes nodeKeys = new TestNodes();
 
   DriverHarness() {
     this(dev.shoal.orchestrator.core.JoinPolicy.OPEN);
@@ -154,15 +155,24 @@ final class DriverHarness implements AutoCloseable {
     heartbeat(nodeId, drivers, resources, null);
   }
 
-  void heartbeatWithProof(String nodeId, String proof) {
-    heartbeat(nodeId, List.of("docker", "process"), new NodeResources(4, 8L << 30), proof);
+  /** A heartbeat whose proof is made with {@code token} (null: none). */
+  void heartbeatWithToken(String nodeId, String token) {
+    heartbeat(nodeId, List.of("docker", "process"), new NodeResources(4, 8L << 30), token);
   }
 
-  void heartbeat(String nodeId, List<String> drivers, NodeResources resources, String proof) {
-    long seq = sequences.merge(nodeId, 1L, Long::sum);
+  void heartbeat(String nodeId, List<String> drivers, NodeResources resources, String token) {
+    rawHeartbeat(nodeId, Json.toString(nodeKeys.sign(unsignedHeartbeat(nodeId, drivers, resources), token)));
+  }
+
+  NodeHeartbeat unsignedHeartbeat(String nodeId, List<String> drivers, NodeResources resources) {
     NodeDescription d = new NodeDescription("host-" + nodeId, "127.0.0.1", resources, drivers, Map.of(), "linux", "amd64",
         null, "process");
-    heartbeats.pipeInput(new TestRecord<>(nodeId, Json.toString(new NodeHeartbeat(nodeId, seq, d, List.of(), now.toEpochMilli(), proof)), now));
+    return new NodeHeartbeat(nodeId, 0, d, List.of(), now.toEpochMilli());
+  }
+
+  /** A heartbeat record as any producer could write it. */
+  void rawHeartbeat(String key, String json) {
+    heartbeats.pipeInput(new TestRecord<>(key, json, now));
     drain();
   }
 
@@ -173,8 +183,7 @@ final class DriverHarness implements AutoCloseable {
   void report(Task t, TaskState state, Integer exitCode) {
     TaskStatus s = new TaskStatus(t.id(), t.nodeId(), state, state.name().toLowerCase(), null, exitCode,
         "127.0.0.1:1", null, null, null, now.toEpochMilli());
-    status.pipeInput(new TestRecord<>(t.id(), Json.toString(s), now));
-    drain();
+    rawStatus(t.id(), Json.toString(nodeKeys.sign(s)));
   }
 
   void rawStatus(String key, String json) {
@@ -185,8 +194,7 @@ final class DriverHarness implements AutoCloseable {
   void reportHealth(Task t, String health) {
     TaskStatus s = new TaskStatus(t.id(), t.nodeId(), TaskState.RUNNING, "running", null, null,
         "127.0.0.1:1", null, health, null, now.toEpochMilli());
-    status.pipeInput(new TestRecord<>(t.id(), Json.toString(s), now));
-    drain();
+    rawStatus(t.id(), Json.toString(nodeKeys.sign(s)));
   }
 
   void advance(Duration d) {

@@ -216,8 +216,8 @@ class HardeningTopologyTest {
     h.spec("web", WEB);
     Task t = h.runningDesired("web").get(0);
     String longMessage = "m".repeat(10_000);
-    h.rawStatus(t.id(), Json.toString(new dev.shoal.schemas.TaskStatus(t.id(), t.nodeId(), TaskState.FAILED, longMessage,
-        null, 1, null, null, null, null, 0)));
+    h.rawStatus(t.id(), Json.toString(h.nodeKeys.sign(new dev.shoal.schemas.TaskStatus(t.id(), t.nodeId(),
+        TaskState.FAILED, longMessage, null, 1, null, null, null, null, 0))));
     Task after = h.tasks.get(t.id());
     assertThat(after.state()).isEqualTo(TaskState.FAILED);
     assertThat(after.status().message()).hasSize(Limits.MAX_STATUS_TEXT).endsWith("…");
