@@ -4,6 +4,7 @@ import dev.shoal.agent.NodeAgent;
 import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.GatewayServer;
 import dev.shoal.kafka.EmbeddedKafka;
+import dev.shoal.metrics.ShoalMetrics;
 import dev.shoal.orchestrator.streams.OrchestratorApp;
 import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.JoinTokens;
@@ -93,18 +94,22 @@ final class DevCommand implements Callable<Integer> {
     kafka.start();
     String bootstrap = kafka.bootstrapServers();
 
+    // One registry for the whole process: the JVM is counted once, and the gateway's /metrics serves
+    // every component's series (told apart by name, and agents by their node label).
+    ShoalMetrics metrics = shutdown.register(ShoalMetrics.create());
+
     progress("starting the orchestrator");
     Duration down = dev.shoal.schemas.Durations.parse(downTimeout);
     Path secretFile = dataDir.resolve("cluster-secret");
     byte[] secret = ClusterSecret.loadOrCreate(secretFile);
     shutdown.register(Locks.acquire(dataDir.resolve("orchestrator"), OrchestratorCommand.LOCK_FILE, "orchestrator instance"));
     OrchestratorApp orchestrator = shutdown.register(new OrchestratorApp(OrchestratorCommand.config(bootstrap,
-        dataDir.resolve("orchestrator"), "", 0, down, 5).withClusterSecret(secret)));
+        dataDir.resolve("orchestrator"), "", 0, down, 5).withClusterSecret(secret), metrics.registry()));
     orchestrator.start(Duration.ofSeconds(60));
 
     progress("starting the gateway on 127.0.0.1:" + apiPort + (security.tls() ? " (TLS)" : ""));
     GatewayServer gateway = shutdown.register(new GatewayServer(GatewayConfig.defaults(bootstrap).withListener("127.0.0.1", apiPort)
-        .withClusterSecret(secret).withSecurity(security)));
+        .withClusterSecret(secret).withSecurity(security), metrics));
     gateway.start();
     ClusterInfo info = gateway.backend().clusterInfo();
     String workerToken = JoinTokens.token(secret, JoinTokens.WORKER, info.workerTokenGeneration());
@@ -116,12 +121,14 @@ final class DevCommand implements Callable<Integer> {
       NodeAgent agent = AgentCommand.create(bootstrap, Topics.defaults(), "node-" + i,
           dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of(), down.multipliedBy(2), workerToken);
       started.add(agent);
+      agent.meterWith(metrics.registry());
       agent.start();
       progress("agent node-" + i + " started (node id " + agent.nodeId() + ")");
     }
     System.out.println();
     System.out.println("Shoal is running.");
     printApi(gateway);
+    System.out.println("  Metrics: " + gateway.url() + "/metrics   (every component; Prometheus: ops/prometheus/prometheus.yml)");
     System.out.println("  Kafka:  " + bootstrap);
     System.out.println("  Data:   " + dataDir.toAbsolutePath());
     System.out.println();
