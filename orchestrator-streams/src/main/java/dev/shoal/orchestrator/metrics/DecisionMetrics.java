@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,18 @@ public final class DecisionMetrics {
     restarts = Counter.builder("shoal.orchestrator.restarts")
         .description("Restarts decided by a restart policy for a task that ended by itself").register(registry);
     registry.gauge("shoal.orchestrator.active", active);
+    // Known reasons start at zero, so a rate reads 0 rather than nothing before the first one.
+    for (RejectionCode code : List.of(RejectionCode.INTERNAL, RejectionCode.TOO_LARGE)) {
+      quarantined(code, 0);
+    }
+    for (String reason : List.of("node_down", "node_update", "node_remove")) {
+      replacements(reason).increment(0);
+    }
+  }
+
+  private Counter replacements(String reason) {
+    return counter("shoal.orchestrator.replacements", "Tasks created to replace tasks on a node that failed,"
+        + " was drained or removed", "reason", reason);
   }
 
   private Timer latency(String name, String description) {
@@ -133,8 +146,7 @@ public final class DecisionMetrics {
         counter("shoal.orchestrator.tasks.created", "Tasks created, by the kind of input that caused them",
             "cause", kind).increment();
         if (replacement != null) {
-          counter("shoal.orchestrator.replacements", "Tasks created to replace tasks on a node that failed,"
-              + " was drained or removed", "reason", replacement).increment();
+          replacements(replacement).increment();
         }
       }
       boolean wasAssigned = before != null && before.state().equals("assigned");
@@ -153,8 +165,12 @@ public final class DecisionMetrics {
 
   /** A message quarantined by the decision processor ({@code control.failed}). */
   public void quarantined(RejectionCode code) {
+    quarantined(code, 1);
+  }
+
+  private void quarantined(RejectionCode code, int n) {
     counter("shoal.orchestrator.quarantined", "Control messages quarantined (state unchanged), by reason code",
-        "code", code.wire()).increment();
+        "code", code.wire()).increment(n);
   }
 
   /** A rejection event: an input an intake refused, or a request the decision refused. */
