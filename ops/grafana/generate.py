@@ -107,7 +107,7 @@ DASHBOARDS = [
                 f"p{int(q * 100)}") for q in (0.5, 0.95, 0.99)], unit="s"),
         panel("Placements", [(f"sum(rate(shoal_orchestrator_placements_total[{RATE}]))", "placements")], unit="ops"),
         panel("Tasks created, by cause",
-              [(f"sum by (cause) (rate(shoal_orchestrator_tasks_created_total[{RATE}]))", "{{cause}}")], unit="ops"),
+              [(f"sum by (cause) (rate(shoal_orchestrator_task_creations_total[{RATE}]))", "{{cause}}")], unit="ops"),
         panel("Replacements after node failure, drain or removal; restarts",
               [(f"sum by (reason) (rate(shoal_orchestrator_replacements_total[{RATE}]))", "replaced: {{reason}}"),
                (f"sum(rate(shoal_orchestrator_restarts_total[{RATE}]))", "restarts")], unit="ops"),

@@ -143,7 +143,7 @@ public final class DecisionMetrics {
     long assignedAt = before == null ? 0 : before.assignedAt();
     if (now != null) {
       if (before == null) {
-        counter("shoal.orchestrator.tasks.created", "Tasks created, by the kind of input that caused them",
+        counter("shoal.orchestrator.task.creations", "Tasks created, by the kind of input that caused them",
             "cause", kind).increment();
         if (replacement != null) {
           replacements(replacement).increment();

@@ -73,7 +73,7 @@ class OrchestratorMetricsTopologyTest {
     assertThat(gauge("shoal.cluster.service.replicas.running", "service", "web")).isZero();
     assertThat(gauge("shoal.cluster.service.update.state", "service", "web", "state", "none")).isEqualTo(1);
     assertThat(count("shoal.orchestrator.placements")).isEqualTo(3);
-    assertThat(count("shoal.orchestrator.tasks.created", "cause", "spec_applied")).isEqualTo(3);
+    assertThat(count("shoal.orchestrator.task.creations", "cause", "spec_applied")).isEqualTo(3);
     Timer scheduling = registry.get("shoal.orchestrator.scheduling.latency").timer();
     assertThat(scheduling.count()).isEqualTo(3);
     assertThat(scheduling.totalTime(TimeUnit.MILLISECONDS)).as("placed in the decision that created them").isZero();
