@@ -43,7 +43,7 @@ class NodeAgentMetricsIT {
         TaskStatus.of(id, nodeId, TaskState.ASSIGNED, "scheduled", 1), 1, 1);
   }
 
-  private static double value(PrometheusMeterRegistry r, Search s) {
+  private static double value(Search s) {
     return s.meters().isEmpty() ? -1 : s.meters().iterator().next().measure().iterator().next().getValue();
   }
 
@@ -67,16 +67,16 @@ class NodeAgentMetricsIT {
           task("t-missing", node, 2, List.of("/no/such/command")))))).get();
 
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(value(registry, registry.find("shoal.agent.heartbeats").tags("node", node, "outcome", "acknowledged")))
+        assertThat(value(registry.find("shoal.agent.heartbeats").tags("node", node, "outcome", "acknowledged")))
             .isGreaterThanOrEqualTo(2);
-        assertThat(value(registry, registry.find("shoal.agent.tasks.running").tag("node", node))).isEqualTo(1);
+        assertThat(value(registry.find("shoal.agent.tasks.running").tag("node", node))).isEqualTo(1);
         assertThat(registry.find("shoal.agent.runtime.operations")
             .tags("node", node, "runtime", "process", "operation", "start", "outcome", "ok").timer()).isNotNull();
         assertThat(registry.find("shoal.agent.runtime.operations")
             .tags("node", node, "operation", "start", "outcome", "rejected").timer()).isNotNull();
       });
-      assertThat(value(registry, registry.find("shoal.agent.fenced").tag("node", node))).isZero();
-      assertThat(value(registry, registry.find("shoal.agent.heartbeat.silence").tag("node", node))).isLessThan(6);
+      assertThat(value(registry.find("shoal.agent.fenced").tag("node", node))).isZero();
+      assertThat(value(registry.find("shoal.agent.heartbeat.silence").tag("node", node))).isLessThan(6);
       String text = registry.scrape();
       assertThat(text).contains("shoal_agent_runtime_operations_seconds_bucket{")
           .contains("shoal_agent_heartbeats_total{node=\"" + node + "\",outcome=\"sent\"}")
@@ -102,10 +102,10 @@ class NodeAgentMetricsIT {
     try {
       agent.start();
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        assertThat(value(registry, registry.find("shoal.agent.fenced").tag("node", agent.nodeId()))).isEqualTo(1);
-        assertThat(value(registry, registry.find("shoal.agent.fencings").tag("node", agent.nodeId()))).isEqualTo(1);
+        assertThat(value(registry.find("shoal.agent.fenced").tag("node", agent.nodeId()))).isEqualTo(1);
+        assertThat(value(registry.find("shoal.agent.fencings").tag("node", agent.nodeId()))).isEqualTo(1);
       });
-      assertThat(value(registry, registry.find("shoal.agent.heartbeat.silence").tag("node", agent.nodeId())))
+      assertThat(value(registry.find("shoal.agent.heartbeat.silence").tag("node", agent.nodeId())))
           .isGreaterThanOrEqualTo(0.5);
     } finally {
       agent.close();
