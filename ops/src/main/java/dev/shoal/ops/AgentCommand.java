@@ -15,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.shoal.metrics.MetricsServer;
+import dev.shoal.metrics.ShoalMetrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code shoal agent}: the node agent; one on every host, one per data directory. */
@@ -63,18 +66,29 @@ final class AgentCommand implements Callable<Integer> {
       + " --node-down-timeout (default ${DEFAULT-VALUE}).")
   String fencingTimeout;
 
+  @Mixin
+  MetricsOptions metricsOptions = new MetricsOptions();
+
   @Override
   public Integer call() throws Exception {
+    metricsOptions.port(); // a bad value is a usage error before anything starts
     Shutdown shutdown = new Shutdown();
     Map<String, Object> kafka = KafkaClientConfig.loadObjects(kafkaConfig);
+    ShoalMetrics metrics = shutdown.register(ShoalMetrics.create());
     NodeAgent agent = shutdown.register(create(bootstrap, new Topics(prefix), hostname, dataDir, runtime,
         Durations.parse(heartbeat), engineLabels, Durations.parse(fencingTimeout), joinToken, kafka, allowBindMounts));
+    agent.meterWith(metrics.registry());
+    MetricsServer endpoint = metricsOptions.start(metrics);
+    if (endpoint != null) {
+      shutdown.register(endpoint);
+    }
     agent.refused().thenAccept(reason -> {
       System.err.println("shoal agent: could not join the cluster: " + reason);
       System.exit(1);
     });
     agent.start();
     System.out.println("Agent " + agent.nodeId() + " running (Kafka " + bootstrap + "). Ctrl-C stops it and its tasks.");
+    System.out.println(endpoint == null ? "Metrics: off" : "Metrics: " + endpoint.url());
     shutdown.awaitSignal();
     return 0;
   }

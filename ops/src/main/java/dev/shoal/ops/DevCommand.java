@@ -7,6 +7,7 @@ import dev.shoal.kafka.EmbeddedKafka;
 import dev.shoal.kafka.KafkaSecurity;
 import dev.shoal.ops.kafka.KafkaClientConfig;
 import dev.shoal.ops.kafka.ShoalAcls;
+import dev.shoal.metrics.ShoalMetrics;
 import dev.shoal.orchestrator.streams.OrchestratorApp;
 import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.JoinTokens;
@@ -114,6 +115,10 @@ final class DevCommand implements Callable<Integer> {
     String bootstrap = kafka.bootstrapServers();
     Map<String, String> extra = KafkaClientConfig.load(kafkaConfig);
 
+    // One registry for the whole process: the JVM is counted once, and the gateway's /metrics serves
+    // every component's series (told apart by name, and agents by their node label).
+    ShoalMetrics metrics = shutdown.register(ShoalMetrics.create());
+
     progress("starting the orchestrator");
     Duration down = dev.shoal.schemas.Durations.parse(downTimeout);
     Path secretFile = dataDir.resolve("cluster-secret");
@@ -121,14 +126,14 @@ final class DevCommand implements Callable<Integer> {
     shutdown.register(Locks.acquire(dataDir.resolve("orchestrator"), OrchestratorCommand.LOCK_FILE, "orchestrator instance"));
     OrchestratorApp orchestrator = shutdown.register(new OrchestratorApp(OrchestratorCommand.config(bootstrap,
         dataDir.resolve("orchestrator"), "", 0, down, 5, clientConfig(kafka, "orchestrator", extra))
-        .withClusterSecret(secret)));
+        .withClusterSecret(secret), metrics.registry()));
     orchestrator.start(Duration.ofSeconds(60));
 
     progress("starting the gateway on 127.0.0.1:" + apiPort + (security.tls() ? " (TLS)" : ""));
     Map<String, String> gatewayKafka = new TreeMap<>();
     clientConfig(kafka, "gateway", extra).forEach((k, v) -> gatewayKafka.put(k, String.valueOf(v)));
     GatewayServer gateway = shutdown.register(new GatewayServer(GatewayConfig.defaults(bootstrap).withListener("127.0.0.1", apiPort)
-        .withKafkaProperties(gatewayKafka).withClusterSecret(secret).withSecurity(security)));
+        .withKafkaProperties(gatewayKafka).withClusterSecret(secret).withSecurity(security), metrics));
     gateway.start();
     ClusterInfo info = gateway.backend().clusterInfo();
     String workerToken = JoinTokens.token(secret, JoinTokens.WORKER, info.workerTokenGeneration());
@@ -141,12 +146,14 @@ final class DevCommand implements Callable<Integer> {
           dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of(), down.multipliedBy(2), workerToken,
           clientConfig(kafka, "agent", extra), allowBindMounts);
       started.add(agent);
+      agent.meterWith(metrics.registry());
       agent.start();
       progress("agent node-" + i + " started (node id " + agent.nodeId() + ")");
     }
     System.out.println();
     System.out.println("Shoal is running.");
     printApi(gateway);
+    System.out.println("  Metrics: " + gateway.url() + "/metrics   (every component; Prometheus: ops/prometheus/prometheus.yml)");
     System.out.println("  Kafka:  " + bootstrap);
     System.out.println("  Data:   " + dataDir.toAbsolutePath());
     System.out.println();

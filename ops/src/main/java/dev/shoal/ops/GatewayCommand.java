@@ -54,6 +54,7 @@ final class GatewayCommand implements Callable<Integer> {
             .withClusterSecret(ClusterSecret.optional(secretFile)).withSecurity(security)));
     gateway.start();
     System.out.println("API at " + gateway.url() + " (Kafka " + bootstrap + "). Ctrl-C stops it.");
+    System.out.println("Metrics: " + gateway.url() + "/metrics (reader role when the API authenticates)");
     shutdown.awaitSignal();
     return 0;
   }

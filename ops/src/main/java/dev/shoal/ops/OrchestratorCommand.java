@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import dev.shoal.metrics.MetricsServer;
+import dev.shoal.metrics.ShoalMetrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code shoal orchestrator}: one instance of the Kafka Streams orchestrator application. */
@@ -62,8 +65,12 @@ final class OrchestratorCommand implements Callable<Integer> {
       + " listings show them (default: Kafka Streams' own, with a random process id).")
   String clientId;
 
+  @Mixin
+  MetricsOptions metricsOptions = new MetricsOptions();
+
   @Override
   public Integer call() throws Exception {
+    metricsOptions.port(); // a bad value is a usage error before anything starts
     if (standbys < 0) {
       throw new UsageException("--standby-replicas must be 0 or more, got " + standbys);
     }
@@ -76,10 +83,17 @@ final class OrchestratorCommand implements Callable<Integer> {
     Shutdown shutdown = new Shutdown();
     // Kafka Streams locks its task directories too, but only once it runs, and says so in a stack trace.
     shutdown.register(Locks.acquire(stateDir, LOCK_FILE, "orchestrator instance"));
+    ShoalMetrics metrics = shutdown.register(ShoalMetrics.create());
+    MetricsServer endpoint = metricsOptions.start(metrics);
+    if (endpoint != null) {
+      shutdown.register(endpoint);
+    }
     OrchestratorApp app = shutdown.register(new OrchestratorApp(config(bootstrap, stateDir, prefix, standbys,
-        dev.shoal.schemas.Durations.parse(downTimeout), history, clients).withClusterSecret(secret)));
+        dev.shoal.schemas.Durations.parse(downTimeout), history, clients).withClusterSecret(secret),
+        metrics.registry()));
     app.start(Duration.ofSeconds(60));
     System.out.println("Orchestrator " + app.state() + " against " + bootstrap + ". Ctrl-C stops it.");
+    System.out.println(endpoint == null ? "Metrics: off" : "Metrics: " + endpoint.url());
     shutdown.awaitSignal();
     return 0;
   }

@@ -88,6 +88,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
       ClusterEvent ev = Rejections.of("heartbeat.rejected", "node", record.key(), problem, null, topic, code,
           record.timestamp());
       context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+      dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(ev);
       return;
     }
     freshestHeartbeat = Math.max(freshestHeartbeat, record.timestamp());

@@ -1,5 +1,7 @@
 package dev.shoal.orchestrator.streams;
 
+import dev.shoal.orchestrator.metrics.OrchestratorMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -24,10 +26,17 @@ public final class OrchestratorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OrchestratorApp.class);
 
   private final OrchestratorConfig config;
+  private final OrchestratorMetrics metrics;
   private KafkaStreams streams;
 
   public OrchestratorApp(OrchestratorConfig config) {
+    this(config, null);
+  }
+
+  /** An application whose decisions, cluster state and Kafka Streams metrics go to {@code registry} (null: none). */
+  public OrchestratorApp(OrchestratorConfig config, MeterRegistry registry) {
     this.config = config;
+    this.metrics = registry == null ? OrchestratorMetrics.NONE : OrchestratorMetrics.create(registry);
   }
 
   /** Creates missing topics and starts processing; returns once the application is RUNNING or the timeout passed. */
@@ -50,6 +59,7 @@ public final class OrchestratorApp implements AutoCloseable {
       LOG.error("orchestrator stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
+    metrics.bind(streams, config.topics());
     streams.start();
     if (!running.await(awaitRunning.toMillis(), TimeUnit.MILLISECONDS)) {
       LOG.warn("orchestrator not RUNNING after {} (state {})", awaitRunning, streams.state());
@@ -92,6 +102,8 @@ public final class OrchestratorApp implements AutoCloseable {
     // large decision) never delays reading heartbeats and declaring nodes down.
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
     p.putAll(config.extraStreamsConfig());
+    // Processors find the metrics among their application configs (OrchestratorMetrics.of).
+    p.put(OrchestratorMetrics.CONFIG_KEY, metrics);
     return p;
   }
 
@@ -100,5 +112,6 @@ public final class OrchestratorApp implements AutoCloseable {
     if (streams != null) {
       streams.close(Duration.ofSeconds(10));
     }
+    metrics.unbind();
   }
 }

@@ -71,7 +71,14 @@ final class DriverHarness implements AutoCloseable {
 
   DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
                 java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler) {
+    this(joinPolicy, scheduler, Map.of());
+  }
+
+  /** With extra application configs, e.g. the metrics the processors find there. */
+  DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
+                java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler, Map<String, Object> extra) {
     Properties p = new Properties();
+    p.putAll(extra);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
     p.put(StreamsConfig.STATE_DIR_CONFIG, "target/streams-" + System.nanoTime());
