@@ -23,6 +23,12 @@ final class JsonErrorHandler extends ErrorHandler {
     setShowCauses(false);
   }
 
+  /** Jetty writes error bodies for GET, POST and HEAD only; the API answers every method the same way. */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                   Callback callback) {

@@ -51,7 +51,10 @@ class MalformedRequestsTest extends RoutesTestBase {
       "escape of invalid UTF-8     | GET /v1/services/%ED%A0%80 HTTP/1.1                 | 400",
       "raw bytes that are not UTF-8 | GET /v1/services/\u00c0\u00af HTTP/1.1             | 400",
       "target not a path           | GET v1/nodes HTTP/1.1                               | 400",
-      "unknown HTTP version        | GET /v1/services HTTP/9.9                           | 505"})
+      "unknown HTTP version        | GET /v1/services HTTP/9.9                           | 505",
+      "escape of invalid UTF-8 (PUT)    | PUT /v1/services/%ED%A0%80 HTTP/1.1            | 400",
+      "escape of invalid UTF-8 (DELETE) | DELETE /v1/services/%C0%AF HTTP/1.1            | 400",
+      "escape of invalid UTF-8 (PATCH)  | PATCH /v1/nodes/%ff%fe HTTP/1.1                | 400"})
   void whatJettyRefusesIsJsonToo(String what, String requestLine, int status) throws Exception {
     Answer a = send(requestLine + "\r\n", null);
     assertThat(a.status()).as(a.toString()).isEqualTo(status);
@@ -73,9 +76,14 @@ class MalformedRequestsTest extends RoutesTestBase {
     assertThat(a.message()).isNotBlank();
   }
 
-  @Test
-  void aBadHostIsJson() throws Exception {
-    Answer a = send("GET /v1/services HTTP/1.1\r\nHost: \u00e9\r\n", null, false);
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "GET with a bad Host         | GET /v1/services HTTP/1.1\\r\\nHost: \u00e9",
+      "DELETE with a bad Host      | DELETE /v1/services/web HTTP/1.1\\r\\nHost: 127.0.0.1:99999",
+      "PUT with a bad length       | PUT /v1/services/web HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Length: abc",
+      "PATCH with two lengths      | PATCH /v1/nodes/n HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Length: 1, 2"})
+  void badFramingIsJsonWhateverTheMethod(String what, String head) throws Exception {
+    Answer a = send(head.replace("\\r\\n", "\r\n") + "\r\n", null, false);
     assertThat(a.status()).as(a.toString()).isEqualTo(400);
     assertThat(a.message()).isNotBlank();
   }
