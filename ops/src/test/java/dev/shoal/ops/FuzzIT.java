@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,6 +64,21 @@ class FuzzIT {
     System.out.println("FuzzIT seed " + SEED + " (replay: -Dfuzz.seed=" + SEED + ")");
     long started = System.nanoTime();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    // Any thread of the cluster (gateway, orchestrator, agents) that dies of an input is a finding;
+    // Awaitility would otherwise rethrow it from the first await and end the run early.
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> problems.add("thread " + t.getName() + " died: " + e
+        + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : "")));
+    Awaitility.doNotCatchUncaughtExceptionsByDefault();
+    try {
+      run(kafka, dir, started, problems);
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(previous);
+      Awaitility.reset();
+    }
+  }
+
+  private void run(KafkaTestCluster kafka, Path dir, long started, List<String> problems) throws Exception {
     HttpTally tally = new HttpTally();
     List<RecordFuzzer.Sent> sent = new ArrayList<>();
     List<String> batchLines = new ArrayList<>();
