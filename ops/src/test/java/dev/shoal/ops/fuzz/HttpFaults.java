@@ -156,7 +156,7 @@ public final class HttpFaults {
       return null;
     }
     if (r < 12) {
-      int size = h.oneOf(Limits.MAX_COMMAND_BYTES + 1, Limits.MAX_SPEC_BYTES + 1, 2 * 1024 * 1024);
+      int size = h.oneOf(Limits.MAX_COMMAND_BYTES + 1, Limits.MAX_SPEC_BYTES + 1, 1024 * 1024);
       faults.add("body of " + size + " bytes");
       return bytes("{\"x\":\"" + h.repeat(size - 8) + "\"}");
     }
@@ -257,7 +257,9 @@ public final class HttpFaults {
       }
       case 7 -> {
         hs.add(new String[] {"Transfer-Encoding", "chunked"});
-        body = bytes(h.oneOf("zz\r\n{}\r\n0\r\n\r\n", "2\r\n{}\r\n", "-1\r\n\r\n", "FFFFFFFFFFFFFFFFFF\r\n{}\r\n0\r\n\r\n"));
+        // Complete but malformed: a body that merely stops is a slow client, which the server waits for.
+        body = bytes(h.oneOf("zz\r\n{}\r\n0\r\n\r\n", "2\r\n{}\r\nzz\r\n\r\n", "-1\r\n\r\n",
+            "FFFFFFFFFFFFFFFFFF\r\n{}\r\n0\r\n\r\n", "2\r\n{}x\r\n0\r\n\r\n"));
         fault = "bad chunked body";
       }
       case 8 -> {

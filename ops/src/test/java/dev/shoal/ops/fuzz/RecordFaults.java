@@ -108,7 +108,7 @@ public final class RecordFaults {
               "\"3\"", "1.5", "2147483648", "null", "1e2", "1e309", "true") + "}",
           "{\"type\":\"scale\",\"service\":" + quote(h.oneOf("../../x", "", "a b", h.repeat(64), "\u0000",
               "\ud83d\ude00", "web.2")) + ",\"replicas\":1}",
-          "{\"type\":\"scale\",\"service\":[5],\"replicas\":1}",
+          "{\"type\":\"scale\",\"service\":" + h.oneOf("5", "[5]", "true", "1.5") + ",\"replicas\":1}",
           "{\"type\":" + quote(h.oneOf("explode", "Scale", "", "scale ")) + ",\"service\":" + quote(target) + "}",
           "{\"service\":" + quote(target) + ",\"replicas\":1}",
           "{\"type\":\"node-update\",\"nodeId\":" + quote(target) + ",\"availability\":"

@@ -123,8 +123,9 @@ public final class SpecFaults {
         "placement", "resources", "restartPolicy", "updateConfig", "rollbackConfig", "healthcheck", "workdir",
         "user", "stopSignal", "stopGracePeriod", "readOnly", "mounts", "forceUpdate");
     String v = switch (field) {
-      case "replicas", "forceUpdate" -> h.oneOf(asRecord ? "\"2\"" : h.pick(Hostile.NON_NUMBERS), "-1", "1.5", "1e2", "2147483648",
-          "1e309", "9223372036854775808", "1" + "0".repeat(70));
+      case "replicas", "forceUpdate" -> h.oneOf(asRecord ? "\"2\"" : h.pick(Hostile.NON_NUMBERS), "-1", "1.5", "1e2",
+          field.equals("replicas") ? "2147483648" : "9007199254740992", "1e309", "9223372036854775808",
+          "1" + "0".repeat(70));
       case "command", "args", "ports", "mounts" -> h.oneOf("\"sleep 600\"", "1", "{}", "true", "{\"0\":\"sleep\"}");
       case "env", "labels", "placement", "resources", "restartPolicy", "updateConfig", "rollbackConfig",
           "healthcheck" -> h.oneOf("\"x\"", "1", "[]", "true", "[{}]");
