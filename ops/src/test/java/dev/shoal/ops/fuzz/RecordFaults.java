@@ -149,7 +149,7 @@ public final class RecordFaults {
         labels(65));
   }
 
-  private static String labels(int n) {
+  static String labels(int n) {
     StringBuilder b = new StringBuilder("{");
     for (int i = 0; i < n; i++) {
       b.append(i > 0 ? "," : "").append("\"k").append(i).append("\":\"v\"");
