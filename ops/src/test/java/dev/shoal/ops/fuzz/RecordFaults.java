@@ -318,10 +318,15 @@ public final class RecordFaults {
     } else if (kind < 80) {
       value = null;
       fault = "tombstone";
-    } else if (kind < 90) {
+    } else if (kind < 85) {
       int size = h.oneOf(maxBytes + 1, maxBytes + 1, maxBytes + 1 + h.below(1000), 300_000);
       value = bytes("{" + " ".repeat(Math.max(0, size - good.length())) + good.substring(1));
       fault = "value of " + size + " bytes";
+      codes = TOO_LARGE;
+    } else if (kind < 90) {
+      // Fewer characters than the limit, more bytes: "€" takes three.
+      value = bytes(good.substring(0, good.length() - 1) + ",\"x\":\"" + "\u20ac".repeat(maxBytes / 3 + 1) + "\"}");
+      fault = "value of " + value.length + " bytes in " + (maxBytes / 3 + good.length() + 8) + " characters";
       codes = TOO_LARGE;
     } else {
       k = bytes(key + h.repeat(h.oneOf(257, 1_000, 20_000)));

@@ -47,7 +47,8 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
       reject(record, "empty record", requestId, RejectionCode.INVALID);
       return;
     }
-    if (record.value().length() > maxBytes || (record.key() != null && record.key().length() > Limits.MAX_KEY_BYTES)) {
+    if (Utf8.longerThan(record.value(), maxBytes)
+        || (record.key() != null && Utf8.longerThan(record.key(), Limits.MAX_KEY_BYTES))) {
       reject(record, "a " + type.getSimpleName() + " record is at most " + maxBytes + " bytes with a key of at most "
           + Limits.MAX_KEY_BYTES, requestId, RejectionCode.TOO_LARGE);
       return;

@@ -57,8 +57,8 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     if (record.value() == null) {
       problem = "empty heartbeat";
       hb = null;
-    } else if (record.value().length() > Limits.MAX_HEARTBEAT_BYTES
-        || (record.key() != null && record.key().length() > Limits.MAX_KEY_BYTES)) {
+    } else if (Utf8.longerThan(record.value(), Limits.MAX_HEARTBEAT_BYTES)
+        || (record.key() != null && Utf8.longerThan(record.key(), Limits.MAX_KEY_BYTES))) {
       problem = "a heartbeat is at most " + Limits.MAX_HEARTBEAT_BYTES + " bytes";
       code = RejectionCode.TOO_LARGE;
       hb = null;

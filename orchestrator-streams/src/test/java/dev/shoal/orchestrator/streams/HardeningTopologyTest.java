@@ -55,6 +55,21 @@ class HardeningTopologyTest {
   }
 
   @Test
+  void aRecordOverItsLimitInBytesIsTooLargeWhateverItsLengthInCharacters() {
+    // Found by FuzzIT: the limits are bytes, and "€" takes three of them.
+    String euros = "\u20ac".repeat(Limits.MAX_COMMAND_BYTES / 3 + 10);
+    h.rawCommand("web", "{\"command\":{\"type\":\"rollback\",\"service\":\"web\"},\"principal\":\"" + euros + "\"}");
+    h.rawStatus("t1", "{\"taskId\":\"t1\",\"nodeId\":\"n1\",\"state\":\"RUNNING\",\"message\":\"" + euros + "\"}");
+    h.rawControl("x", "{\"kind\":\"node-down\",\"nodeId\":\"n1\",\"reason\":\""
+        + "\u20ac".repeat(Limits.MAX_CONTROL_BYTES / 3 + 10) + "\"}");
+    h.rawCommand("\u20ac".repeat(Limits.MAX_KEY_BYTES / 3 + 1), "{}");
+    assertThat(events("command.rejected")).extracting(e -> e.attributes().get("code"))
+        .containsExactly("too_large", "too_large");
+    assertThat(events("task-status.rejected")).extracting(e -> e.attributes().get("code")).containsExactly("too_large");
+    assertThat(events("control.rejected")).extracting(e -> e.attributes().get("code")).containsExactly("too_large");
+  }
+
+  @Test
   void theControlLogIsNotABackDoorForInvalidSpecs() {
     threeNodes();
     String bad = "{\"kind\":\"spec-applied\",\"spec\":{\"name\":\"%s\",\"command\":[\"x\"],\"replicas\":%s%s}}";
