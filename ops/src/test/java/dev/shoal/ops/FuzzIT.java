@@ -205,6 +205,8 @@ class FuzzIT {
     tally.byRoute().forEach((r, s) -> b.append("  ").append(r).append(": ").append(s).append('\n'));
     b.append("  answers slower than 1 s / 5 s: ").append(tally.slowByRoute()).append('\n');
     b.append("  slowest: ").append(HttpCase.cut(tally.slowest(), 500)).append('\n');
+    // Mostly a request over its size limit that the server answered early and closed on while the
+    // client was still sending, or a pooled connection the server had closed after such an answer.
     b.append("  transport errors (no HTTP answer, not counted as findings): ").append(tally.transportErrors().size())
         .append('\n');
     tally.transportErrors().stream().limit(10).forEach(e -> b.append("    ").append(e).append('\n'));
