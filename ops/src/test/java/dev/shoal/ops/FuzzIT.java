@@ -224,7 +224,9 @@ class FuzzIT {
     long downs = ledger.nodeAndServiceEvents().stream().filter(e -> e.type().equals("node.down")).count();
     // Not a finding by itself: on a loaded machine the agents' heartbeats are late without any
     // fuzzing too (seen before the first batch). The times below tell whether they follow the bursts.
-    b.append("nodes declared down while their agents ran: ").append(downs).append('\n');
+    b.append("nodes declared down while their agents ran: ").append(downs)
+        .append("; largest gap between a node's heartbeats as stored by the broker (ms): ")
+        .append(ledger.heartbeatGaps()).append('\n');
     b.append("node events and service creations/removals:\n");
     ledger.nodeAndServiceEvents().forEach(e -> b.append("  ").append(java.time.Instant.ofEpochMilli(e.time()))
         .append(' ').append(e.type()).append(' ').append(e.entityId())

@@ -31,6 +31,7 @@ public final class RejectionLedger implements AutoCloseable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String eventsTopic;
+  private final String heartbeatsTopic;
   private final Thread poller;
   private volatile boolean running = true;
 
@@ -42,12 +43,15 @@ public final class RejectionLedger implements AutoCloseable {
   private final List<Event> quarantined = new ArrayList<>();
   private final List<String> unreadable = new ArrayList<>();
   private final List<Event> nodeAndServiceEvents = new ArrayList<>();
+  /** Per heartbeat key: count, last broker append time, largest gap between two appends. */
+  private final Map<String, long[]> heartbeats = new HashMap<>();
 
   /** The parts of an event this ledger matches on. */
   public record Event(String type, String entityId, String code, String requestId, String message, long time) {}
 
   public RejectionLedger(String bootstrap, Topics topics) {
     this.eventsTopic = topics.events.name();
+    this.heartbeatsTopic = topics.heartbeats.name();
     this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 << 20),
         new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -56,6 +60,7 @@ public final class RejectionLedger implements AutoCloseable {
       parts.add(new TopicPartition(eventsTopic, p));
     }
     parts.add(new TopicPartition(topics.control.name(), 0));
+    parts.add(new TopicPartition(heartbeatsTopic, 0));
     consumer.assign(parts);
     consumer.seekToBeginning(parts);
     poller = new Thread(this::poll, "fuzz-ledger");
@@ -71,6 +76,8 @@ public final class RejectionLedger implements AutoCloseable {
         }
         if (r.topic().equals(eventsTopic)) {
           event(r.value());
+        } else if (r.topic().equals(heartbeatsTopic)) {
+          heartbeat(r.key(), r.timestamp());
         } else {
           control(r.value());
         }
@@ -108,6 +115,31 @@ public final class RejectionLedger implements AutoCloseable {
     if (type.equals("control.failed")) {
       quarantined.add(e);
     }
+  }
+
+  private synchronized void heartbeat(byte[] key, long appendTime) {
+    if (key == null) {
+      return;
+    }
+    long[] h = heartbeats.computeIfAbsent(new String(key, StandardCharsets.UTF_8), k -> new long[] {0, appendTime, 0});
+    h[0]++;
+    h[2] = Math.max(h[2], appendTime - h[1]);
+    h[1] = appendTime;
+  }
+
+  /**
+   * For each node that beat regularly (the agents; fuzz keys appear once), the largest gap between
+   * two of its heartbeats as the broker stored them: a node declared down while this stayed under
+   * the down timeout was late in the orchestrator, not silent.
+   */
+  public synchronized Map<String, Long> heartbeatGaps() {
+    Map<String, Long> gaps = new TreeMap<>();
+    heartbeats.forEach((k, h) -> {
+      if (h[0] >= 10) {
+        gaps.put(k, h[2]);
+      }
+    });
+    return gaps;
   }
 
   private synchronized void control(byte[] value) {
