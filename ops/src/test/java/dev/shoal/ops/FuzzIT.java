@@ -58,6 +58,8 @@ class FuzzIT {
   /** The gateway answers a write within its apply timeout (10 s, then 202); anything slower is unbounded work. */
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
   private static final String DECOY = "decoy";
+  /** {@link LocalCluster}'s orchestrator declares a node down after this much silence. */
+  private static final Duration NODE_DOWN_TIMEOUT = Duration.ofSeconds(3);
 
   @Test
   void noInputStopsTheControlPlane(KafkaTestCluster kafka, @TempDir Path dir) throws Exception {
@@ -131,6 +133,9 @@ class FuzzIT {
       unaccounted.forEach(p -> problems.add("record: " + p));
       ledger.wronglyRefused(sent).forEach(p -> problems.add("record: " + p));
       ledger.quarantined().forEach(q -> problems.add("quarantined decision (control.failed): " + q));
+      // A burst of input must not make liveness lag into declaring beating nodes down (their tasks
+      // get replaced, and a DELETE without force removes them).
+      ledger.falseNodeDowns(NODE_DOWN_TIMEOUT).forEach(p -> problems.add("false node-down: " + p));
 
       ledger.unreadable().forEach(u -> problems.add("unreadable event: " + HttpCase.cut(u, 500)));
       problems.addAll(nothingElseChanged(cluster));
@@ -222,8 +227,6 @@ class FuzzIT {
     b.append("  unaccounted records: ").append(unaccounted).append('\n');
     b.append("events by type: ").append(ledger.typeCounts()).append('\n');
     long downs = ledger.nodeAndServiceEvents().stream().filter(e -> e.type().equals("node.down")).count();
-    // Not a finding by itself: on a loaded machine the agents' heartbeats are late without any
-    // fuzzing too (seen before the first batch). The times below tell whether they follow the bursts.
     b.append("nodes declared down while their agents ran: ").append(downs)
         .append("; largest gap between a node's heartbeats as stored by the broker (ms): ")
         .append(ledger.heartbeatGaps()).append('\n');

@@ -45,6 +45,8 @@ public final class RejectionLedger implements AutoCloseable {
   private final List<Event> nodeAndServiceEvents = new ArrayList<>();
   /** Per heartbeat key: count, last broker append time, largest gap between two appends. */
   private final Map<String, long[]> heartbeats = new HashMap<>();
+  /** Per heartbeat key, every broker append time (the agents' keys; a fuzz key appears once). */
+  private final Map<String, java.util.TreeSet<Long>> heartbeatTimes = new HashMap<>();
 
   /** The parts of an event this ledger matches on. */
   public record Event(String type, String entityId, String code, String requestId, String message, long time) {}
@@ -125,6 +127,28 @@ public final class RejectionLedger implements AutoCloseable {
     h[0]++;
     h[2] = Math.max(h[2], appendTime - h[1]);
     h[1] = appendTime;
+    heartbeatTimes.computeIfAbsent(new String(key, StandardCharsets.UTF_8), k -> new java.util.TreeSet<>()).add(appendTime);
+  }
+
+  /**
+   * Nodes declared down although the broker had stored one of their heartbeats within
+   * {@code downTimeout} before the decision: the node was beating, the orchestrator had not read it.
+   */
+  public synchronized List<String> falseNodeDowns(Duration downTimeout) {
+    List<String> out = new ArrayList<>();
+    for (Event e : nodeAndServiceEvents) {
+      if (!e.type().equals("node.down")) {
+        continue;
+      }
+      java.util.TreeSet<Long> times = heartbeatTimes.getOrDefault(e.entityId(), new java.util.TreeSet<>());
+      Long last = times.floor(e.time());
+      if (last != null && e.time() - last < downTimeout.toMillis()) {
+        out.add("node " + e.entityId() + " declared down at " + java.time.Instant.ofEpochMilli(e.time()) + " (\""
+            + e.message() + "\") although the broker had stored its heartbeat " + (e.time() - last)
+            + " ms before: liveness was behind the heartbeats log, the node was not silent");
+      }
+    }
+    return out;
   }
 
   /**
