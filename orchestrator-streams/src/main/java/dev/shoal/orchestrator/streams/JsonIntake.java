@@ -75,13 +75,13 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
       reject(record, v.reason(), requestId, v.code());
       return;
     }
-    context.forward(record.withValue((Object) v.value()), sinks.control());
+    context.forward(Headers.dropped(record).withValue((Object) v.value()), sinks.control());
   }
 
   private void reject(Record<String, String> record, String reason, String requestId, RejectionCode code) {
     ClusterEvent ev = Rejections.of(rejectionType, type.getSimpleName(), record.key(), reason, requestId, topic, code,
         record.timestamp());
-    context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+    context.forward(Headers.dropped(record).withKey(ev.entityId()).withValue((Object) ev), sinks.events());
   }
 
   static String rootMessage(Throwable e) {

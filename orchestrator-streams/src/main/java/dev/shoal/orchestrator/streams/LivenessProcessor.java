@@ -75,7 +75,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     if (hb == null) {
       ClusterEvent ev = Rejections.of("heartbeat.rejected", "node", record.key(), problem, null, topic, code,
           record.timestamp());
-      context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+      context.forward(Headers.dropped(record).withKey(ev.entityId()).withValue((Object) ev), sinks.events());
       return;
     }
     LivenessEntry before = store.get(hb.nodeId());

@@ -52,6 +52,9 @@ final class DriverHarness implements AutoCloseable {
   final Map<String, Assignment> assignments = new LinkedHashMap<>();
   final List<ClusterEvent> events = new ArrayList<>();
   final List<ControlMessage> control = new ArrayList<>();
+  /** The headers of every event and control record published, in order. */
+  final List<org.apache.kafka.common.header.Headers> eventHeaders = new ArrayList<>();
+  final List<org.apache.kafka.common.header.Headers> controlHeaders = new ArrayList<>();
   final Map<String, dev.shoal.schemas.ClusterInfo> cluster = new LinkedHashMap<>();
   private TestOutputTopic<String, dev.shoal.schemas.ClusterInfo> clusterOut;
   private final Map<String, Long> sequences = new LinkedHashMap<>();
@@ -120,6 +123,13 @@ final class DriverHarness implements AutoCloseable {
   }
 
   /** A record written straight to the control log, as any Kafka client with access could. */
+  /** A record with headers on any input topic, as a client may write it. */
+  void raw(String topic, String key, String value, org.apache.kafka.common.header.Headers headers) {
+    var s = Serdes.String();
+    driver.createInputTopic(topic, s.serializer(), s.serializer()).pipeInput(new TestRecord<>(key, value, headers, now));
+    drain();
+  }
+
   void rawControl(String key, String value) {
     controlIn.pipeInput(new TestRecord<>(key, value, now));
     drain();
@@ -189,8 +199,14 @@ final class DriverHarness implements AutoCloseable {
     tasksOut.readRecordsToList().forEach(r -> put(tasks, r.key(), r.value()));
     nodesOut.readRecordsToList().forEach(r -> put(nodes, r.key(), r.value()));
     assignmentsOut.readRecordsToList().forEach(r -> put(assignments, r.key(), r.value()));
-    eventsOut.readRecordsToList().forEach(r -> events.add(r.value()));
-    controlOut.readRecordsToList().forEach(r -> control.add(r.value()));
+    eventsOut.readRecordsToList().forEach(r -> {
+      events.add(r.value());
+      eventHeaders.add(r.headers());
+    });
+    controlOut.readRecordsToList().forEach(r -> {
+      control.add(r.value());
+      controlHeaders.add(r.headers());
+    });
     clusterOut.readRecordsToList().forEach(r -> put(cluster, r.key(), r.value()));
   }
 

@@ -70,6 +70,30 @@ class HardeningTopologyTest {
   }
 
   @Test
+  void aClientsHeadersAreNotCopiedIntoWhatTheOrchestratorPublishes() {
+    // Found by FuzzIT: a rejection event kept its input record's headers, so a heartbeat of a few
+    // bytes under a megabyte of headers became an event over the producer's limit; the stream
+    // thread died on it and, replaced, read the same record again.
+    threeNodes();
+    for (String topic : List.of(h.topics.specs.name(), h.topics.commands.name(), h.topics.taskStatus.name(),
+        h.topics.heartbeats.name())) {
+      h.raw(topic, "web", "{", junk());
+    }
+    h.raw(h.topics.specs.name(), "web", WEB, junk());
+    assertThat(h.eventTypes()).contains("spec.rejected", "command.rejected", "task-status.rejected",
+        "heartbeat.rejected", "service.created");
+    assertThat(h.eventHeaders).allSatisfy(hs -> assertThat(hs.toArray()).isEmpty());
+    assertThat(h.controlHeaders).isNotEmpty().allSatisfy(hs -> assertThat(hs.toArray()).isEmpty());
+  }
+
+  private static org.apache.kafka.common.header.Headers junk() {
+    org.apache.kafka.common.header.Headers hs = new org.apache.kafka.common.header.internals.RecordHeaders();
+    hs.add("junk", "x".repeat(10_000).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    hs.add(Headers.REQUEST_ID, "r-1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return hs;
+  }
+
+  @Test
   void theControlLogIsNotABackDoorForInvalidSpecs() {
     threeNodes();
     String bad = "{\"kind\":\"spec-applied\",\"spec\":{\"name\":\"%s\",\"command\":[\"x\"],\"replicas\":%s%s}}";
