@@ -226,6 +226,9 @@ class FuzzIT {
         .append('\n');
     b.append("  unaccounted records: ").append(unaccounted).append('\n');
     b.append("events by type: ").append(ledger.typeCounts()).append('\n');
+    int[] largest = ledger.largestEvent();
+    b.append("largest event record: ").append(largest[0]).append(" bytes of key and value, ").append(largest[1])
+        .append(" bytes of headers\n");
     long downs = ledger.nodeAndServiceEvents().stream().filter(e -> e.type().equals("node.down")).count();
     b.append("nodes declared down while their agents ran: ").append(downs)
         .append("; largest gap between a node's heartbeats as stored by the broker (ms): ")

@@ -16,6 +16,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.DefaultRecord;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,9 +62,16 @@ class FuzzGeneratorsTest {
     }
     assertThat(routes).containsAll(ROUTES).contains("unknown route");
     Set<InputTopic> topics = new HashSet<>();
-    for (RecordCase c : FuzzBatches.records(7, 0, 1_000)) {
-      topics.add(c.topic());
-      assertThat(c.value() == null ? 0 : c.value().length).as(c.describe()).isLessThanOrEqualTo(310_000);
+    for (int batch = 0; batch < 3; batch++) {
+      for (RecordCase c : FuzzBatches.records(7, batch, 1_000)) {
+        topics.add(c.topic());
+        assertThat(c.value() == null ? 0 : c.value().length).as(c.describe()).isLessThanOrEqualTo(310_000);
+        // Alone in its batch, every record fits the input topics' max.message.bytes: the broker takes them all.
+        int size = DefaultRecordBatch.RECORD_BATCH_OVERHEAD + DefaultRecord.sizeInBytes(0, 0L,
+            c.key() == null ? -1 : c.key().length, c.value() == null ? -1 : c.value().length,
+            c.headers().toArray(Header[]::new));
+        assertThat(size).as(c.describe()).isLessThanOrEqualTo(RecordFaults.BROKER_RECORD_LIMIT);
+      }
     }
     assertThat(topics).containsExactlyInAnyOrder(InputTopic.values());
   }

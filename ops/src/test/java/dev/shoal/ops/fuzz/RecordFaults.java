@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.DefaultRecord;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 
 /**
  * Malformed records for every input topic, one fault each, with what must become of them. None is
@@ -23,6 +25,8 @@ public final class RecordFaults {
   private static final Set<String> INVALID = Set.of(Doc.INVALID);
   private static final Set<String> TOO_LARGE = Set.of(Doc.TOO_LARGE);
   private static final Set<String> NOT_FOUND = Set.of("not_found");
+  /** The input topics' max.message.bytes (1 MiB + 12, as the catalogue sets it): a record batch of one record. */
+  static final int BROKER_RECORD_LIMIT = 1024 * 1024 + 12;
 
   private final Hostile h;
   private final SpecFaults specs;
@@ -328,11 +332,23 @@ public final class RecordFaults {
       value = bytes(good.substring(0, good.length() - 1) + ",\"x\":\"" + "\u20ac".repeat(maxBytes / 3 + 1) + "\"}");
       fault = "value of " + value.length + " bytes in " + (maxBytes / 3 + good.length() + 8) + " characters";
       codes = TOO_LARGE;
-    } else {
+    } else if (kind < 99) {
       k = bytes(key + h.repeat(h.oneOf(257, 1_000, 20_000)));
       value = bytes(good);
       fault = "key over 256 bytes";
       codes = TOO_LARGE;
+    } else {
+      // A small, malformed value under headers that fill the record up to the broker's limit:
+      // whatever the orchestrator publishes about it must not carry them (it would be too large).
+      value = bytes("{");
+      fault = "headers up to the broker's record limit";
+      List<Header> headers = new ArrayList<>();
+      if (rid != null) {
+        headers.add(new RecordHeader(RID, bytes(rid)));
+      }
+      fill(headers, k, value, BROKER_RECORD_LIMIT - 16);
+      String entity = topic == InputTopic.CONTROL ? null : RecordCase.shownKey(k);
+      return rejected(topic, k, value, headers, fault, codes, rid, entity);
     }
     List<Header> headers = rid == null ? junkHeaders() : headers(rid);
     String entity = topic == InputTopic.CONTROL ? null : RecordCase.shownKey(k);
@@ -361,6 +377,25 @@ public final class RecordFaults {
     List<Header> hs = junkHeaders();
     hs.add(new RecordHeader(RID, bytes(rid)));
     return hs;
+  }
+
+  /**
+   * Adds 100 headers so that the record, alone in its batch, takes {@code batchBytes} on the
+   * broker (exactly, as Kafka's record format counts them).
+   */
+  private void fill(List<Header> headers, byte[] key, byte[] value, int batchBytes) {
+    char c = (char) ('a' + h.below(26));
+    int each = (batchBytes - DefaultRecordBatch.RECORD_BATCH_OVERHEAD) / 100 - 8;
+    for (int i = 0; i < 100; i++) {
+      headers.add(new RecordHeader("h" + i, bytes(String.valueOf(c).repeat(each))));
+    }
+    // Varint widths shift by a byte now and then: correct the last header until the size is exact.
+    for (int round = 0; round < 3; round++) {
+      int size = DefaultRecordBatch.RECORD_BATCH_OVERHEAD + DefaultRecord.sizeInBytes(0, 0L, key.length, value.length,
+          headers.toArray(Header[]::new));
+      Header last = headers.remove(headers.size() - 1);
+      headers.add(new RecordHeader(last.key(), bytes(String.valueOf(c).repeat(last.value().length + batchBytes - size))));
+    }
   }
 
   private List<Header> junkHeaders() {

@@ -28,6 +28,8 @@ public final class RecordFuzzer implements AutoCloseable {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.LINGER_MS_CONFIG, 5,
+        // Room for a record up to the broker's own limit; the broker is the judge of the rest.
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024,
         ProducerConfig.CLIENT_ID_CONFIG, "shoal-fuzz"), new ByteArraySerializer(), new ByteArraySerializer());
   }
 

@@ -43,6 +43,7 @@ public final class RejectionLedger implements AutoCloseable {
   private final List<Event> quarantined = new ArrayList<>();
   private final List<String> unreadable = new ArrayList<>();
   private final List<Event> nodeAndServiceEvents = new ArrayList<>();
+  private final int[] largestEvent = new int[2];
   /** Per heartbeat key: count, last broker append time, largest gap between two appends. */
   private final Map<String, long[]> heartbeats = new HashMap<>();
   /** Per heartbeat key, every broker append time (the agents' keys; a fuzz key appears once). */
@@ -77,6 +78,11 @@ public final class RejectionLedger implements AutoCloseable {
           continue;
         }
         if (r.topic().equals(eventsTopic)) {
+          int headerBytes = 0;
+          for (org.apache.kafka.common.header.Header hd : r.headers()) {
+            headerBytes += hd.key().length() + (hd.value() == null ? 0 : hd.value().length);
+          }
+          largestEvent(r.serializedValueSize() + Math.max(0, r.serializedKeySize()), headerBytes);
           event(r.value());
         } else if (r.topic().equals(heartbeatsTopic)) {
           heartbeat(r.key(), r.timestamp());
@@ -117,6 +123,18 @@ public final class RejectionLedger implements AutoCloseable {
     if (type.equals("control.failed")) {
       quarantined.add(e);
     }
+  }
+
+  private synchronized void largestEvent(int keyAndValue, int headers) {
+    if (keyAndValue + headers > largestEvent[0] + largestEvent[1]) {
+      largestEvent[0] = keyAndValue;
+      largestEvent[1] = headers;
+    }
+  }
+
+  /** The largest record on the events topic: its key and value bytes, and its header bytes. */
+  public synchronized int[] largestEvent() {
+    return largestEvent.clone();
   }
 
   private synchronized void heartbeat(byte[] key, long appendTime) {
