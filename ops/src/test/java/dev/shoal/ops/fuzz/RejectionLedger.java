@@ -149,13 +149,14 @@ public final class RejectionLedger implements AutoCloseable {
   }
 
   /**
-   * Nodes declared down although the broker had stored one of their heartbeats within
-   * {@code downTimeout} before the decision: the node was beating, the orchestrator had not read it.
+   * Nodes declared down from {@code fromMillis} on although the broker had stored one of their
+   * heartbeats within {@code downTimeout} before the decision: the node was beating, the
+   * orchestrator had not read it.
    */
-  public synchronized List<String> falseNodeDowns(Duration downTimeout) {
+  public synchronized List<String> falseNodeDowns(Duration downTimeout, long fromMillis) {
     List<String> out = new ArrayList<>();
     for (Event e : nodeAndServiceEvents) {
-      if (!e.type().equals("node.down")) {
+      if (!e.type().equals("node.down") || e.time() < fromMillis) {
         continue;
       }
       java.util.TreeSet<Long> times = heartbeatTimes.getOrDefault(e.entityId(), new java.util.TreeSet<>());
