@@ -105,6 +105,8 @@ public final class GatewayServer implements AutoCloseable {
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER.copy(), false));
       // Bodies are bounded at the door: nothing Shoal accepts is larger than a spec (413 otherwise).
       cfg.http.maxRequestSize = dev.shoal.schemas.Limits.MAX_SPEC_BYTES;
+      // What Jetty refuses before any route (bad request line, escapes, Host, oversized URI) is JSON too.
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       cfg.events.handlerAdded(h -> {
         if (h.getHttpMethod().isHttpMethod()) { // not the security layer's before handler
           routes.add(h.getHttpMethod().name() + " " + h.getPath());

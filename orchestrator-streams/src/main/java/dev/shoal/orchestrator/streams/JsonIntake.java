@@ -47,7 +47,8 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
       reject(record, "empty record", requestId, RejectionCode.INVALID);
       return;
     }
-    if (record.value().length() > maxBytes || (record.key() != null && record.key().length() > Limits.MAX_KEY_BYTES)) {
+    if (Utf8.longerThan(record.value(), maxBytes)
+        || (record.key() != null && Utf8.longerThan(record.key(), Limits.MAX_KEY_BYTES))) {
       reject(record, "a " + type.getSimpleName() + " record is at most " + maxBytes + " bytes with a key of at most "
           + Limits.MAX_KEY_BYTES, requestId, RejectionCode.TOO_LARGE);
       return;
@@ -74,13 +75,13 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
       reject(record, v.reason(), requestId, v.code());
       return;
     }
-    context.forward(record.withValue((Object) v.value()), sinks.control());
+    context.forward(Headers.dropped(record).withValue((Object) v.value()), sinks.control());
   }
 
   private void reject(Record<String, String> record, String reason, String requestId, RejectionCode code) {
     ClusterEvent ev = Rejections.of(rejectionType, type.getSimpleName(), record.key(), reason, requestId, topic, code,
         record.timestamp());
-    context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+    context.forward(Headers.dropped(record).withKey(ev.entityId()).withValue((Object) ev), sinks.events());
     dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(ev);
   }
 

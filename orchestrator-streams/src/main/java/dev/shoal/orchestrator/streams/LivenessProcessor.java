@@ -69,8 +69,8 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     if (record.value() == null) {
       problem = "empty heartbeat";
       hb = null;
-    } else if (record.value().length() > Limits.MAX_HEARTBEAT_BYTES
-        || (record.key() != null && record.key().length() > Limits.MAX_KEY_BYTES)) {
+    } else if (Utf8.longerThan(record.value(), Limits.MAX_HEARTBEAT_BYTES)
+        || (record.key() != null && Utf8.longerThan(record.key(), Limits.MAX_KEY_BYTES))) {
       problem = "a heartbeat is at most " + Limits.MAX_HEARTBEAT_BYTES + " bytes";
       code = RejectionCode.TOO_LARGE;
       hb = null;
@@ -87,7 +87,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     if (hb == null) {
       ClusterEvent ev = Rejections.of("heartbeat.rejected", "node", record.key(), problem, null, topic, code,
           record.timestamp());
-      context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+      context.forward(Headers.dropped(record).withKey(ev.entityId()).withValue((Object) ev), sinks.events());
       dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(ev);
       return;
     }

@@ -27,6 +27,7 @@ public final class OrchestratorApp implements AutoCloseable {
 
   private final OrchestratorConfig config;
   private final OrchestratorMetrics metrics;
+  private final java.util.concurrent.atomic.AtomicInteger failedThreads = new java.util.concurrent.atomic.AtomicInteger();
   private KafkaStreams streams;
 
   public OrchestratorApp(OrchestratorConfig config) {
@@ -56,6 +57,7 @@ public final class OrchestratorApp implements AutoCloseable {
       }
     });
     streams.setUncaughtExceptionHandler(e -> {
+      failedThreads.incrementAndGet();
       LOG.error("orchestrator stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
@@ -72,6 +74,15 @@ public final class OrchestratorApp implements AutoCloseable {
 
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /**
+   * How many stream threads have died with an uncaught exception since start (each was replaced).
+   * Invariant 6 says no record stops a processor, so anything above 0 is a bug; tests read this
+   * because a replaced thread looks healthy again a moment later.
+   */
+  public int failedThreads() {
+    return failedThreads.get();
   }
 
   Properties properties() {

@@ -59,7 +59,7 @@ final class SpecIntake implements Processor<String, String, String, Object> {
       return;
     }
     if (record.value() == null) {
-      context.forward(record.withValue((Object) new ControlMessage.SpecRemoved(key, principal, requestId)),
+      context.forward(Headers.dropped(record).withValue((Object) new ControlMessage.SpecRemoved(key, principal, requestId)),
           sinks.control());
       return;
     }
@@ -73,13 +73,13 @@ final class SpecIntake implements Processor<String, String, String, Object> {
           requestId, RejectionCode.INVALID);
       return;
     }
-    context.forward(record.withValue((Object) new ControlMessage.SpecApplied(result.spec(), expected, principal, requestId)),
+    context.forward(Headers.dropped(record).withValue((Object) new ControlMessage.SpecApplied(result.spec(), expected, principal, requestId)),
         sinks.control());
   }
 
   private void reject(Record<String, String> record, String key, String reason, String requestId, RejectionCode code) {
     ClusterEvent e = Rejections.of("spec.rejected", "service", key, reason, requestId, topic, code, record.timestamp());
-    context.forward(record.withKey(e.entityId()).withValue((Object) e), sinks.events());
+    context.forward(Headers.dropped(record).withKey(e.entityId()).withValue((Object) e), sinks.events());
     dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(e);
   }
 }
