@@ -40,8 +40,17 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
     this.context = context;
   }
 
+  /** Reads one record; a failure in reading it refuses the record, never stops the log (invariant 6). */
   @Override
   public void process(Record<String, String> record) {
+    try {
+      read(record);
+    } catch (RuntimeException | StackOverflowError e) {
+      reject(record, "the record could not be read: " + e, null, RejectionCode.INTERNAL);
+    }
+  }
+
+  private void read(Record<String, String> record) {
     String requestId = Headers.requestIdOrNull(record.headers());
     if (record.value() == null) {
       reject(record, "empty record", requestId, RejectionCode.INVALID);

@@ -29,8 +29,17 @@ final class SpecIntake implements Processor<String, String, String, Object> {
     this.context = context;
   }
 
+  /** Reads one record; a failure in reading it refuses the record, never stops the log (invariant 6). */
   @Override
   public void process(Record<String, String> record) {
+    try {
+      read(record);
+    } catch (RuntimeException | StackOverflowError e) {
+      reject(record, record.key(), "the record could not be read: " + e, null, RejectionCode.INTERNAL);
+    }
+  }
+
+  private void read(Record<String, String> record) {
     String requestId = Headers.requestIdOrNull(record.headers());
     String key = record.key();
     String principal;
