@@ -1,6 +1,10 @@
 package dev.shoal.gateway;
 
 import dev.shoal.gateway.docker.DockerEngineApi;
+import dev.shoal.gateway.ingress.IngressConfig;
+import dev.shoal.gateway.ingress.IngressRoutes;
+import dev.shoal.gateway.ingress.IngressServer;
+import dev.shoal.gateway.ingress.IngressSource;
 import dev.shoal.gateway.kafka.KafkaClusterBackend;
 import dev.shoal.gateway.rest.EventRoutes;
 import dev.shoal.gateway.rest.MetaRoutes;
@@ -21,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's HTTP server: the REST route tables (plus any extra ones) over a
  * {@link ClusterBackend}, on Javalin. Built with a config alone it connects to Kafka itself, owns
- * that backend and also serves the Docker Engine API ({@link DockerEngineApi}); built with a backend
- * it only serves it, with the extra tables it is given.
+ * that backend and also serves the Docker Engine API ({@link DockerEngineApi}) and, unless told not
+ * to, the ingress: the services' published ports ({@link IngressServer}, {@code /v1/ingress}); built
+ * with a backend it only serves it, with the extra tables it is given.
  */
 public final class GatewayServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
@@ -32,17 +37,40 @@ public final class GatewayServer implements AutoCloseable {
   private final KafkaClusterBackend ownedBackend;
   private final List<String> routes = new CopyOnWriteArrayList<>();
   private final Javalin app;
+  private IngressServer ingress;
   private boolean started;
 
-  /** A gateway over Kafka as {@code config} says; {@link #start()} also starts reading the cluster. */
+  /**
+   * A gateway over Kafka as {@code config} says, publishing service ports on 127.0.0.1;
+   * {@link #start()} also starts reading the cluster.
+   */
   public GatewayServer(GatewayConfig config) {
-    this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC());
+    this(config, IngressConfig.defaults());
   }
 
-  /** Over its own Kafka backend, the gateway also serves the Docker Engine API (after the REST tables). */
-  private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock) {
-    this(config, owned, clock, List.of(new DockerEngineApi(owned, config.topics().prefix(), config.clusterSecret(),
-        clock)), true);
+  /** A gateway over Kafka with the given ingress settings ({@link IngressConfig#disabled()}: no published ports). */
+  public GatewayServer(GatewayConfig config, IngressConfig ingress) {
+    this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC(), ingress);
+  }
+
+  /** Over its own Kafka backend, the gateway also serves the Docker Engine API (after the REST tables) and the ingress. */
+  private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock, IngressConfig ingress) {
+    this(config, owned, clock, ingress.enabled() ? new IngressServer(ingress, IngressSource.of(owned.readModel())) : null);
+  }
+
+  private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock, IngressServer ingress) {
+    this(config, owned, clock, ownedTables(config, owned, clock, ingress), true);
+    this.ingress = ingress;
+  }
+
+  private static List<RouteTable> ownedTables(GatewayConfig config, KafkaClusterBackend owned, Clock clock,
+                                              IngressServer ingress) {
+    List<RouteTable> tables = new ArrayList<>();
+    if (ingress != null) {
+      tables.add(new IngressRoutes(ingress));
+    }
+    tables.add(new DockerEngineApi(owned, config.topics().prefix(), config.clusterSecret(), clock));
+    return tables;
   }
 
   /** A gateway over a given backend, which the caller keeps and closes. */
@@ -94,6 +122,13 @@ public final class GatewayServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    if (ingress != null) {
+      try {
+        ingress.start();
+      } catch (Exception e) {
+        throw new IllegalStateException("the ingress could not start", e);
+      }
+    }
     app.start(config.host(), config.port());
     started = true;
     LOG.info("gateway listening on http://{}:{}", config.host(), app.port());
@@ -114,8 +149,16 @@ public final class GatewayServer implements AutoCloseable {
     return List.copyOf(routes);
   }
 
+  /** The ingress, when this gateway publishes service ports. */
+  public java.util.Optional<IngressServer> ingress() {
+    return java.util.Optional.ofNullable(ingress);
+  }
+
   @Override
   public synchronized void close() {
+    if (ingress != null) {
+      ingress.close();
+    }
     app.stop();
     if (ownedBackend != null) {
       ownedBackend.close();
