@@ -51,11 +51,18 @@ final class AgentCommand implements Callable<Integer> {
       + " --node-down-timeout (default ${DEFAULT-VALUE}).")
   String fencingTimeout;
 
+  @Option(names = "--drain-delay", defaultValue = "1s", converter = Converters.DurationText.class,
+      description = "How long a task that publishes a port through the ingress keeps running after it was told"
+      + " to stop, before its stop signal, so gateways stop sending it requests first; 0 turns it off"
+      + " (default ${DEFAULT-VALUE}).")
+  String drainDelay;
+
   @Override
   public Integer call() throws Exception {
     Shutdown shutdown = new Shutdown();
     NodeAgent agent = shutdown.register(create(bootstrap, new Topics(prefix), hostname, dataDir, runtime,
-        Durations.parse(heartbeat), engineLabels, Durations.parse(fencingTimeout), joinToken));
+        Durations.parse(heartbeat), engineLabels, Durations.parse(fencingTimeout), joinToken,
+        Durations.parse(drainDelay)));
     agent.refused().thenAccept(reason -> {
       System.err.println("shoal agent: could not join the cluster: " + reason);
       System.exit(1);
@@ -80,10 +87,19 @@ final class AgentCommand implements Callable<Integer> {
   static NodeAgent create(String bootstrap, Topics topics, String hostname, Path dataDir, RuntimeChoice runtime,
                           Duration heartbeat, Map<String, String> engineLabels, Duration fencingTimeout,
                           String joinToken) {
+    return create(bootstrap, topics, hostname, dataDir, runtime, heartbeat, engineLabels, fencingTimeout, joinToken,
+        null);
+  }
+
+  /** As above, with a drain delay (null: the agent's default). */
+  static NodeAgent create(String bootstrap, Topics topics, String hostname, Path dataDir, RuntimeChoice runtime,
+                          Duration heartbeat, Map<String, String> engineLabels, Duration fencingTimeout,
+                          String joinToken, Duration drainDelay) {
     NodeAgentConfig cfg;
     try {
       cfg = NodeAgentConfig.builder(bootstrap, dataDir).topics(topics).hostname(hostname).heartbeatInterval(heartbeat)
-          .engineLabels(engineLabels).fencingTimeout(fencingTimeout).joinToken(joinToken).build();
+          .engineLabels(engineLabels).fencingTimeout(fencingTimeout).joinToken(joinToken).drainDelay(drainDelay)
+          .build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }

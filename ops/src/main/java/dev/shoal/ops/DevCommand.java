@@ -3,6 +3,7 @@ package dev.shoal.ops;
 import dev.shoal.agent.NodeAgent;
 import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.GatewayServer;
+import dev.shoal.gateway.ingress.IngressConfig;
 import dev.shoal.kafka.EmbeddedKafka;
 import dev.shoal.orchestrator.streams.OrchestratorApp;
 import dev.shoal.schemas.ClusterInfo;
@@ -40,6 +41,15 @@ final class DevCommand implements Callable<Integer> {
 
   @Option(names = "--node-down-timeout", defaultValue = "3s", converter = Converters.DurationText.class, description = "Silence after which a node is down (default ${DEFAULT-VALUE}).")
   String downTimeout;
+
+  @Option(names = "--ingress-host", defaultValue = IngressConfig.DEFAULT_HOST, description = "Address the services'"
+      + " published ports bind, e.g. 0.0.0.0 (default ${DEFAULT-VALUE}).")
+  String ingressHost;
+
+  @Option(names = "--drain-delay", defaultValue = "1s", converter = Converters.DurationText.class,
+      description = "How long a task that publishes a port keeps running after it was told to stop, before its"
+      + " stop signal, so the gateway stops sending it requests first; 0 turns it off (default ${DEFAULT-VALUE}).")
+  String drainDelay;
 
   @Override
   public Integer call() throws Exception {
@@ -79,7 +89,7 @@ final class DevCommand implements Callable<Integer> {
 
     progress("starting the gateway on 127.0.0.1:" + apiPort);
     GatewayServer gateway = shutdown.register(new GatewayServer(GatewayConfig.defaults(bootstrap).withListener("127.0.0.1", apiPort)
-        .withClusterSecret(secret)));
+        .withClusterSecret(secret), IngressConfig.defaults().withHost(ingressHost)));
     gateway.start();
     ClusterInfo info = gateway.backend().clusterInfo();
     String workerToken = JoinTokens.token(secret, JoinTokens.WORKER, info.workerTokenGeneration());
@@ -89,7 +99,8 @@ final class DevCommand implements Callable<Integer> {
     shutdown.register(Shutdown.inParallel(started));
     for (int i = 1; i <= agents; i++) {
       NodeAgent agent = AgentCommand.create(bootstrap, Topics.defaults(), "node-" + i,
-          dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of(), down.multipliedBy(2), workerToken);
+          dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of(), down.multipliedBy(2), workerToken,
+          dev.shoal.schemas.Durations.parse(drainDelay));
       started.add(agent);
       agent.start();
       progress("agent node-" + i + " started (node id " + agent.nodeId() + ")");
@@ -97,6 +108,7 @@ final class DevCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("Shoal is running.");
     System.out.println("  API:    http://127.0.0.1:" + gateway.port() + "   (try: curl http://127.0.0.1:" + gateway.port() + "/v1/nodes)");
+    System.out.println("  Ports:  services' published ports open on " + ingressHost + "   (GET /v1/ingress)");
     System.out.println("  Kafka:  " + bootstrap);
     System.out.println("  Data:   " + dataDir.toAbsolutePath());
     System.out.println();

@@ -2,6 +2,7 @@ package dev.shoal.ops;
 
 import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.GatewayServer;
+import dev.shoal.gateway.ingress.IngressConfig;
 import dev.shoal.schemas.Topics;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,14 +26,26 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--cluster-secret-file", description = "File with the cluster secret, to show and rotate join tokens.")
   java.nio.file.Path secretFile;
 
+  @Option(names = "--ingress-host", defaultValue = IngressConfig.DEFAULT_HOST, description = "Address the services'"
+      + " published ports bind on this gateway, e.g. 0.0.0.0 (default ${DEFAULT-VALUE}).")
+  String ingressHost;
+
+  @Option(names = "--ingress", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Publish the services' ports on this gateway (--no-ingress: do not).")
+  boolean ingress;
+
   @Override
   public Integer call() throws Exception {
     Shutdown shutdown = new Shutdown();
     GatewayServer gateway = shutdown.register(new GatewayServer(
         GatewayConfig.defaults(bootstrap).withTopics(new Topics(prefix)).withListener(host, port)
-            .withClusterSecret(ClusterSecret.optional(secretFile))));
+            .withClusterSecret(ClusterSecret.optional(secretFile)),
+        IngressConfig.defaults().withHost(ingressHost).withEnabled(ingress)));
     gateway.start();
     System.out.println("API at http://" + host + ":" + gateway.port() + " (Kafka " + bootstrap + "). Ctrl-C stops it.");
+    if (ingress) {
+      System.out.println("Published ports of services open on " + ingressHost + " (GET /v1/ingress).");
+    }
     shutdown.awaitSignal();
     return 0;
   }
