@@ -127,8 +127,15 @@ class IngressIT {
   }
 
   private static void create(ObjectNode spec) {
-    Http.Response r = Http.call("POST", cluster.api() + "/v1/services", Json.toString(spec));
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    applied(Http.call("POST", cluster.api() + "/v1/services", Json.toString(spec)), 201);
+  }
+
+  /**
+   * A write answered {@code expected}, or 202: published, but the orchestrator's verdict came after the
+   * gateway's apply timeout (a loaded machine); what follows waits for its effect anyway.
+   */
+  private static void applied(Http.Response r, int expected) {
+    assertThat(r.status()).as(r.body()).isIn(expected, 202);
   }
 
   private static List<JsonNode> running(String service) {
@@ -173,7 +180,7 @@ class IngressIT {
   }
 
   private static void remove(String name, String marker) {
-    assertThat(Http.call("DELETE", cluster.api() + "/v1/services/" + name, null).status()).isEqualTo(204);
+    applied(Http.call("DELETE", cluster.api() + "/v1/services/" + name, null), 204);
     await().atMost(CONVERGE).until(() -> processesWith(marker) == 0);
   }
 
@@ -259,8 +266,7 @@ class IngressIT {
 
     try (Load load = new Load(port, 4)) {
       load.awaitRequests(100);
-      Http.Response scaled = Http.call("POST", cluster.api() + "/v1/services/web/scale", "{\"replicas\": 1}");
-      assertThat(scaled.status()).as(scaled.body()).isEqualTo(200);
+      applied(Http.call("POST", cluster.api() + "/v1/services/web/scale", "{\"replicas\": 1}"), 200);
       await().atMost(CONVERGE).pollInterval(POLL).until(() -> processesWith(marker) == 1
           && ingress(port).path("tasks").size() == 1);
       load.awaitRequests(100);
@@ -286,8 +292,7 @@ class IngressIT {
       load.awaitRequests(100);
       ((com.fasterxml.jackson.databind.node.ArrayNode) spec.get("command")).set(3, v2);
       long version = Http.get(cluster.api() + "/v1/services/roll").json().path("version").asLong();
-      Http.Response r = Http.call("PUT", cluster.api() + "/v1/services/roll?version=" + version, Json.toString(spec));
-      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      applied(Http.call("PUT", cluster.api() + "/v1/services/roll?version=" + version, Json.toString(spec)), 200);
       await().atMost(CONVERGE).pollInterval(POLL).until(() -> "completed".equals(Http.get(cluster.api()
           + "/v1/services/roll").json().path("updateStatus").path("state").asText()));
       await().atMost(CONVERGE).pollInterval(POLL).until(() -> processesWith(v1) == 0 && processesWith(v2) == 3);
@@ -323,7 +328,7 @@ class IngressIT {
     }
     assertThat(greeted).isEqualTo(taskIds.stream().map(id -> "hello from " + id).collect(Collectors.toSet()));
 
-    assertThat(Http.call("DELETE", cluster.api() + "/v1/services/echo", null).status()).isEqualTo(204);
+    applied(Http.call("DELETE", cluster.api() + "/v1/services/echo", null), 204);
     await().atMost(CONVERGE).pollInterval(POLL).untilAsserted(() ->
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class));
     assertThat(Http.get(cluster.api() + "/v1/ingress/" + port).status()).isEqualTo(404);
@@ -340,6 +345,6 @@ class IngressIT {
     assertThat(r.json().path("message").asText())
         .isEqualTo("published port " + port + "/tcp is already published by service holder: an ingress port is one"
             + " per cluster");
-    assertThat(Http.call("DELETE", cluster.api() + "/v1/services/holder", null).status()).isEqualTo(204);
+    applied(Http.call("DELETE", cluster.api() + "/v1/services/holder", null), 204);
   }
 }

@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is replaced as a whole when tasks come and go ({@link #update}); traffic counters follow a task
  * across updates and are forgotten once it has left the route with nothing in flight.
  *
- * <p>Choice: among the tasks not excluded (a retry excludes the task that failed), those not passed
- * over after a refused connection; if every one is, all of them, since a try is better than a
- * certain 503. Round robin takes them in turn; least-connections the one with the fewest in flight,
- * ties in turn.
+ * <p>Choice: among the tasks not excluded (a retry excludes the task that failed), those seen to
+ * accept connections (by a probe or a request) and not passed over after a refused connection;
+ * failing those, tasks not seen reachable yet (a process task reports RUNNING when it is spawned,
+ * before it listens); failing those, the passed-over ones, since a try is better than a certain
+ * 503. Round robin takes them in turn; least-connections the one with the fewest in flight, ties in
+ * turn.
  */
 public final class BackendPool {
   private volatile PortRoute route;
@@ -58,16 +60,17 @@ public final class BackendPool {
     }
     long now = System.nanoTime();
     List<Backend> candidates = new ArrayList<>(all.size());
+    List<Backend> unconfirmed = new ArrayList<>(0);
     List<Backend> avoided = new ArrayList<>(0);
     for (Backend b : all) {
       if (excluded.contains(b.taskId())) {
         continue;
       }
       BackendStats s = statsOf(b);
-      (s.avoided(now) ? avoided : candidates).add(b);
+      (s.avoided(now) ? avoided : s.reachable ? candidates : unconfirmed).add(b);
     }
     if (candidates.isEmpty()) {
-      candidates = avoided;
+      candidates = unconfirmed.isEmpty() ? avoided : unconfirmed;
     }
     if (candidates.isEmpty()) {
       return Optional.empty();
@@ -92,6 +95,29 @@ public final class BackendPool {
     return backoffNanos;
   }
 
+  /** Tasks of the route not yet seen accepting a connection, and not being probed now. */
+  List<Backend> toProbe() {
+    List<Backend> out = new ArrayList<>();
+    for (Backend b : route.backends()) {
+      BackendStats s = statsOf(b);
+      if (!s.reachable && s.probing.compareAndSet(false, true)) {
+        out.add(b);
+      }
+    }
+    return out;
+  }
+
+  /** A probe of {@code b} ended: it accepted a connection, or not (probed again later). */
+  void probed(Backend b, boolean reachable) {
+    BackendStats s = stats.get(b.taskId());
+    if (s != null) {
+      if (reachable) {
+        s.reachable = true;
+      }
+      s.probing.set(false);
+    }
+  }
+
   private BackendStats statsOf(Backend b) {
     return stats.computeIfAbsent(b.taskId(), k -> new BackendStats(b));
   }
@@ -105,7 +131,8 @@ public final class BackendPool {
     for (Backend b : route.backends()) {
       inRoute.put(b.taskId(), b);
       BackendStats s = statsOf(b);
-      out.add(BackendView.of(b, s, s.avoided(now) ? BackendView.FAILING : BackendView.SERVING));
+      out.add(BackendView.of(b, s, s.avoided(now) ? BackendView.FAILING
+          : s.reachable ? BackendView.SERVING : BackendView.STARTING));
     }
     stats.forEach((id, s) -> {
       if (!inRoute.containsKey(id)) {

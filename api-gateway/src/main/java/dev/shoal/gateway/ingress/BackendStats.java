@@ -12,6 +12,10 @@ final class BackendStats {
   final AtomicLong failures = new AtomicLong();
   /** Until this {@link System#nanoTime()} the task is passed over when another can serve. */
   volatile long avoidUntilNanos;
+  /** Seen accepting a connection; until then the task takes traffic only when no such task does. */
+  volatile boolean reachable;
+  /** A probe of the task is under way. */
+  final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
   BackendStats(Backend backend) {
     this.backend = backend;

@@ -42,6 +42,7 @@ import org.eclipse.jetty.util.Callback;
  * </ul>
  */
 final class HttpIngressHandler extends ProxyHandler.Reverse {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpIngressHandler.class);
   private static final String LEASE = HttpIngressHandler.class.getName() + ".lease";
   private static final String RETRIED = HttpIngressHandler.class.getName() + ".retried";
   private static final String BODY_READ = HttpIngressHandler.class.getName() + ".bodyRead";
@@ -191,6 +192,7 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
       @Override
       public void onBegin(org.eclipse.jetty.client.Response fromTask) {
         request.setAttribute(ANSWERED, Boolean.TRUE);
+        lease(request).reached();
         super.onBegin(fromTask);
       }
     };
@@ -201,12 +203,14 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
       org.eclipse.jetty.client.Response fromTask, Response response, Callback callback, Throwable failure) {
     Lease failed = lease(request);
     BackendPool pool = pools.apply(request.getConnectionMetaData().getConnector());
-    if (isConnectFailure(failure)) {
-      failed.failed(pool.backoffNanos());
-    }
+    boolean refused = isConnectFailure(failure);
+    failed.failed(refused ? pool.backoffNanos() : 0);
     if (retryable(request, response)) {
       Optional<Lease> other = pool.acquire(Set.of(failed.backend().taskId()));
       if (other.isPresent()) {
+        LOG.info("{} {} on port {}: task {} at {} failed ({}); once more on task {}", request.getMethod(),
+            request.getHttpURI().getPathQuery(), Request.getLocalPort(request), failed.backend().taskName(),
+            failed.backend().authority(), failure.toString(), other.get().backend().taskName());
         failed.release();
         request.setAttribute(RETRIED, Boolean.TRUE);
         request.setAttribute(LEASE, other.get());
@@ -215,6 +219,9 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
         return;
       }
     }
+    LOG.warn("{} {} on port {}: task {} at {} failed{}: {}", request.getMethod(), request.getHttpURI().getPathQuery(),
+        Request.getLocalPort(request), failed.backend().taskName(), failed.backend().authority(),
+        request.getAttribute(RETRIED) != null ? " on the second try" : "", failure.toString());
     super.onServerToProxyResponseFailure(request, toTask, fromTask, response, callback, failure);
   }
 

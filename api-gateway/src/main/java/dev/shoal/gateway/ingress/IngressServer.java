@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngressServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
+  /** How often tasks not yet seen accepting connections are probed ({@link Prober}). */
+  private static final long PROBE_EVERY_MILLIS = 100;
   /** Threads besides the two per port (acceptor and selector): requests, the client side, timers. */
   private static final int BASE_THREADS = 64;
 
@@ -48,6 +50,7 @@ public final class IngressServer implements AutoCloseable {
   private final ClientConnector client = new ClientConnector();
   private final HttpConfiguration httpConfig = new HttpConfiguration();
   private final HttpIngressHandler httpHandler;
+  private final Prober prober = new Prober(client);
   private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "shoal-ingress-refresh");
     t.setDaemon(true);
@@ -88,6 +91,7 @@ public final class IngressServer implements AutoCloseable {
     subscription = source.subscribe(this::requestRefresh);
     long every = config.refreshInterval().toMillis();
     refresher.scheduleWithFixedDelay(this::refreshQuietly, every, every, TimeUnit.MILLISECONDS);
+    refresher.scheduleWithFixedDelay(this::probe, PROBE_EVERY_MILLIS, PROBE_EVERY_MILLIS, TimeUnit.MILLISECONDS);
     refresh();
     LOG.info("ingress publishes service ports on {}", config.host());
     return this;
@@ -139,6 +143,7 @@ public final class IngressServer implements AutoCloseable {
       if (l.connector == null) {
         open(l);
       }
+      prober.probe(l.pool);
     }
   }
 
@@ -181,6 +186,19 @@ public final class IngressServer implements AutoCloseable {
             r.serviceName(), config.refreshInterval(), why);
       }
       l.error = why;
+    }
+  }
+
+  /** Probes the tasks of every port that have not been seen accepting connections yet. */
+  private void probe() {
+    try {
+      List<BackendPool> open;
+      synchronized (this) {
+        open = listeners.values().stream().map(l -> l.pool).toList();
+      }
+      open.forEach(prober::probe);
+    } catch (RuntimeException e) {
+      LOG.warn("probing tasks failed", e);
     }
   }
 

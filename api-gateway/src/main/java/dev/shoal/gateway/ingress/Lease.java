@@ -22,10 +22,17 @@ public final class Lease {
     return backend;
   }
 
-  /** The task could not be reached: count it and pass it over for {@code backoffNanos} while others can serve. */
+  /** The task failed this request: count it, and pass the task over for {@code backoffNanos} (0: not) while others can serve. */
   void failed(long backoffNanos) {
     stats.failures.incrementAndGet();
-    stats.avoidUntilNanos = System.nanoTime() + backoffNanos;
+    if (backoffNanos > 0) {
+      stats.avoidUntilNanos = System.nanoTime() + backoffNanos;
+    }
+  }
+
+  /** The task answered (accepted the connection, or began a response). */
+  void reached() {
+    stats.reachable = true;
   }
 
   void release() {

@@ -66,6 +66,7 @@ final class TcpIngressConnectionFactory extends AbstractConnectionFactory {
     context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>() {
       @Override
       public void succeeded(Connection back) {
+        l.reached();
         TunnelConnection task = (TunnelConnection) back;
         TunnelConnection.pair(front, task);
         if (!front.getEndPoint().isOpen()) {

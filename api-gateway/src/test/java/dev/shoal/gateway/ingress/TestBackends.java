@@ -36,8 +36,13 @@ final class TestBackends {
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     HttpBackend(String name) throws IOException {
+      this(name, 0);
+    }
+
+    /** On {@code port} (0: any free one). */
+    HttpBackend(String name, int port) throws IOException {
       this.name = name;
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
       server.setExecutor(threads);
       server.createContext("/", exchange -> {
         String query = exchange.getRequestURI().getQuery();
