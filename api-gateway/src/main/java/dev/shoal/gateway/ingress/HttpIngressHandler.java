@@ -63,7 +63,6 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
     this.client = client;
     this.config = config;
     setUseServerThreadPool(true);
-    setViaHost("shoal");
   }
 
   @Override
@@ -133,22 +132,28 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
     return HttpURI.build(request.getHttpURI()).scheme("http").host(b.host()).port(b.port());
   }
 
+  /**
+   * The {@code X-Forwarded-*} family, as nginx and most services read it; no {@code Via} and no
+   * {@code Forwarded} (RFC 7239): they describe the same hop, and formatting them costs measurably
+   * per request ({@code docs/benchmarks.md}). A {@code Forwarded} header the client sent is dropped
+   * like the other forwarded headers, since the gateway is the edge.
+   */
   @Override
   protected void addProxyHeaders(Request request, org.eclipse.jetty.client.Request toTask) {
-    addViaHeader(request, toTask);
     String host = request.getHeaders().get(HttpHeader.HOST);
+    String remote = Request.getRemoteAddr(request);
+    String port = Integer.toString(Request.getLocalPort(request));
     toTask.headers(h -> {
       h.remove(HttpHeader.FORWARDED);
-      h.put(HttpHeader.X_FORWARDED_FOR, Request.getRemoteAddr(request));
+      h.put(HttpHeader.X_FORWARDED_FOR, remote);
       h.put(HttpHeader.X_FORWARDED_PROTO, request.isSecure() ? "https" : "http");
-      h.put(HttpHeader.X_FORWARDED_PORT, Integer.toString(Request.getLocalPort(request)));
+      h.put(HttpHeader.X_FORWARDED_PORT, port);
       if (host != null) {
         h.put(HttpHeader.X_FORWARDED_HOST, host);
       } else {
         h.remove(HttpHeader.X_FORWARDED_HOST);
       }
     });
-    addForwardedHeader(request, toTask);
   }
 
   @Override

@@ -52,9 +52,9 @@ public final class BenchIngressCommand implements Callable<Integer> {
       description = "Length of each measured wrk run (default ${DEFAULT-VALUE}).")
   String duration;
 
-  @Option(names = "--warmup", defaultValue = "5s", converter = dev.shoal.ops.Converters.DurationText.class,
-      description = "An unmeasured wrk run per target first, so the JVM has compiled its hot paths"
-          + " (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "30s", converter = dev.shoal.ops.Converters.DurationText.class,
+      description = "An unmeasured wrk run per target first, so the JVM has compiled its hot paths; on a"
+          + " loaded machine that takes tens of seconds (default ${DEFAULT-VALUE}).")
   String warmup;
 
   @Option(names = "--rounds", defaultValue = "3", description = "Measured runs per target, taking turns (default"
