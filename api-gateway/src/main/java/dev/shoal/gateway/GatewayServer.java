@@ -65,12 +65,7 @@ public final class GatewayServer implements AutoCloseable {
 
   private static List<RouteTable> ownedTables(GatewayConfig config, KafkaClusterBackend owned, Clock clock,
                                               IngressServer ingress) {
-    List<RouteTable> tables = new ArrayList<>();
-    if (ingress != null) {
-      tables.add(new IngressRoutes(ingress));
-    }
-    tables.add(new DockerEngineApi(owned, config.topics().prefix(), config.clusterSecret(), clock));
-    return tables;
+    return List.of(new DockerEngineApi(owned, config.topics().prefix(), config.clusterSecret(), clock));
   }
 
   /** A gateway over a given backend, which the caller keeps and closes. */
@@ -89,7 +84,8 @@ public final class GatewayServer implements AutoCloseable {
     this.backend = backend;
     this.ownedBackend = ownsBackend ? (KafkaClusterBackend) backend : null;
     List<RouteTable> tables = new ArrayList<>(List.of(new MetaRoutes(backend), new ServiceRoutes(backend),
-        new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock), new SwarmRoutes(backend, config.clusterSecret())));
+        new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock), new SwarmRoutes(backend, config.clusterSecret()),
+        new IngressRoutes(() -> ingress)));
     tables.addAll(extraTables);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;

@@ -208,6 +208,11 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
       org.eclipse.jetty.client.Response fromTask, Response response, Callback callback, Throwable failure) {
     Lease failed = lease(request);
     BackendPool pool = pools.apply(request.getConnectionMetaData().getConnector());
+    if (pool == null) {
+      // The port closed meanwhile: no task to try again.
+      super.onServerToProxyResponseFailure(request, toTask, fromTask, response, callback, failure);
+      return;
+    }
     boolean refused = isConnectFailure(failure);
     failed.failed(refused ? pool.backoffNanos() : 0);
     if (retryable(request, response)) {

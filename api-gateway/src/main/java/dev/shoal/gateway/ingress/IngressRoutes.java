@@ -4,23 +4,31 @@ import dev.shoal.gateway.ApiException;
 import dev.shoal.gateway.RouteTable;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code /v1/ingress}: the ports this gateway publishes, the tasks behind each and their traffic
  * (requests or connections in flight, served, failed). Per gateway: each one counts what passed
- * through it.
+ * through it. A gateway without ingress ({@code --no-ingress}) publishes nothing: an empty list.
  */
 public final class IngressRoutes implements RouteTable {
-  private final IngressServer ingress;
+  private final Supplier<IngressServer> ingress;
 
-  public IngressRoutes(IngressServer ingress) {
+  /** {@code ingress} gives the gateway's ingress when asked, or null when it has none. */
+  public IngressRoutes(Supplier<IngressServer> ingress) {
     this.ingress = ingress;
   }
 
   @Override
   public void addTo(JavalinDefaultRoutingApi routes) {
-    routes.get("/v1/ingress", ctx -> ctx.json(ingress.view()));
+    routes.get("/v1/ingress", ctx -> ctx.json(view()));
     routes.get("/v1/ingress/{port}", this::one);
+  }
+
+  private List<PortView> view() {
+    IngressServer server = ingress.get();
+    return server == null ? List.of() : server.view();
   }
 
   private void one(Context ctx) {
@@ -31,7 +39,8 @@ public final class IngressRoutes implements RouteTable {
     } catch (NumberFormatException e) {
       throw ApiException.badRequest("port must be a number, got \"" + text + "\"");
     }
-    ctx.json(ingress.view().stream().filter(p -> p.port() == port).findFirst()
-        .orElseThrow(() -> ApiException.notFound("no service publishes port " + port)));
+    ctx.json(view().stream().filter(p -> p.port() == port).findFirst()
+        .orElseThrow(() -> ApiException.notFound(ingress.get() == null ? "this gateway publishes no ports (no ingress)"
+            : "no service publishes port " + port)));
   }
 }

@@ -72,7 +72,6 @@ public final class IngressServer implements AutoCloseable {
     server = new Server(threads);
     server.setStopTimeout(0);
     client.setConnectTimeout(config.connectTimeout());
-    client.setIdleTimeout(config.idleTimeout());
     client.setExecutor(threads);
     client.setScheduler(server.getScheduler());
     client.setByteBufferPool(server.getByteBufferPool());
@@ -155,7 +154,7 @@ public final class IngressServer implements AutoCloseable {
     l.lastAttemptNanos = now;
     PortRoute r = l.pool.route();
     ConnectionFactory factory = r.http() ? new HttpConnectionFactory(httpConfig)
-        : new TcpIngressConnectionFactory(pools::get, client);
+        : new TcpIngressConnectionFactory(pools::get, client, config.idleTimeout().toMillis());
     ServerConnector c = new ServerConnector(server, 1, 1, factory);
     c.setHost(config.host());
     c.setPort(r.port());

@@ -31,11 +31,14 @@ final class TcpIngressConnectionFactory extends AbstractConnectionFactory {
 
   private final Function<Connector, BackendPool> pools;
   private final ClientConnector client;
+  private final long idleMillis;
 
-  TcpIngressConnectionFactory(Function<Connector, BackendPool> pools, ClientConnector client) {
+  /** {@code idleMillis}: how long the task's side may be silent (the client's is the connector's). */
+  TcpIngressConnectionFactory(Function<Connector, BackendPool> pools, ClientConnector client, long idleMillis) {
     super("shoal-tcp");
     this.pools = pools;
     this.client = client;
+    this.idleMillis = idleMillis;
   }
 
   @Override
@@ -61,8 +64,11 @@ final class TcpIngressConnectionFactory extends AbstractConnectionFactory {
     lease.set(l);
     Map<String, Object> context = new HashMap<>();
     context.put(Transport.CONTEXT_KEY, Transport.TCP_IP);
-    context.put(ClientConnectionFactory.CONTEXT_KEY, (ClientConnectionFactory) (ep, ctx) ->
-        new TunnelConnection(ep, client.getExecutor(), client.getByteBufferPool(), BUFFER_SIZE, null, null));
+    context.put(ClientConnectionFactory.CONTEXT_KEY, (ClientConnectionFactory) (ep, ctx) -> {
+      // The client connector is shared with the HTTP client, whose idle timeout is for keep-alive.
+      ep.setIdleTimeout(idleMillis);
+      return new TunnelConnection(ep, client.getExecutor(), client.getByteBufferPool(), BUFFER_SIZE, null, null);
+    });
     context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>() {
       @Override
       public void succeeded(Connection back) {
