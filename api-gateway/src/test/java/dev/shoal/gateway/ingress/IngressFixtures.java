@@ -3,7 +3,6 @@ package dev.shoal.gateway.ingress;
 import dev.shoal.schemas.DesiredState;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
-import dev.shoal.schemas.ServiceSpec;
 import dev.shoal.schemas.SpecValidator;
 import dev.shoal.schemas.Task;
 import dev.shoal.schemas.TaskState;
@@ -117,9 +116,5 @@ final class IngressFixtures {
       listeners.add(onChange);
       return () -> listeners.remove(onChange);
     }
-  }
-
-  static ServiceSpec specOf(Service s) {
-    return s.spec();
   }
 }
