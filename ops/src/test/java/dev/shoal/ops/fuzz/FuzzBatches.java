@@ -10,7 +10,7 @@ import java.util.Random;
  * input topic gets its share in a fixed rotation, and each batch has its own {@link Random}.
  */
 public final class FuzzBatches {
-  /** Of every 20 records: 5 specs, 4 commands, 4 statuses, 3 heartbeats, 4 control messages. */
+  /** Of every 20 records: 5 specs, 4 commands, 4 statuses, 3 heartbeats, 2 liveness and 2 timer messages. */
   private static final InputTopic[] ROTATION = rotation();
 
   private FuzzBatches() {}
@@ -31,7 +31,7 @@ public final class FuzzBatches {
     List<RecordCase> cases = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       InputTopic t = ROTATION[i % ROTATION.length];
-      cases.add(faults.next(t, batch + "scthx".substring(t.ordinal(), t.ordinal() + 1) + i));
+      cases.add(faults.next(t, batch + "scthlx".substring(t.ordinal(), t.ordinal() + 1) + i));
     }
     return cases;
   }
@@ -42,8 +42,8 @@ public final class FuzzBatches {
 
   private static InputTopic[] rotation() {
     List<InputTopic> r = new ArrayList<>();
-    int[] weights = {5, 4, 4, 3, 4};
-    for (int i = 0; i < 5; i++) {
+    int[] weights = {5, 4, 4, 3, 2, 2};
+    for (int i = 0; i < weights.length; i++) {
       for (int k = 0; k < weights[i]; k++) {
         r.add(InputTopic.values()[i]);
       }

@@ -44,7 +44,7 @@ public final class RecordFaults {
       case COMMANDS -> command(tag);
       case TASK_STATUS -> status(tag);
       case HEARTBEATS -> heartbeat(tag);
-      case CONTROL -> control(tag);
+      case LIVENESS, TIMERS -> control(topic, tag);
     };
   }
 
@@ -239,9 +239,9 @@ public final class RecordFaults {
     return b.append(']').toString();
   }
 
-  // ---- shoal.control ----
+  // ---- shoal.liveness and shoal.timers: control messages the orchestrator writes itself ----
 
-  private RecordCase control(String tag) {
+  private RecordCase control(InputTopic topic, String tag) {
     String name = "fk" + tag;
     int kind = h.below(100);
     String value;
@@ -276,9 +276,9 @@ public final class RecordFaults {
       fault = "invalid control message";
     } else {
       String good = "{\"kind\":\"spec-removed\",\"name\":" + quote(name + "-") + "}";
-      return structural(InputTopic.CONTROL, tag, name, good, Limits.MAX_CONTROL_BYTES, null);
+      return structural(topic, tag, name, good, Limits.MAX_CONTROL_BYTES, null);
     }
-    return rejected(InputTopic.CONTROL, h.chance(0.1) ? null : bytes(name), bytes(value), junkHeaders(), fault, INVALID,
+    return rejected(topic, h.chance(0.1) ? null : bytes(name), bytes(value), junkHeaders(), fault, INVALID,
         null, null);
   }
 
@@ -347,11 +347,11 @@ public final class RecordFaults {
         headers.add(new RecordHeader(RID, bytes(rid)));
       }
       fill(headers, k, value, BROKER_RECORD_LIMIT - 16);
-      String entity = topic == InputTopic.CONTROL ? null : RecordCase.shownKey(k);
+      String entity = topic.rejection.equals("control.rejected") ? null : RecordCase.shownKey(k);
       return rejected(topic, k, value, headers, fault, codes, rid, entity);
     }
     List<Header> headers = rid == null ? junkHeaders() : headers(rid);
-    String entity = topic == InputTopic.CONTROL ? null : RecordCase.shownKey(k);
+    String entity = topic.rejection.equals("control.rejected") ? null : RecordCase.shownKey(k);
     return rejected(topic, k, value, headers, fault, codes, rid, entity);
   }
 
@@ -368,7 +368,7 @@ public final class RecordFaults {
       case COMMANDS -> Limits.MAX_COMMAND_BYTES;
       case TASK_STATUS -> Limits.MAX_STATUS_BYTES;
       case HEARTBEATS -> Limits.MAX_HEARTBEAT_BYTES;
-      case CONTROL -> Limits.MAX_CONTROL_BYTES;
+      case LIVENESS, TIMERS -> Limits.MAX_CONTROL_BYTES;
     };
   }
 

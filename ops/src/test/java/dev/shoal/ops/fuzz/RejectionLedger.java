@@ -37,6 +37,7 @@ public final class RejectionLedger implements AutoCloseable {
 
   private final Map<String, List<Event>> byRequestId = new HashMap<>();
   private final Map<String, List<Event>> byTypeAndEntity = new HashMap<>();
+  private final Topics topics;
   private final Map<String, Event> controlByOffset = new HashMap<>();
   private final Set<String> statusTaskIdsOnControl = new HashSet<>();
   private final Map<String, Long> typeCounts = new TreeMap<>();
@@ -53,6 +54,7 @@ public final class RejectionLedger implements AutoCloseable {
   public record Event(String type, String entityId, String code, String requestId, String message, long time) {}
 
   public RejectionLedger(String bootstrap, Topics topics) {
+    this.topics = topics;
     this.eventsTopic = topics.events.name();
     this.heartbeatsTopic = topics.heartbeats.name();
     this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -219,8 +221,9 @@ public final class RejectionLedger implements AutoCloseable {
         List<Event> es = byRequestId.getOrDefault(x.requestId(), List.of()).stream()
             .filter(e -> e.type().equals(x.type())).toList();
         check(es, x, s, problems);
-      } else if (s.c().topic() == InputTopic.CONTROL) {
-        Event e = controlByOffset.get(Long.toString(s.offset()));
+      } else if (s.c().topic().rejection.equals("control.rejected")) {
+        // the orchestrator's own logs name a refused record by where it is
+        Event e = controlByOffset.get(s.c().topic().name(topics) + "@" + s.offset());
         check(e == null ? List.of() : List.of(e), x, s, problems);
       } else {
         byEntity.computeIfAbsent(x.type() + "|" + x.entityId(), k -> new ArrayList<>()).add(s);

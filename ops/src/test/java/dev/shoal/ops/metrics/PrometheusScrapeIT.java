@@ -142,7 +142,7 @@ class PrometheusScrapeIT {
         .redirectErrorStream(true).redirectOutput(prometheusLog.toFile()).start();
     // Enough scrapes that a rate over a minute has points to work with.
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-        .ignoreExceptionsInstanceOf(java.net.ConnectException.class).until(() -> {
+        .ignoreExceptionsInstanceOf(IOException.class).until(() -> { // refused, or "Service Unavailable" while it starts
       assertThat(prometheus.isAlive()).as("prometheus runs; its log: %s", log()).isTrue();
       JsonNode r = query("count_over_time(up{job=\"shoal-dev\"}[1m])");
       return r != null && r.size() == 1 && r.get(0).path("value").get(1).asDouble() >= 8

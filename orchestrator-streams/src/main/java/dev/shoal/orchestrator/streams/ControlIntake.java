@@ -53,10 +53,12 @@ final class ControlIntake implements Processor<String, String, String, Object> {
       long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
       ClusterEvent e = Rejections.of("control.rejected", "control", topic + "@" + offset, read.reason(), null, topic,
           read.code(), record.timestamp());
-      context.forward(record.withKey(e.entityId()).withValue((Object) e), sinks.events());
+      // none of the refused record's headers: they could fill the event past the broker's limit
+      context.forward(Headers.dropped(record).withKey(e.entityId()).withValue((Object) e), sinks.events());
       dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(e);
       return;
     }
-    context.forward(record.withValue((Object) read.value()), sinks.control());
+    // The orchestrator writes these logs without headers; any a client added mean nothing here.
+    context.forward(Headers.dropped(record).withValue((Object) read.value()), sinks.control());
   }
 }
