@@ -97,6 +97,10 @@ public final class GatewayServer implements AutoCloseable {
     }
     List<RouteTable> tables = new ArrayList<>(List.of(new MetaRoutes(backend), new ServiceRoutes(backend),
         new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock), new SwarmRoutes(backend, config.clusterSecret())));
+    if (ownsBackend) { // a service's history is read from the logs, so it needs Kafka, not only a backend
+      tables.add(new dev.shoal.gateway.history.HistoryRoutes(new dev.shoal.gateway.history.ControlLogHistory(
+          config.topics(), config.bootstrapServers(), config.kafkaProperties())));
+    }
     tables.add(metrics.routes());
     tables.addAll(extraTables);
     this.app = Javalin.create(cfg -> {
