@@ -40,7 +40,7 @@ import org.apache.kafka.common.utils.Utils;
  * from), at most {@link #CONCURRENT} requests read at once (others wait briefly, then get 503), and
  * each uses its own short-lived consumer, committed records only.
  */
-public final class ControlLogHistory {
+public final class ControlLogHistory implements HistorySource {
   /** Control-log records one request may read. */
   static final int MAX_CONTROL_SCAN = 200_000;
   /** Events one request may read. */
@@ -74,10 +74,7 @@ public final class ControlLogHistory {
     this.config = c;
   }
 
-  /**
-   * Up to {@code limit} requests about {@code service} made before control-log offset {@code before}
-   * (null: the newest), oldest first, with their outcomes and the service's events among them.
-   */
+  @Override
   public ServiceHistory read(String service, int limit, Long before) {
     try {
       if (!readers.tryAcquire(5, TimeUnit.SECONDS)) {

@@ -9,7 +9,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 /**
  * {@code GET /v1/services/{name}/history?limit=20&before=CURSOR}: a page of the service's history
- * from the logs ({@link ControlLogHistory}): its requests, who made them and when, with their
+ * from the logs ({@link HistorySource}, {@link ControlLogHistory} over Kafka): its requests, who made them and when, with their
  * outcomes, versions and spec diffs, and its update and rollback events, oldest first. {@code older}
  * in the answer is the cursor of the page before. A read: the reader role suffices
  * ({@code AccessRules}' default for reads).
@@ -18,9 +18,9 @@ public final class HistoryRoutes implements RouteTable {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
 
-  private final ControlLogHistory history;
+  private final HistorySource history;
 
-  public HistoryRoutes(ControlLogHistory history) {
+  public HistoryRoutes(HistorySource history) {
     this.history = history;
   }
 
