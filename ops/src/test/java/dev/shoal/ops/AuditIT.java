@@ -211,12 +211,23 @@ class AuditIT {
       assertThat(requests.get(i).path("requestId")).isEqualTo(versions.get(i).path("requestId"));
     }
     assertThat(served.path("entries").toString()).contains("service.rollback");
-    assertThat(Http.get(api + "/v1/services/web/history?limit=1").json().path("older").isTextual()).isTrue();
+    // One request a page, newest first, each page's cursor leading to the one before, down to the first.
+    JsonNode page = Http.get(api + "/v1/services/web/history?limit=1").json();
+    assertThat(applied(page)).containsExactly("updated");
+    page = Http.get(api + "/v1/services/web/history?limit=1&before=" + page.path("older").asText()).json();
+    assertThat(applied(page)).containsExactly("scaled");
+    page = Http.get(api + "/v1/services/web/history?limit=1&before=" + page.path("older").asText()).json();
+    assertThat(applied(page)).containsExactly("created");
+    assertThat(page.has("older")).as(page.toString()).isFalse();
     assertThat(Http.get(api + "/v1/services/web/history?limit=0").status()).isEqualTo(400);
     assertThat(Http.get(api + "/v1/services/nothing/history").status()).isEqualTo(404);
 
     Run batch = shoal("audit", "history", "--service", "batch", "--cluster-secret-file", secretFile.toString());
     assertThat(batch.out()).contains("created").contains("by unknown (a Kafka client)");
+
+    Run none = shoal("audit", "history", "--service", "nothing", "--cluster-secret-file", secretFile.toString());
+    assertThat(none.exit()).as(none.all()).isEqualTo(1);
+    assertThat(none.out()).contains("no decision concerned service nothing");
   }
 
   @Test
@@ -269,6 +280,12 @@ class AuditIT {
     int exit = cmd.execute(all.toArray(String[]::new));
     System.out.println("=== shoal " + String.join(" ", args) + " -> " + exit + "\n" + out + err);
     return new Run(exit, out.toString(), err.toString());
+  }
+
+  /** What each applied request on a page of the gateway's history did, oldest first. */
+  private static List<String> applied(JsonNode page) {
+    return StreamSupport.stream(page.path("entries").spliterator(), false)
+        .filter(e -> e.path("outcome").asText().equals("applied")).map(e -> e.path("what").asText()).toList();
   }
 
   private static void mark(String name) {

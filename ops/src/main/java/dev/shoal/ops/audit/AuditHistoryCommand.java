@@ -12,7 +12,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code shoal audit history --service NAME}: every version of a service, who made it and what changed. */
+/**
+ * {@code shoal audit history --service NAME}: every version of a service, who made it and what changed.
+ * Exits 1 when no decision ever concerned the service.
+ */
 @Command(name = "history", mixinStandardHelpOptions = true,
     description = "Every version of a service's spec with who asked, when and the request id, what changed from the"
         + " version before, the requests that changed nothing or were refused, and its update and rollback events.")
@@ -42,6 +45,7 @@ final class AuditHistoryCommand implements Callable<Integer> {
       AuditText.history(h, out);
     }
     out.flush();
-    return 0;
+    // As why's unknown task: a name that no decision ever concerned is most likely a typo, which a script should see.
+    return h.entries().isEmpty() ? 1 : 0;
   }
 }

@@ -153,7 +153,7 @@ final class AuditText {
   static void history(ServiceHistory h, PrintWriter out) {
     out.println("History of service " + h.service() + " (" + h.source() + ")");
     if (h.entries().isEmpty()) {
-      out.println("  nothing: no decision concerned this service");
+      out.println("  nothing: no decision concerned service " + h.service());
     }
     for (HistoryEntry e : h.entries()) {
       out.println();
