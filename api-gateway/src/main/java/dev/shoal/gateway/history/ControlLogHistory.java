@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -87,6 +88,12 @@ public final class ControlLogHistory implements HistorySource {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
         new ByteArrayDeserializer())) {
       return read(consumer, service, limit, before);
+    } catch (TopicAuthorizationException e) {
+      // ShoalAcls does not let the gateway read the control log; the cluster is reachable, so saying
+      // "cannot be reached" (what a Kafka failure maps to) would send the operator the wrong way.
+      throw ApiException.unavailable("service history is read from the logs, and this gateway's Kafka principal"
+          + " may not read " + String.join(", ", new java.util.TreeSet<>(e.unauthorizedTopics()))
+          + " (Kafka ACLs); shoal audit history reads the logs with a principal that may");
     } finally {
       readers.release();
     }
