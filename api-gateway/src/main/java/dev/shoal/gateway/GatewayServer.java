@@ -1,6 +1,9 @@
 package dev.shoal.gateway;
 
 import dev.shoal.gateway.docker.DockerEngineApi;
+import dev.shoal.gateway.history.ControlLogHistory;
+import dev.shoal.gateway.history.HistoryRoutes;
+import dev.shoal.gateway.history.HistorySource;
 import dev.shoal.gateway.ingress.IngressConfig;
 import dev.shoal.gateway.ingress.IngressRoutes;
 import dev.shoal.gateway.ingress.IngressServer;
@@ -116,7 +119,10 @@ public final class GatewayServer implements AutoCloseable {
     }
     List<RouteTable> tables = new ArrayList<>(List.of(new MetaRoutes(backend), new ServiceRoutes(backend),
         new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock), new SwarmRoutes(backend, config.clusterSecret()),
-        new IngressRoutes(() -> ingress)));
+        new IngressRoutes(() -> ingress),
+        // A service's history is read from the logs, so it needs Kafka, not only a backend.
+        new HistoryRoutes(ownsBackend ? new ControlLogHistory(config.topics(), config.bootstrapServers(),
+            config.kafkaProperties()) : HistorySource.NONE)));
     tables.add(metrics.routes());
     tables.addAll(extraTables);
     this.app = Javalin.create(cfg -> {

@@ -33,6 +33,8 @@ class SecurityAccessRulesTest {
         Map.entry("POST /v1/services", Role.DEPLOYER), Map.entry("PUT /v1/services/{name}", Role.DEPLOYER),
         Map.entry("DELETE /v1/services/{name}", Role.DEPLOYER), Map.entry("POST /v1/services/{name}/scale", Role.DEPLOYER),
         Map.entry("POST /v1/services/{name}/rollback", Role.DEPLOYER),
+        // As the service itself: the history shows the specs a reader can already see, and who changed them.
+        Map.entry("GET /v1/services/{name}/history", Role.READER),
         Map.entry("GET /v1/tasks", Role.READER), Map.entry("GET /v1/tasks/{id}", Role.READER),
         Map.entry("GET /v1/nodes", Role.READER), Map.entry("GET /v1/nodes/{id}", Role.READER),
         Map.entry("PATCH /v1/nodes/{id}", Role.ADMIN), Map.entry("DELETE /v1/nodes/{id}", Role.ADMIN),
