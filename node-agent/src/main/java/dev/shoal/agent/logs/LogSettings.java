@@ -51,4 +51,9 @@ public record LogSettings(long linesPerSecond, long lineBurst, long bytesPerSeco
     return new LogSettings(linesPerSecond, lineBurst, bytesPerSecond, byteBurst, max, tick, readPerTick,
         readPerTickAllTasks, maxBacklog, drainTimeout);
   }
+
+  public LogSettings withDrainTimeout(Duration d) {
+    return new LogSettings(linesPerSecond, lineBurst, bytesPerSecond, byteBurst, maxLineBytes, tick, readPerTick,
+        readPerTickAllTasks, maxBacklog, d);
+  }
 }
