@@ -2,6 +2,9 @@ package dev.shoal.gateway;
 
 import dev.shoal.gateway.docker.DockerEngineApi;
 import dev.shoal.gateway.kafka.KafkaClusterBackend;
+import dev.shoal.gateway.logs.KafkaLogReader;
+import dev.shoal.gateway.logs.LogLimits;
+import dev.shoal.gateway.logs.LogService;
 import dev.shoal.gateway.metrics.GatewayMetrics;
 import dev.shoal.metrics.ShoalMetrics;
 import dev.shoal.gateway.rest.EventRoutes;
@@ -39,6 +42,7 @@ public final class GatewayServer implements AutoCloseable {
   private final Javalin app;
   private final GatewayMetrics metrics;
   private final ShoalMetrics ownedMetrics;
+  private LogService logs; // over its own backend only
   private boolean started;
 
   /**
@@ -60,10 +64,18 @@ public final class GatewayServer implements AutoCloseable {
     this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC(), metrics);
   }
 
-  /** Over its own Kafka backend, the gateway also serves the Docker Engine API (after the REST tables). */
+  /** Over its own Kafka backend, the gateway also serves logs and the Docker Engine API (after the REST tables). */
   private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock, ShoalMetrics metrics) {
-    this(config, owned, clock, List.of(new DockerEngineApi(owned, config.topics().prefix(), config.clusterSecret(),
-        clock)), true, metrics);
+    this(config, owned, clock, new LogService(owned, KafkaLogReader.of(config, LogLimits.DEFAULTS), LogLimits.DEFAULTS),
+        metrics);
+  }
+
+  /** Log routes first: {@code /v1/services/{name}/logs} would otherwise match the engine's {@code /v{version}/…}. */
+  private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock, LogService logs,
+                        ShoalMetrics metrics) {
+    this(config, owned, clock, List.of(logs.routes(), new DockerEngineApi(owned, config.topics().prefix(),
+        config.clusterSecret(), clock, logs)), true, metrics);
+    this.logs = logs;
   }
 
   /** A gateway over a given backend, which the caller keeps and closes. */
@@ -169,6 +181,9 @@ public final class GatewayServer implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (logs != null) {
+      logs.close(); // followers end, so stopping does not wait for them
+    }
     app.stop();
     if (ownedBackend != null) {
       ownedBackend.close();
