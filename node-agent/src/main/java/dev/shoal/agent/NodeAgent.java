@@ -180,7 +180,8 @@ public final class NodeAgent implements AutoCloseable {
         s -> sender.send(topics.taskStatus.name(), s.taskId(), Json.toString(signer.sign(s))));
     ops = Executors.newCachedThreadPool(threads("shoal-agent-task-" + nodeId + "-"));
     converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
-    supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis);
+    supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis,
+        config.drainDelay());
     runtimes.all().forEach(r -> r.onChange(this::requestPass));
     long resync = config.resyncInterval().toMillis();
     converger.scheduleWithFixedDelay(this::pass, resync, resync, TimeUnit.MILLISECONDS);

@@ -37,6 +37,7 @@ class SecurityAccessRulesTest {
         Map.entry("GET /v1/nodes", Role.READER), Map.entry("GET /v1/nodes/{id}", Role.READER),
         Map.entry("PATCH /v1/nodes/{id}", Role.ADMIN), Map.entry("DELETE /v1/nodes/{id}", Role.ADMIN),
         Map.entry("GET /v1/events", Role.READER),
+        Map.entry("GET /v1/ingress", Role.READER), Map.entry("GET /v1/ingress/{port}", Role.READER),
         Map.entry("GET /v1/swarm/join-tokens", Role.ADMIN), Map.entry("POST /v1/swarm/join-tokens/rotate", Role.ADMIN)));
     assertThat(actual).isEqualTo(expected);
   }

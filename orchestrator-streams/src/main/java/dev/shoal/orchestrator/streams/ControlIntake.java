@@ -32,8 +32,19 @@ final class ControlIntake implements Processor<String, String, String, Object> {
     this.context = context;
   }
 
+  /** Reads one record; a failure in reading it refuses the record, never stops the log (invariant 6). */
   @Override
   public void process(Record<String, String> record) {
+    try {
+      read(record);
+    } catch (RuntimeException | StackOverflowError e) {
+      ClusterEvent ev = Rejections.of("control.rejected", "control", topic, "the record could not be read: " + e, null,
+          topic, RejectionCode.INTERNAL, record.timestamp());
+      context.forward(Headers.dropped(record).withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+    }
+  }
+
+  private void read(Record<String, String> record) {
     Validated<ControlMessage> read = ControlMessageReader.read(record.key(), record.value());
     if (read.valid() && !kinds.contains(read.value().getClass())) {
       read = Validated.refused(RejectionCode.INVALID, topic + " does not carry " + read.value().getClass().getSimpleName());
