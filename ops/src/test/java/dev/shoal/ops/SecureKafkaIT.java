@@ -115,7 +115,7 @@ class SecureKafkaIT {
   private static void agent(String bootstrap, String host, Path dir, RuntimeChoice runtime, String token,
                             Map<String, Object> kafkaConfig, List<String> allowBindMounts) {
     NodeAgent a = SHUTDOWN.register(AgentCommand.create(bootstrap, TOPICS, host, dir.resolve(host), runtime,
-        Duration.ofMillis(500), Map.of(), Duration.ofSeconds(6), token, kafkaConfig, allowBindMounts));
+        Duration.ofMillis(500), Map.of(), Duration.ofSeconds(6), token, kafkaConfig, allowBindMounts, null));
     a.start();
   }
 
