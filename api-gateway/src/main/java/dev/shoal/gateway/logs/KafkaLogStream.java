@@ -114,19 +114,16 @@ class KafkaLogStream implements LogReader.LogStream {
 
   @Override
   public void writeTo(LogOutput out, BooleanSupplier gone) throws IOException {
-    if (byPartition.isEmpty()) {
-      if (query.follow()) {
-        follow(out, gone); // a service with no task yet: its first ones may come
-      }
-      return;
-    }
     try {
+      if (byPartition.isEmpty()) {
+        if (query.follow()) {
+          follow(out, gone); // a service with no task yet: its first ones may come
+        }
+        return;
+      }
       long deadline = System.nanoTime() + limits.readTimeout().toNanos();
       Collected got = query.tail() != null ? tail(deadline) : forward(deadline);
       emit(got, out);
-      if (got.note != null) {
-        out.note(query.tasks().get(0), got.note);
-      }
       if (got.cutShort != null) {
         out.note(query.tasks().get(0), got.cutShort);
         out.flush();
@@ -148,8 +145,6 @@ class KafkaLogStream implements LogReader.LogStream {
     long bytes;
     /** Why the response ends here (there was more). */
     String cutShort;
-    /** Something the client should know, the response going on. */
-    String note;
 
     void add(LogTask t, LogBatch.Line l) {
       lines.computeIfAbsent(t.taskId(), k -> new ArrayList<>()).add(l);
@@ -182,9 +177,7 @@ class KafkaLogStream implements LogReader.LogStream {
         lines(r, (t, l) -> {
           if (got.cutShort == null && dedup.fresh(t.taskId(), l) && query.wants(l.stream(), l.time())) {
             if (got.count >= limits.maxLines() || got.bytes + l.text().length() > limits.maxBytes()) {
-              got.cutShort = "… response cut at " + got.count + " lines (the gateway's limit is "
-                  + limits.maxLines() + " lines or " + (limits.maxBytes() >> 20)
-                  + " MiB); ask for the rest with since or tail";
+              got.cutShort = cutNote(got);
             } else {
               got.add(t, l);
             }
@@ -201,16 +194,15 @@ class KafkaLogStream implements LogReader.LogStream {
     return got;
   }
 
-  /** Each task's last {@code tail} lines, read backwards from the end in growing steps. */
+  /**
+   * Each task's last {@code tail} lines, read backwards from the end in growing steps. A task keeps
+   * at most {@code tail} lines and the byte limit while reading ({@link TailWindow}); the response as
+   * a whole stops at the limits, as without {@code tail}.
+   */
   private Collected tail(long deadline) {
     int n = query.tail();
     Collected got = new Collected();
-    if (n > limits.maxLines()) {
-      n = limits.maxLines();
-      got.note = "… only the last " + n + " lines of each task (the gateway's limit)";
-    }
-    Map<String, List<List<LogBatch.Line>>> chunks = new HashMap<>(); // newest first
-    Map<String, Integer> counts = new HashMap<>();
+    Map<String, TailWindow> kept = new HashMap<>();
     for (Map.Entry<TopicPartition, List<LogTask>> e : byPartition.entrySet()) {
       TopicPartition tp = e.getKey();
       consumer.pause(byPartition.keySet());
@@ -218,51 +210,53 @@ class KafkaLogStream implements LogReader.LogStream {
       long low = start.get(tp);
       long hi = end.get(tp);
       long step = 256;
-      int want = n;
-      while (hi > low && e.getValue().stream().anyMatch(t -> counts.getOrDefault(t.taskId(), 0) < want)) {
+      while (hi > low && n > 0 && e.getValue().stream().anyMatch(t -> !window(kept, t.taskId(), n).full())) {
         if (System.nanoTime() > deadline || stopping.getAsBoolean()) {
           got.cutShort = "… stopped reading after " + limits.readTimeout().toSeconds() + "s; ask for fewer lines";
           break;
         }
         long lo = Math.max(low, hi - step);
-        Map<String, List<LogBatch.Line>> chunk = readRange(tp, lo, hi, deadline);
-        chunk.forEach((id, ls) -> {
-          chunks.computeIfAbsent(id, k -> new ArrayList<>()).add(ls);
-          counts.merge(id, ls.size(), Integer::sum);
-        });
+        readRange(tp, lo, hi, deadline, n).forEach((id, older) -> window(kept, id, n).prependOlder(older));
         hi = lo;
         step = Math.min(step * 4, 65_536);
       }
     }
     consumer.resume(byPartition.keySet());
     for (LogTask t : tasks.values()) {
-      List<List<LogBatch.Line>> cs = chunks.getOrDefault(t.taskId(), List.of());
-      List<LogBatch.Line> all = new ArrayList<>();
-      for (int i = cs.size() - 1; i >= 0; i--) {
-        all.addAll(cs.get(i));
-      }
-      List<LogBatch.Line> kept = new ArrayList<>();
-      for (LogBatch.Line l : all) {
-        if (dedup.fresh(t.taskId(), l)) {
-          kept.add(l);
+      TailWindow w = kept.get(t.taskId());
+      for (LogBatch.Line l : w == null ? List.<LogBatch.Line>of() : w.lines()) {
+        if (!dedup.fresh(t.taskId(), l)) {
+          continue;
         }
+        if (got.count >= limits.maxLines() || got.bytes + l.text().length() > limits.maxBytes()) {
+          got.cutShort = cutNote(got);
+          break;
+        }
+        got.add(t, l);
       }
-      kept.subList(0, Math.max(0, kept.size() - n)).clear();
-      kept.forEach(l -> got.add(t, l));
     }
     return got;
   }
 
-  /** The wanted lines of {@code tp}'s records in [lo, hi), per task in order (not deduplicated). */
-  private Map<String, List<LogBatch.Line>> readRange(TopicPartition tp, long lo, long hi, long deadline) {
-    Map<String, List<LogBatch.Line>> out = new HashMap<>();
+  private TailWindow window(Map<String, TailWindow> kept, String taskId, int n) {
+    return kept.computeIfAbsent(taskId, k -> new TailWindow(n, limits.maxBytes()));
+  }
+
+  private String cutNote(Collected got) {
+    return "… response cut at " + got.count + " lines (the gateway's limit is " + limits.maxLines() + " lines or "
+        + (limits.maxBytes() >> 20) + " MiB); ask for the rest with since or tail";
+  }
+
+  /** The last {@code n} wanted lines per task of {@code tp}'s records in [lo, hi), in order (not deduplicated). */
+  private Map<String, TailWindow> readRange(TopicPartition tp, long lo, long hi, long deadline, int n) {
+    Map<String, TailWindow> out = new HashMap<>();
     consumer.seek(tp, lo);
     while (consumer.position(tp) < hi && System.nanoTime() <= deadline && !stopping.getAsBoolean()) {
       for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
         if (r.offset() < hi) {
           lines(r, (t, l) -> {
             if (query.wants(l.stream(), l.time())) {
-              out.computeIfAbsent(t.taskId(), k -> new ArrayList<>()).add(l);
+              window(out, t.taskId(), n).append(l);
             }
           });
         }
@@ -288,9 +282,7 @@ class KafkaLogStream implements LogReader.LogStream {
       }
       boolean wrote = false;
       if (!byPartition.isEmpty()) {
-        var polled = consumer.poll(POLL);
-        if (!polled.isEmpty()) System.err.println("DBG follow polled " + polled.count() + " assignment " + consumer.assignment() + " paused " + consumer.paused());
-        for (ConsumerRecord<String, byte[]> r : polled) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
           List<LogBatch.Line> fresh = new ArrayList<>();
           LogTask[] task = new LogTask[1];
           lines(r, (t, l) -> {
@@ -308,7 +300,6 @@ class KafkaLogStream implements LogReader.LogStream {
         pause();
       }
       if (wrote) {
-        System.err.println("DBG follow wrote");
         out.flush();
       }
       if (query.refresh() != null && System.nanoTime() > refreshAt) {
@@ -359,7 +350,8 @@ class KafkaLogStream implements LogReader.LogStream {
     } catch (RuntimeException notABatch) {
       return;
     }
-    if (!t.taskId().equals(b.taskId())) {
+    // Kafka's ACLs let any agent write any key: a batch must at least name the task and the node it ran on.
+    if (!t.taskId().equals(b.taskId()) || (t.nodeId() != null && !t.nodeId().equals(b.nodeId()))) {
       return;
     }
     for (LogBatch.Line l : b.lines()) {

@@ -50,15 +50,17 @@ public final class LogService implements AutoCloseable {
     if (format != null && !json && !"text".equals(format)) {
       throw ApiException.badRequest("format must be text or ndjson; got \"" + format + "\"");
     }
-    boolean stdout = LogParams.flag(ctx, "stdout", true);
-    boolean stderr = LogParams.flag(ctx, "stderr", true);
+    boolean stdout = LogParams.flag("stdout", ctx.queryParam("stdout"), true);
+    boolean stderr = LogParams.flag("stderr", ctx.queryParam("stderr"), true);
     if (!stdout && !stderr) {
       throw ApiException.badRequest("ask for stdout, stderr or both");
     }
-    boolean follow = LogParams.flag(ctx, "follow", false);
-    LogQuery q = new LogQuery(tasks, stdout, stderr, LogParams.since(ctx, Instant.now()), LogParams.tail(ctx), follow,
+    boolean follow = LogParams.flag("follow", ctx.queryParam("follow"), false);
+    long since = LogParams.since(ctx.queryParam("since"), Instant.now());
+    Integer tail = LogParams.tail(ctx.queryParam("tail"), http.limits().maxLines());
+    LogQuery q = new LogQuery(tasks, stdout, stderr, since, tail, follow,
         follow ? refresh : null);
-    boolean timestamps = LogParams.flag(ctx, "timestamps", false);
+    boolean timestamps = LogParams.flag("timestamps", ctx.queryParam("timestamps"), false);
     http.serve(ctx, q, TextLogOutput.contentType(json), out -> new TextLogOutput(out, json, timestamps, prefix));
   }
 
@@ -73,16 +75,18 @@ public final class LogService implements AutoCloseable {
   }
 
   private void engine(Context ctx, List<LogTask> tasks, Supplier<List<LogTask>> refresh) {
-    boolean stdout = LogParams.engineFlag(ctx, "stdout");
-    boolean stderr = LogParams.engineFlag(ctx, "stderr");
+    boolean stdout = LogParams.engineFlag(ctx.queryParam("stdout"));
+    boolean stderr = LogParams.engineFlag(ctx.queryParam("stderr"));
     if (!stdout && !stderr) {
       throw ApiException.badRequest("Bad parameters: you must choose at least one stream");
     }
-    boolean follow = LogParams.engineFlag(ctx, "follow");
-    LogQuery q = new LogQuery(tasks, stdout, stderr, LogParams.engineSince(ctx), LogParams.tail(ctx), follow,
+    boolean follow = LogParams.engineFlag(ctx.queryParam("follow"));
+    long since = LogParams.engineSince(ctx.queryParam("since"));
+    Integer tail = LogParams.tail(ctx.queryParam("tail"), http.limits().maxLines());
+    LogQuery q = new LogQuery(tasks, stdout, stderr, since, tail, follow,
         follow ? refresh : null);
-    boolean timestamps = LogParams.engineFlag(ctx, "timestamps");
-    boolean details = LogParams.engineFlag(ctx, "details");
+    boolean timestamps = LogParams.engineFlag(ctx.queryParam("timestamps"));
+    boolean details = LogParams.engineFlag(ctx.queryParam("details"));
     http.serve(ctx, q, null, out -> new EngineLogOutput(out, timestamps, details));
   }
 
