@@ -1,10 +1,6 @@
 package dev.shoal.agent.runtime.docker;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.transport.DockerHttpClient;
 import dev.shoal.agent.runtime.OutputPiece;
 import dev.shoal.agent.runtime.OutputReader;
 import dev.shoal.schemas.LogBatch;
@@ -29,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * timestamp in nanoseconds, so a reader reopened after an agent restart asks for the second of its
  * last shipped piece and drops what it already shipped.
  *
- * <p>The stream's thread (docker-java's, one per stream) hands pieces over through a bounded queue
+ * <p>The stream is read with the engine's framing ({@link EngineFrames}), not docker-java's log
+ * command, whose reader splits frames where the socket did.
+ *
+ * <p>The stream's thread (one per stream) hands pieces over through a bounded queue
  * and waits while it is full: a chatty container is read as fast as the shipper takes its output,
  * never faster, and the rest stays in the engine. A stream that breaks while the container runs is
  * opened again from the last piece it delivered.
@@ -40,7 +39,7 @@ final class ContainerOutputReader implements OutputReader {
   static final int QUEUE = 1024;
   private static final long REOPEN_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private final DockerClient client;
+  private final DockerHttpClient client;
   private final String containerId;
   private final BooleanSupplier exited;
   private final BlockingQueue<OutputPiece> queue = new ArrayBlockingQueue<>(QUEUE);
@@ -51,7 +50,7 @@ final class ContainerOutputReader implements OutputReader {
   private volatile boolean gone;
   private long reopenAt;
 
-  ContainerOutputReader(DockerClient client, String containerId, Map<String, Long> from, BooleanSupplier exited) {
+  ContainerOutputReader(DockerHttpClient client, String containerId, Map<String, Long> from, BooleanSupplier exited) {
     this.client = client;
     this.containerId = containerId;
     this.exited = exited;
@@ -63,16 +62,12 @@ final class ContainerOutputReader implements OutputReader {
     long since = last.values().stream().mapToLong(Long::longValue).min().orElse(0L);
     Follow f = new Follow();
     follow = f;
-    try {
-      client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTimestamps(true)
-          .withFollowStream(true).withSince((int) Math.min(Integer.MAX_VALUE, since / 1_000_000_000L)).exec(f);
-    } catch (NotFoundException e) {
-      gone = true;
-      f.done(false);
-    } catch (RuntimeException e) {
-      LOG.debug("cannot follow the output of container {}: {}", containerId, DockerEngine.reason(e));
-      f.done(true);
-    }
+    String path = "/containers/" + containerId + "/logs?follow=1&stdout=1&stderr=1&timestamps=1&since="
+        + Math.max(0, since / 1_000_000_000L);
+    Thread t = new Thread(() -> f.run(path), "shoal-container-logs-" + containerId.substring(0, Math.min(12,
+        containerId.length())));
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override
@@ -117,9 +112,8 @@ final class ContainerOutputReader implements OutputReader {
   }
 
   /** Called on the stream's thread for each frame: one log message, possibly part of a long line. */
-  private void offer(Frame frame) throws InterruptedException {
-    String stream = frame.getStreamType() == StreamType.STDERR ? LogBatch.STDERR : LogBatch.STDOUT;
-    byte[] payload = frame.getPayload();
+  private void offer(int type, byte[] payload) throws InterruptedException {
+    String stream = type == 2 ? LogBatch.STDERR : LogBatch.STDOUT;
     int space = indexOf(payload, (byte) ' ', 0);
     if (space < 0) {
       return; // not what timestamps=1 sends
@@ -170,9 +164,11 @@ final class ContainerOutputReader implements OutputReader {
   }
 
   /** One follow request; a reopen makes a new one. */
-  private final class Follow extends ResultCallback.Adapter<Frame> {
+  private final class Follow {
     private volatile boolean finished;
     private volatile boolean broken;
+    private volatile DockerHttpClient.Response response;
+    private volatile boolean shut;
     /** Streams that delivered a piece on this request: after that, an old timestamp is a new line. */
     private final java.util.Set<String> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -184,30 +180,45 @@ final class ContainerOutputReader implements OutputReader {
       started.add(stream);
     }
 
-    @Override
-    public void onNext(Frame frame) {
-      try {
-        offer(frame);
+    /** On the stream's own thread: the request, then its frames until the stream ends or breaks. */
+    void run(String path) {
+      DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+          .path(path).build();
+      try (DockerHttpClient.Response r = client.execute(request)) {
+        response = r;
+        if (shut) {
+          done(false);
+          return;
+        }
+        if (r.getStatusCode() == 404) {
+          gone = true;
+          done(false);
+          return;
+        }
+        if (r.getStatusCode() != 200) {
+          LOG.debug("the engine answers {} to the output of container {}", r.getStatusCode(), containerId);
+          done(true);
+          return;
+        }
+        EngineFrames.read(r.getBody(), ContainerOutputReader.this::offer);
+        done(false);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        done(true);
+      } catch (IOException | RuntimeException e) {
+        if (!closed) {
+          LOG.debug("the output stream of container {} broke: {}", containerId, DockerEngine.reason(e));
+        }
+        done(true);
       }
     }
 
-    @Override
-    public void onError(Throwable t) {
-      if (t instanceof NotFoundException) {
-        gone = true;
-      } else if (!closed) {
-        LOG.debug("the output stream of container {} broke: {}", containerId, DockerEngine.reason(t));
+    void close() throws IOException {
+      shut = true;
+      DockerHttpClient.Response r = response;
+      if (r != null) {
+        r.close();
       }
-      done(!(t instanceof NotFoundException));
-      super.onError(t);
-    }
-
-    @Override
-    public void onComplete() {
-      done(false);
-      super.onComplete();
     }
 
     void done(boolean error) {

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.transport.DockerHttpClient;
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.RuntimeTask;
 import dev.shoal.agent.runtime.TaskRejectedException;
@@ -62,7 +63,7 @@ public final class DockerRuntime implements ContainerRuntime {
   private final DockerClient client;
   private final DockerClient longCalls;
   /** Log streams, one per container, held for as long as it runs: in a pool of their own, so they never hold up a stop. */
-  private final DockerClient logStreams;
+  private final DockerHttpClient logStreams;
   private final String engine;
   private final Images images;
   private final EngineWatcher watcher;
@@ -76,7 +77,7 @@ public final class DockerRuntime implements ContainerRuntime {
     this.bindMounts = bindMounts;
     this.client = DockerEngine.client(config, CALL_TIMEOUT);
     this.longCalls = DockerEngine.client(config, null);
-    this.logStreams = DockerEngine.client(config, null);
+    this.logStreams = DockerEngine.httpClient(config, DockerEngine.CONNECT_TIMEOUT, null);
     this.engine = config.getDockerHost().toString();
     this.version = version;
     this.images = new Images(longCalls, image -> DockerEngine.auth(config, image), pullTimeout);
@@ -310,7 +311,7 @@ public final class DockerRuntime implements ContainerRuntime {
         break;
       }
     }
-    for (DockerClient c : List.of(client, longCalls, logStreams)) {
+    for (java.io.Closeable c : List.<java.io.Closeable>of(client, longCalls, logStreams)) {
       try {
         c.close();
       } catch (IOException e) {
