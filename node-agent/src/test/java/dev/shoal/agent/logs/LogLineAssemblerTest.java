@@ -42,6 +42,18 @@ class LogLineAssemblerTest {
   }
 
   @Test
+  void aLineAtTheLimitIsWholeAndOneByteOverIsCut() {
+    int max = dev.shoal.schemas.LogBatch.MAX_LINE_BYTES;
+    LineAssembler a = new LineAssembler("stdout", max);
+    LineAssembler.Assembled at = a.add(piece("x".repeat(max), max, true));
+    assertThat(at.cutBytes()).isZero();
+    assertThat(at.text()).hasSize(max);
+    LineAssembler.Assembled over = a.add(piece("y".repeat(max + 1), 2L * max + 1, true));
+    assertThat(over.cutBytes()).isEqualTo(1);
+    assertThat(over.text()).hasSize(max);
+  }
+
+  @Test
   void aCutNeverSplitsACharacter() {
     // "é" is two bytes: a 3-byte bound after "a" would keep half of the second "é".
     LineAssembler a = new LineAssembler("stdout", 4);
