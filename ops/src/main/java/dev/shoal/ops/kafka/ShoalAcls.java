@@ -61,11 +61,12 @@ public final class ShoalAcls {
       allow(out, p.orchestrator(), topic(t), AclOperation.CREATE);
     }
     for (TopicSpec<?, ?> t : List.of(topics.specs, topics.commands, topics.taskStatus, topics.heartbeats,
-        topics.control, topics.nodes)) {
+        topics.liveness, topics.timers, topics.control, topics.nodes)) {
       allow(out, p.orchestrator(), topic(t), AclOperation.READ);
     }
-    for (TopicSpec<?, ?> t : List.of(topics.control, topics.services, topics.tasks, topics.assignments, topics.nodes,
-        topics.events, topics.cluster)) {
+    // Liveness and timers are the orchestrator's own inputs: it writes them and reads them back.
+    for (TopicSpec<?, ?> t : List.of(topics.control, topics.liveness, topics.timers, topics.services, topics.tasks,
+        topics.assignments, topics.nodes, topics.events, topics.cluster)) {
       allow(out, p.orchestrator(), topic(t), AclOperation.WRITE);
     }
     // Kafka Streams: changelogs and repartition topics, the group and the EOS transactional ids all

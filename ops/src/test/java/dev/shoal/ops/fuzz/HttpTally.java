@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the gateway answered to the hostile requests, and every answer that breaks a rule: a 5xx
- * other than 503, a 4xx without a JSON {@code {"message": ...}} body with a reason, or no answer
+ * other than 503 (or a 501 with a reason: an engine endpoint Shoal deliberately does not serve), a 4xx without a JSON {@code {"message": ...}} body with a reason, or no answer
  * at all within the time limit.
  */
 public final class HttpTally {
@@ -42,7 +42,8 @@ public final class HttpTally {
       slowestMillis.set(millis);
       slowest = millis + " ms: " + c.describe();
     }
-    if (status >= 500 && status != 503) {
+    // 501 is the Docker surface's deliberate "Shoal does not do this" (containers, autolock), with a reason.
+    if (status >= 500 && status != 503 && !(status == 501 && hasReason(body))) {
       serverErrors.add(status + " for " + c.describe() + "\n      -> " + HttpCase.cut(String.valueOf(body), 2000));
     } else if (status >= 400 && status < 500 && !c.method().equalsIgnoreCase("HEAD") && !hasReason(body)) {
       badClientErrors.add(status + " (" + contentType + ") without {\"message\": reason} for " + c.describe()
