@@ -9,6 +9,9 @@ import dev.shoal.gateway.ingress.IngressRoutes;
 import dev.shoal.gateway.ingress.IngressServer;
 import dev.shoal.gateway.ingress.IngressSource;
 import dev.shoal.gateway.kafka.KafkaClusterBackend;
+import dev.shoal.gateway.logs.KafkaLogReader;
+import dev.shoal.gateway.logs.LogLimits;
+import dev.shoal.gateway.logs.LogService;
 import dev.shoal.gateway.metrics.GatewayMetrics;
 import dev.shoal.metrics.ShoalMetrics;
 import dev.shoal.gateway.rest.EventRoutes;
@@ -49,6 +52,7 @@ public final class GatewayServer implements AutoCloseable {
   private final GatewayMetrics metrics;
   private final ShoalMetrics ownedMetrics;
   private final IngressServer ingress;
+  private LogService logs; // over its own backend only
   private boolean started;
 
   /**
@@ -79,12 +83,23 @@ public final class GatewayServer implements AutoCloseable {
     this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC(), ingress, metrics);
   }
 
-  /** Over its own Kafka backend, the gateway also serves the Docker Engine API (after the REST tables) and the ingress. */
+  /**
+   * Over its own Kafka backend, the gateway also serves logs, the Docker Engine API (after the REST
+   * tables) and the ingress.
+   */
   private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock, IngressConfig ingress,
                         ShoalMetrics metrics) {
-    this(config, owned, clock, List.of(new DockerEngineApi(owned, config.topics().prefix(), config.clusterSecret(),
-        clock)), true, metrics,
+    this(config, owned, clock, ingress,
+        new LogService(owned, KafkaLogReader.of(config, LogLimits.DEFAULTS), LogLimits.DEFAULTS), metrics);
+  }
+
+  /** Log routes before the engine's: {@code /v1/services/{name}/logs} would otherwise match its {@code /v{version}/…}. */
+  private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock, IngressConfig ingress,
+                        LogService logs, ShoalMetrics metrics) {
+    this(config, owned, clock, List.of(logs.routes(), new DockerEngineApi(owned, config.topics().prefix(),
+        config.clusterSecret(), clock, logs)), true, metrics,
         ingress.enabled() ? new IngressServer(ingress, IngressSource.of(owned.readModel())) : null);
+    this.logs = logs;
   }
 
   /** A gateway over a given backend, which the caller keeps and closes. */
@@ -209,6 +224,9 @@ public final class GatewayServer implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (logs != null) {
+      logs.close(); // followers end, so stopping does not wait for them
+    }
     if (ingress != null) {
       ingress.close();
     }

@@ -18,11 +18,12 @@ import org.apache.kafka.common.resource.ResourceType;
  * The Kafka ACLs each Shoal component needs, and no more (DESIGN principle 6), for one topic prefix:
  *
  * <ul>
- *   <li><b>agent</b>: write {@code shoal.heartbeats} and {@code shoal.task-status}; read
- *       {@code shoal.assignments} (its own partition, without a consumer group).</li>
+ *   <li><b>agent</b>: write {@code shoal.heartbeats}, {@code shoal.task-status} and its tasks' output
+ *       to {@code shoal.logs}; read {@code shoal.assignments} (its own partition, without a consumer
+ *       group).</li>
  *   <li><b>gateway</b>: write {@code shoal.specs} and {@code shoal.commands}; read the topics its read
- *       model shows (services, tasks, nodes, events, cluster), without a consumer group. It cannot
- *       write {@code shoal.control} or any derived topic.</li>
+ *       model shows (services, tasks, nodes, events, cluster) and {@code shoal.logs} for log requests,
+ *       without a consumer group. It cannot write {@code shoal.control} or any derived topic.</li>
  *   <li><b>orchestrator</b>: create and read every topic of the catalogue; write the control log and the
  *       derived topics, which no one else may; and everything under its Kafka Streams application id
  *       (internal topics, consumer group, transactional ids: prefixed ACLs).</li>
@@ -46,11 +47,13 @@ public final class ShoalAcls {
     // Agents: their two input logs, and their assignments.
     allow(out, p.agent(), topic(topics.heartbeats), AclOperation.WRITE);
     allow(out, p.agent(), topic(topics.taskStatus), AclOperation.WRITE);
+    allow(out, p.agent(), topic(topics.logs), AclOperation.WRITE);
     allow(out, p.agent(), topic(topics.assignments), AclOperation.READ);
     // Gateway: the two doors it writes, the topics its read model reads.
     allow(out, p.gateway(), topic(topics.specs), AclOperation.WRITE);
     allow(out, p.gateway(), topic(topics.commands), AclOperation.WRITE);
-    for (TopicSpec<?, ?> t : List.of(topics.services, topics.tasks, topics.nodes, topics.events, topics.cluster)) {
+    for (TopicSpec<?, ?> t : List.of(topics.services, topics.tasks, topics.nodes, topics.events, topics.cluster,
+        topics.logs)) {
       allow(out, p.gateway(), topic(t), AclOperation.READ);
     }
     // Orchestrator: creates every topic; reads the inputs (and nodes, for liveness's keys); writes the rest.

@@ -27,17 +27,18 @@ class ShoalAclsTest {
   @Test
   void agentsWriteTheirInputsAndReadTheirAssignmentsOnly() {
     assertThat(topicsWith("User:agent", AclOperation.WRITE)).containsExactlyInAnyOrder("p-shoal.heartbeats",
-        "p-shoal.task-status");
+        "p-shoal.task-status", "p-shoal.logs");
     assertThat(topicsWith("User:agent", AclOperation.READ)).containsExactly("p-shoal.assignments");
-    assertThat(acls).filteredOn(b -> b.entry().principal().equals("User:agent")).hasSize(3);
+    assertThat(acls).filteredOn(b -> b.entry().principal().equals("User:agent")).hasSize(4);
   }
 
   @Test
   void theGatewayWritesSpecsAndCommandsButNeverTheControlLogOrDerivedTopics() {
     assertThat(topicsWith("User:gateway", AclOperation.WRITE)).containsExactlyInAnyOrder("p-shoal.specs",
         "p-shoal.commands");
-    assertThat(topicsWith("User:gateway", AclOperation.READ)).doesNotContain("p-shoal.heartbeats",
-        "p-shoal.task-status", "p-shoal.control", "p-shoal.assignments", "p-shoal.liveness", "p-shoal.timers");
+    assertThat(topicsWith("User:gateway", AclOperation.READ)).contains("p-shoal.logs").doesNotContain(
+        "p-shoal.heartbeats", "p-shoal.task-status", "p-shoal.control", "p-shoal.assignments", "p-shoal.liveness",
+        "p-shoal.timers");
     assertThat(acls).filteredOn(b -> b.entry().principal().equals("User:gateway"))
         .noneMatch(b -> b.entry().operation() == AclOperation.ALL || b.pattern().patternType() != PatternType.LITERAL);
   }

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.transport.DockerHttpClient;
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.RuntimeTask;
 import dev.shoal.agent.runtime.TaskRejectedException;
@@ -61,6 +62,8 @@ public final class DockerRuntime implements ContainerRuntime {
    */
   private final DockerClient client;
   private final DockerClient longCalls;
+  /** Log streams, one per container, held for as long as it runs: in a pool of their own, so they never hold up a stop. */
+  private final DockerHttpClient logStreams;
   private final String engine;
   private final Images images;
   private final EngineWatcher watcher;
@@ -74,6 +77,7 @@ public final class DockerRuntime implements ContainerRuntime {
     this.bindMounts = bindMounts;
     this.client = DockerEngine.client(config, CALL_TIMEOUT);
     this.longCalls = DockerEngine.client(config, null);
+    this.logStreams = DockerEngine.httpClient(config, DockerEngine.CONNECT_TIMEOUT, null);
     this.engine = config.getDockerHost().toString();
     this.version = version;
     this.images = new Images(longCalls, image -> DockerEngine.auth(config, image), pullTimeout);
@@ -260,6 +264,27 @@ public final class DockerRuntime implements ContainerRuntime {
     return ContainerLogs.read(longCalls, e.containerId(), "task " + taskId);
   }
 
+  /** Each container's output as the engine keeps it, followed stdout and stderr apart. */
+  @Override
+  public Optional<dev.shoal.agent.runtime.TaskOutputs> outputs() {
+    return Optional.of(new dev.shoal.agent.runtime.TaskOutputs() {
+      @Override
+      public List<RuntimeTask> readable(String nodeId) {
+        return entries.values().stream().filter(e -> nodeId.equals(e.nodeId())).map(ContainerEntry::view)
+            .sorted(Comparator.comparing(RuntimeTask::taskId)).toList();
+      }
+
+      @Override
+      public dev.shoal.agent.runtime.OutputReader open(String taskId, Map<String, Long> from) throws IOException {
+        ContainerEntry e = entries.get(taskId);
+        if (e == null) {
+          throw new IOException("unknown task " + taskId);
+        }
+        return new ContainerOutputReader(logStreams, e.containerId(), from, () -> e.exit().isDone());
+      }
+    });
+  }
+
   /**
    * Stops the containers still running (each with its grace period, capped at 10 s, all at once)
    * and closes the connection. The containers stay, for the next agent to find.
@@ -286,7 +311,7 @@ public final class DockerRuntime implements ContainerRuntime {
         break;
       }
     }
-    for (DockerClient c : List.of(client, longCalls)) {
+    for (java.io.Closeable c : List.<java.io.Closeable>of(client, longCalls, logStreams)) {
       try {
         c.close();
       } catch (IOException e) {
