@@ -41,6 +41,11 @@ final class TaskLog {
   private final ArrayDeque<LogBatch.Line> outbox = new ArrayDeque<>();
   private Map<String, LineAssembler> assemblers = new HashMap<>();
   private Map<String, Drops> drops = new TreeMap<>();
+  /**
+   * Per stream, the furthest place the rate limit has judged. A failed batch rewinds the reader, and
+   * the lines read again must not be charged again: retries alone would exhaust the limit.
+   */
+  private final Map<String, Long> judgedUpTo = new HashMap<>();
   private long outboxBytes;
   private long firstDropNanos;
   private Map<String, Long> acked;
@@ -119,7 +124,11 @@ final class TaskLog {
   }
 
   private void offer(LineAssembler.Assembled a, long now) {
-    LogRateLimiter.Verdict v = limiter.admit(a.bytes(), now);
+    boolean again = a.pos() <= judgedUpTo.getOrDefault(a.stream(), Long.MIN_VALUE);
+    LogRateLimiter.Verdict v = again ? LogRateLimiter.Verdict.ADMIT : limiter.admit(a.bytes(), now);
+    if (!again) {
+      judgedUpTo.put(a.stream(), a.pos());
+    }
     if (v == LogRateLimiter.Verdict.DROP) {
       if (drops.isEmpty()) {
         firstDropNanos = now;

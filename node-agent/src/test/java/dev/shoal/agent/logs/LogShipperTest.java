@@ -118,6 +118,22 @@ class LogShipperTest {
   }
 
   @Test
+  void linesSentAgainAfterAFailureAreNotChargedToTheRateLimitAgain() throws Exception {
+    // 60 lines fit a burst of 100 once; five failed sends would charge them 300 times over if retries counted
+    LogSettings tight = LogSettings.DEFAULTS.withRates(100, 100, 1024 * 1024, 4 * 1024 * 1024);
+    sink.mode(RecordingSink.Mode.REFUSE);
+    run(task("t5", "i=1; while [ $i -le 60 ]; do echo \"e $i\"; i=$((i+1)); done"));
+    shipper(tight, sink);
+    await().atMost(WAIT).until(() -> sink.failures() >= 5);
+    sink.mode(RecordingSink.Mode.STORE);
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(sink.texts("t5", LogBatch.STDOUT))
+        .containsExactlyElementsOf(numbered("e ", 1, 60)));
+    assertThat(sink.lines("t5")).noneMatch(LogBatch.Line::isMarker);
+    assertThat(counters.droppedLines.get()).isZero();
+  }
+
+  @Test
   void aChattyTaskIsRateLimitedAndEveryDroppedLineIsCountedAndMarked() throws Exception {
     LogSettings tight = LogSettings.DEFAULTS.withRates(100, 200, 1024 * 1024, 4 * 1024 * 1024);
     run(task("t4", "i=1; while [ $i -le 5000 ]; do echo \"d $i\"; i=$((i+1)); done"));

@@ -53,10 +53,13 @@ public final class BenchWritesCommand implements Callable<Integer> {
             i -> api.call("POST", "/v1/services/w" + i + "/scale", "{\"replicas\": 1}"));
         Latencies nodes = run(out, "PATCH /v1/nodes/{id}", writes,
             i -> api.call("PATCH", "/v1/nodes/" + node, "{\"labels\": {\"round\": \"r" + i + "\"}}"));
+        // The same write through the Docker Engine API surface, as `docker service create` sends it.
+        Latencies dockerCreates = run(out, "POST /v1.41/services/create", writes,
+            i -> api.call("POST", "/v1.41/services/create", dockerSpec("d" + i)));
         Latencies parallel = concurrently(out, api, concurrent);
         out.println();
         out.printf("%-34s %7s %7s %7s %7s %7s%n", "write", "n", "p50", "p95", "p99", "max");
-        for (Latencies l : List.of(creates, updates, scales, nodes, parallel)) {
+        for (Latencies l : List.of(creates, updates, scales, nodes, dockerCreates, parallel)) {
           out.println(l.row());
         }
         out.println();
@@ -64,6 +67,7 @@ public final class BenchWritesCommand implements Callable<Integer> {
       }
       for (int i = 0; i < writes; i++) {
         api.call("DELETE", "/v1/services/w" + i, null);
+        api.call("DELETE", "/v1/services/d" + i, null);
       }
     }
     return 0;
@@ -72,6 +76,12 @@ public final class BenchWritesCommand implements Callable<Integer> {
   private static String spec(String name, int replicas, String rev) {
     return "{\"name\":\"" + name + "\",\"command\":[\"sleep\",\"3600\"],\"replicas\":" + replicas
         + ",\"env\":{\"REV\":\"" + rev + "\"}}";
+  }
+
+  /** What the docker CLI 28 sends for `docker service create --replicas 0 --name NAME IMAGE sleep 3600`. */
+  private static String dockerSpec(String name) {
+    return "{\"Name\":\"" + name + "\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"local/busybox:1\","
+        + "\"Command\":[\"sleep\",\"3600\"]}},\"Mode\":{\"Replicated\":{\"Replicas\":0}}}";
   }
 
   /** A few writes first, so class loading and the first transactions are not measured. */
