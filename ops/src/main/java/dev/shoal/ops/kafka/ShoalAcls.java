@@ -52,8 +52,10 @@ public final class ShoalAcls {
     // Gateway: the two doors it writes, the topics its read model reads.
     allow(out, p.gateway(), topic(topics.specs), AclOperation.WRITE);
     allow(out, p.gateway(), topic(topics.commands), AclOperation.WRITE);
+    // The control log too: a service's history is read from it. It holds the specs the gateway already
+    // serves, with who asked and when; reading it lets the gateway write nothing.
     for (TopicSpec<?, ?> t : List.of(topics.services, topics.tasks, topics.nodes, topics.events, topics.cluster,
-        topics.logs)) {
+        topics.logs, topics.control)) {
       allow(out, p.gateway(), topic(t), AclOperation.READ);
     }
     // Orchestrator: creates every topic; reads the inputs (and nodes, for liveness's keys); writes the rest.

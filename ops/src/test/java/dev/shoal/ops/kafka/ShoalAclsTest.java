@@ -36,9 +36,10 @@ class ShoalAclsTest {
   void theGatewayWritesSpecsAndCommandsButNeverTheControlLogOrDerivedTopics() {
     assertThat(topicsWith("User:gateway", AclOperation.WRITE)).containsExactlyInAnyOrder("p-shoal.specs",
         "p-shoal.commands");
-    assertThat(topicsWith("User:gateway", AclOperation.READ)).contains("p-shoal.logs").doesNotContain(
-        "p-shoal.heartbeats", "p-shoal.task-status", "p-shoal.control", "p-shoal.assignments", "p-shoal.liveness",
-        "p-shoal.timers");
+    assertThat(topicsWith("User:gateway", AclOperation.READ))
+        .contains("p-shoal.logs", "p-shoal.control") // a service's history is read from the control log
+        .doesNotContain("p-shoal.heartbeats", "p-shoal.task-status", "p-shoal.assignments", "p-shoal.liveness",
+            "p-shoal.timers");
     assertThat(acls).filteredOn(b -> b.entry().principal().equals("User:gateway"))
         .noneMatch(b -> b.entry().operation() == AclOperation.ALL || b.pattern().patternType() != PatternType.LITERAL);
   }
