@@ -121,6 +121,9 @@ public final class GatewayServer implements AutoCloseable {
     this.ownedMetrics = shoalMetrics == null ? ShoalMetrics.create() : null;
     this.metrics = new GatewayMetrics(shoalMetrics == null ? ownedMetrics : shoalMetrics);
     metrics.bindReadModel(backend);
+    if (ingress != null) {
+      ingress.meterWith(metrics.ingress());
+    }
     if (ownedBackend != null) {
       metrics.bindKafka(ownedBackend.producer(), ownedBackend.readModelConsumer());
     }

@@ -1,10 +1,13 @@
 package dev.shoal.gateway.ingress;
 
+import dev.shoal.gateway.metrics.IngressMetrics;
+import dev.shoal.gateway.metrics.IngressMetrics.Reason;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.HttpUpgrader;
@@ -17,6 +20,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.proxy.ProxyHandler;
@@ -40,6 +44,8 @@ import org.eclipse.jetty.util.Callback;
  *   <li>an HTTP/1.1 upgrade (WebSocket) is passed to the task, and once it answers 101 both
  *       connections become a byte tunnel ({@link TunnelConnection}).
  * </ul>
+ * Every request of a port's service is metered ({@link IngressMetrics}) once its answer was written:
+ * its status and the time from its arrival, retries included; failures by reason, and retries.
  */
 final class HttpIngressHandler extends ProxyHandler.Reverse {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpIngressHandler.class);
@@ -54,14 +60,17 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
   private final Function<Connector, BackendPool> pools;
   private final ClientConnector client;
   private final IngressConfig config;
+  private final IngressMetrics metrics;
 
-  HttpIngressHandler(Function<Connector, BackendPool> pools, ClientConnector client, IngressConfig config) {
+  HttpIngressHandler(Function<Connector, BackendPool> pools, ClientConnector client, IngressConfig config,
+                     IngressMetrics metrics) {
     super(request -> {
       throw new IllegalStateException("rewriteHttpURI is overridden");
     });
     this.pools = pools;
     this.client = client;
     this.config = config;
+    this.metrics = metrics;
     setUseServerThreadPool(true);
   }
 
@@ -89,16 +98,25 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    long start = System.nanoTime();
     BackendPool pool = pools.apply(request.getConnectionMetaData().getConnector());
-    Optional<Lease> lease = pool == null ? Optional.empty() : pool.acquire(Set.of());
+    if (pool == null) {
+      // The port closed between accepting and now: no service to name, or to meter.
+      unavailable(response, callback, "no service (published port " + Request.getLocalPort(request) + ")");
+      return true;
+    }
+    String service = pool.route().serviceName();
+    Optional<Lease> lease = pool.acquire(Set.of());
     if (lease.isEmpty()) {
-      String who = pool == null ? "no service" : "no running task of service " + pool.route().serviceName();
-      unavailable(response, callback, who + " (published port " + Request.getLocalPort(request) + ")");
+      metrics.error(service, Reason.NO_TASK);
+      unavailable(response, metered(service, start, response, callback),
+          "no running task of service " + service + " (published port " + Request.getLocalPort(request) + ")");
       return true;
     }
     request.setAttribute(LEASE, lease.get());
     return super.handle(request, response, Callback.from(() -> {
       releaseUnlessUpgraded(request);
+      record(service, start, response, null);
       callback.succeeded();
     }, failure -> {
       // A 101 that could not reach the client leaves the task's side of the tunnel unstarted: close it.
@@ -106,8 +124,27 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
         task.getEndPoint().close(failure);
       }
       lease(request).release();
+      record(service, start, response, failure);
       callback.failed(failure);
     }));
+  }
+
+  /** {@code callback}, recording the request for {@code service} once it completes. */
+  private Callback metered(String service, long start, Response response, Callback callback) {
+    return Callback.from(() -> {
+      record(service, start, response, null);
+      callback.succeeded();
+    }, failure -> {
+      record(service, start, response, failure);
+      callback.failed(failure);
+    });
+  }
+
+  private void record(String service, long start, Response response, Throwable failure) {
+    // Failed uncommitted, Jetty answers with a 500; failed committed, the client got this status, cut short.
+    int status = failure == null || response.isCommitted() ? response.getStatus()
+        : HttpStatus.INTERNAL_SERVER_ERROR_500;
+    metrics.request(service, status, System.nanoTime() - start);
   }
 
   private static void unavailable(Response response, Callback callback, String message) {
@@ -215,9 +252,13 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
     }
     boolean refused = isConnectFailure(failure);
     failed.failed(refused ? pool.backoffNanos() : 0);
+    String service = pool.route().serviceName();
+    metrics.error(service, refused ? Reason.CONNECT_FAILED
+        : failure instanceof TimeoutException ? Reason.TIMEOUT : Reason.TASK_FAILED);
     if (retryable(request, response)) {
       Optional<Lease> other = pool.acquire(Set.of(failed.backend().taskId()));
       if (other.isPresent()) {
+        metrics.retried(service);
         LOG.info("{} {} on port {}: task {} at {} failed ({}); once more on task {}", request.getMethod(),
             request.getHttpURI().getPathQuery(), Request.getLocalPort(request), failed.backend().taskName(),
             failed.backend().authority(), failure.toString(), other.get().backend().taskName());
@@ -301,6 +342,9 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
         side[0].start();
         task.start();
       }, lease::release);
+      // The HTTP connection this replaces stops being counted when it closes; the tunnel takes its place.
+      request.getConnectionMetaData().getConnector().getEventListeners().stream()
+          .filter(Connection.Listener.class::isInstance).forEach(side[0]::addEventListener);
       TunnelConnection.pair(side[0], task);
       request.setAttribute(TASK_TUNNEL, task);
       taskEndPoint.setIdleTimeout(idle);

@@ -1,9 +1,13 @@
 package dev.shoal.gateway.ingress;
 
+import dev.shoal.gateway.metrics.IngressMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * one), opens and closes listeners and replaces each port's tasks. A refresh also runs every
  * {@link IngressConfig#refreshInterval()}, which retries ports that could not be bound (another
  * process held them) and catches anything missed.
+ *
+ * <p>Traffic is metered per service ({@link IngressMetrics}): a service is published to the metrics
+ * while it holds a port here and forgotten when its last port closes.
  */
 public final class IngressServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
@@ -49,7 +56,8 @@ public final class IngressServer implements AutoCloseable {
   private final Server server;
   private final ClientConnector client = new ClientConnector();
   private final HttpConfiguration httpConfig = new HttpConfiguration();
-  private final HttpIngressHandler httpHandler;
+  /** Set before start ({@link #meterWith}); by default a registry nobody scrapes. */
+  private IngressMetrics metrics = new IngressMetrics(new SimpleMeterRegistry());
   private final Prober prober = new Prober(client);
   private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "shoal-ingress-refresh");
@@ -60,6 +68,8 @@ public final class IngressServer implements AutoCloseable {
   /** Guarded by this (the refresh thread and views). */
   private final SortedMap<Integer, Listener> listeners = new TreeMap<>();
   private final Map<Connector, BackendPool> pools = new ConcurrentHashMap<>();
+  /** The services with a port here, as told to the metrics; guarded by this. */
+  private final Set<String> metered = new HashSet<>();
   private volatile Map<Integer, List<String>> conflicts = Map.of();
   private AutoCloseable subscription;
   private volatile boolean closed;
@@ -80,12 +90,20 @@ public final class IngressServer implements AutoCloseable {
     httpConfig.setSendXPoweredBy(false);
     // The task's Date header is passed on; the gateway adds none of its own.
     httpConfig.setSendDateHeader(false);
-    httpHandler = new HttpIngressHandler(pools::get, client, config);
-    server.setHandler(httpHandler);
+  }
+
+  /** Meters traffic into {@code m} (the gateway's); call before {@link #start}. */
+  public synchronized IngressServer meterWith(IngressMetrics m) {
+    if (server.isStarted()) {
+      throw new IllegalStateException("meterWith must come before start");
+    }
+    metrics = Objects.requireNonNull(m, "metrics");
+    return this;
   }
 
   /** Starts the (still portless) server and opens the published ports the source shows now. */
   public synchronized IngressServer start() throws Exception {
+    server.setHandler(new HttpIngressHandler(pools::get, client, config, metrics));
     server.start();
     subscription = source.subscribe(this::requestRefresh);
     long every = config.refreshInterval().toMillis();
@@ -131,6 +149,10 @@ public final class IngressServer implements AutoCloseable {
         close(l);
       }
     }
+    Set<String> published = new HashSet<>();
+    plan.routes().values().forEach(r -> published.add(r.serviceName()));
+    // Published before its ports open, so their first connections are counted.
+    published.stream().filter(metered::add).forEach(metrics::publish);
     for (PortRoute route : plan.routes().values()) {
       Listener l = listeners.get(route.port());
       if (l == null) {
@@ -144,6 +166,17 @@ public final class IngressServer implements AutoCloseable {
       }
       prober.probe(l.pool);
     }
+    forgetAllBut(published);
+  }
+
+  /** Forgets the series of services without a port here any more (requests still draining go unmetered). */
+  private void forgetAllBut(Set<String> published) {
+    for (String s : List.copyOf(metered)) {
+      if (!published.contains(s)) {
+        metered.remove(s);
+        metrics.forget(s);
+      }
+    }
   }
 
   private void open(Listener l) {
@@ -154,8 +187,9 @@ public final class IngressServer implements AutoCloseable {
     l.lastAttemptNanos = now;
     PortRoute r = l.pool.route();
     ConnectionFactory factory = r.http() ? new HttpConnectionFactory(httpConfig)
-        : new TcpIngressConnectionFactory(pools::get, client, config.idleTimeout().toMillis());
+        : new TcpIngressConnectionFactory(pools::get, client, config.idleTimeout().toMillis(), metrics);
     ServerConnector c = new ServerConnector(server, 1, 1, factory);
+    c.addEventListener(new ConnectionCounter(metrics.connections(r.serviceName())));
     c.setHost(config.host());
     c.setPort(r.port());
     c.setIdleTimeout((r.http() ? config.httpIdleTimeout() : config.idleTimeout()).toMillis());
@@ -283,6 +317,7 @@ public final class IngressServer implements AutoCloseable {
     }
     listeners.clear();
     pools.clear();
+    forgetAllBut(Set.of());
   }
 
   /** A published port this gateway serves: its pool, and its connector once bound. */

@@ -1,5 +1,7 @@
 package dev.shoal.gateway.ingress;
 
+import dev.shoal.gateway.metrics.IngressMetrics;
+import dev.shoal.gateway.metrics.IngressMetrics.Reason;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Balancing is per connection, as Swarm's routing mesh. The client's bytes wait in the kernel until
  * the task answered. A task that refuses the connection is passed over for a while and one other
  * task is tried (nothing was sent yet, so that is safe for any protocol); with no task to try the
- * client's connection is closed.
+ * client's connection is closed. Each of those is counted for the service ({@link IngressMetrics});
+ * the connections themselves are counted by the connector's {@link ConnectionCounter}.
  */
 final class TcpIngressConnectionFactory extends AbstractConnectionFactory {
   private static final Logger LOG = LoggerFactory.getLogger(TcpIngressConnectionFactory.class);
@@ -32,13 +35,16 @@ final class TcpIngressConnectionFactory extends AbstractConnectionFactory {
   private final Function<Connector, BackendPool> pools;
   private final ClientConnector client;
   private final long idleMillis;
+  private final IngressMetrics metrics;
 
   /** {@code idleMillis}: how long the task's side may be silent (the client's is the connector's). */
-  TcpIngressConnectionFactory(Function<Connector, BackendPool> pools, ClientConnector client, long idleMillis) {
+  TcpIngressConnectionFactory(Function<Connector, BackendPool> pools, ClientConnector client, long idleMillis,
+                              IngressMetrics metrics) {
     super("shoal-tcp");
     this.pools = pools;
     this.client = client;
     this.idleMillis = idleMillis;
+    this.metrics = metrics;
   }
 
   @Override
@@ -55,11 +61,17 @@ final class TcpIngressConnectionFactory extends AbstractConnectionFactory {
   private void connect(BackendPool pool, TunnelConnection front, AtomicReference<Lease> lease, Set<String> excluded) {
     Optional<Lease> chosen = pool == null ? Optional.empty() : pool.acquire(excluded);
     if (chosen.isEmpty()) {
+      if (pool != null && excluded.isEmpty()) { // else the failed connect was counted already
+        metrics.error(pool.route().serviceName(), Reason.NO_TASK);
+      }
       // No running task: the client sees its connection closed, as with Swarm's mesh.
       front.getEndPoint().close();
       return;
     }
     Lease l = chosen.get();
+    if (!excluded.isEmpty()) {
+      metrics.retried(pool.route().serviceName());
+    }
     release(lease);
     lease.set(l);
     Map<String, Object> context = new HashMap<>();
@@ -86,6 +98,7 @@ final class TcpIngressConnectionFactory extends AbstractConnectionFactory {
       @Override
       public void failed(Throwable cause) {
         l.failed(pool.backoffNanos());
+        metrics.error(pool.route().serviceName(), Reason.CONNECT_FAILED);
         LOG.debug("task {} at {} refused a connection: {}", l.backend().taskName(), l.backend().authority(), cause.toString());
         if (excluded.isEmpty() && front.getEndPoint().isOpen()) {
           connect(pool, front, lease, Set.of(l.backend().taskId()));
