@@ -408,7 +408,7 @@ public final class ProcessStack implements AutoCloseable {
      * The jar this code was loaded from when it runs from the launcher jar; otherwise (tests, an
      * IDE) the class path of this JVM, which then must hold every module.
      */
-    private static String defaultClasspath() {
+    public static String defaultClasspath() {
       String explicit = System.getProperty("shoal.jar");
       if (explicit != null && !explicit.isBlank()) {
         return explicit;
