@@ -54,26 +54,20 @@ class KafkaAuditSourceIT {
     assertThat(partitions).as("the catalogue's derived partitions").isEqualTo(3 + 3 + 3 + 6 + 3 + 1);
 
     try (KafkaAuditSource source = new KafkaAuditSource(kafka.bootstrapServers(), Map.of(), topics)) {
-      long waited = 0;
       for (TopicSpec<?, ?> t : derived) {
         for (int i = 0; i < t.partitions(); i++) {
           DerivedLogs.PartitionLog from0 = source.derived().open(t.name(), i, 0);
           assertThat(from0.peek()).as("the record itself is read").isNotNull();
           DerivedLogs.PartitionLog resumed = source.derived().open(t.name(), i, 1);
-          long t0 = System.nanoTime();
           assertThat(resumed.peek()).as(t.name() + "-" + i + " after its record").isNull();
-          waited += System.nanoTime() - t0;
           assertThat(resumed.position()).isEqualTo(1);
         }
       }
-      // 19 partitions: at 500 ms each that was 9.5 s; a fetch or two each is far below 4 s even on a busy machine.
-      assertThat(waited / 1_000_000).as("ms spent finding the ends").isLessThan(4_000);
+      // How fast the ends are found (it was 500 ms per partition) is a benchmark's business: shoal bench audit.
 
       ControlLog control = source.control();
       control.seek(1);
-      long t0 = System.nanoTime();
       assertThat(control.next()).isEmpty();
-      assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to the control log's end").isLessThan(400);
     }
   }
 }
