@@ -81,7 +81,7 @@ public final class BenchWritesCommand implements Callable<Integer> {
   /** What the docker CLI 28 sends for `docker service create --replicas 0 --name NAME IMAGE sleep 3600`. */
   private static String dockerSpec(String name) {
     return "{\"Name\":\"" + name + "\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"local/busybox:1\","
-        + "\"Command\":[\"sleep\",\"3600\"]}},\"Mode\":{\"Replicated\":{\"Replicas\":0}}}";
+        + "\"Args\":[\"sleep\",\"3600\"]}},\"Mode\":{\"Replicated\":{\"Replicas\":0}}}";
   }
 
   /** A few writes first, so class loading and the first transactions are not measured. */
