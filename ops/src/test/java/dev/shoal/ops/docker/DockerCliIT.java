@@ -49,6 +49,8 @@ class DockerCliIT {
   private static void awaitReplicas(String service, String replicas) {
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
         assertThat(docker.run("service", "ls", "--filter", "name=" + service).ok().out())
+            // when it fails: where the tasks are and why, as the CLI says
+            .as(() -> docker.run("service", "ps", "--no-trunc", service).out() + docker.run("node", "ls").out())
             .containsPattern(service + "\\s+\\S+\\s+" + replicas + "\\s"));
   }
 

@@ -69,6 +69,8 @@ public final class DockerRuntime implements ContainerRuntime {
   private final EngineWatcher watcher;
   private final BindMountPolicy bindMounts;
   private final Map<String, ContainerEntry> entries = new ConcurrentHashMap<>();
+  /** The nodes this runtime runs tasks for, as they ask it (an agent's one; each of shoal dev's). */
+  private final Set<String> nodes = ConcurrentHashMap.newKeySet();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile String version;
 
@@ -141,6 +143,9 @@ public final class DockerRuntime implements ContainerRuntime {
   public RuntimeTask prepare(Task task) throws TaskRejectedException {
     if (task.spec() == null || task.spec().image() == null || task.spec().image().isBlank()) {
       throw new TaskRejectedException("the docker driver runs images; the task has none");
+    }
+    if (task.nodeId() != null) {
+      nodes.add(task.nodeId());
     }
     Optional<ContainerEntry> known = find(task.id());
     if (known.isPresent()) {
@@ -227,6 +232,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
   @Override
   public List<RuntimeTask> list(String nodeId) {
+    nodes.add(nodeId);
     List<Container> containers = client.listContainersCmd().withShowAll(true)
         .withLabelFilter(Map.of(ContainerLabels.NODE_ID, nodeId)).exec();
     Set<String> seen = new HashSet<>();
@@ -338,6 +344,11 @@ public final class DockerRuntime implements ContainerRuntime {
     List<Container> found = client.listContainersCmd().withShowAll(true)
         .withLabelFilter(Map.of(ContainerLabels.TASK_ID, taskId)).exec();
     for (Container c : found) {
+      // Task ids are unique within a cluster only: an engine shared with another cluster (two
+      // `shoal dev`, a test suite) may hold its container of the same task id. Not ours to touch.
+      if (c.getLabels() == null || !nodes.contains(c.getLabels().get(ContainerLabels.NODE_ID))) {
+        continue;
+      }
       try {
         return Optional.of(track(client.inspectContainerCmd(c.getId()).exec()));
       } catch (NotFoundException removedMeanwhile) {
