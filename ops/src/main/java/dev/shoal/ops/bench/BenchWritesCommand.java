@@ -34,6 +34,10 @@ public final class BenchWritesCommand implements Callable<Integer> {
   @Option(names = "--agents", defaultValue = "1", description = "Node agents (default ${DEFAULT-VALUE}).")
   int agents;
 
+  @Option(names = "--warm-up", defaultValue = "200",
+      description = "Unmeasured creates and removals first, so the JIT has compiled the write path (default ${DEFAULT-VALUE}).")
+  int warmUp;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -42,7 +46,7 @@ public final class BenchWritesCommand implements Callable<Integer> {
       ApiClient api = cluster.api();
       dev.shoal.ops.stack.Poll.until("the agents to join", Duration.ofSeconds(60), () -> api.json("/v1/nodes").size() == agents);
       String node = api.json("/v1/nodes").get(0).path("id").asText();
-      warmUp(api);
+      warmUp(out, api, warmUp);
       try (WriteHops hops = WriteHops.start(cluster.bootstrapServers())) {
         Latencies creates = run(out, "POST /v1/services", writes, i -> api.call("POST", "/v1/services", spec("w" + i, 0, "a")));
         Latencies updates = run(out, "PUT /v1/services/{name}", writes, i -> {
@@ -84,12 +88,16 @@ public final class BenchWritesCommand implements Callable<Integer> {
         + "\"Args\":[\"sleep\",\"3600\"]}},\"Mode\":{\"Replicated\":{\"Replicas\":0}}}";
   }
 
-  /** A few writes first, so class loading and the first transactions are not measured. */
-  private static void warmUp(ApiClient api) {
-    for (int i = 0; i < 10; i++) {
+  /**
+   * Writes first, unmeasured: a gateway and an orchestrator that have run a while have their write
+   * path compiled; measured from cold, the first kind of write measured pays for the JIT.
+   */
+  private static void warmUp(PrintStream out, ApiClient api, int n) {
+    for (int i = 0; i < n; i++) {
       api.call("POST", "/v1/services", spec("warm" + i, 0, "a"));
       api.call("DELETE", "/v1/services/warm" + i, null);
     }
+    out.printf("[bench] warm-up: %d creates and removals%n", n);
   }
 
   private static Latencies run(PrintStream out, String what, int n, IntFunction<ApiClient.Response> call) {
