@@ -1,11 +1,9 @@
 package dev.shoal.gateway.logs;
 
 import dev.shoal.gateway.ApiException;
-import dev.shoal.schemas.Durations;
+import dev.shoal.schemas.TimeText;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
@@ -68,18 +66,10 @@ final class LogParams {
     if (v == null || v.isBlank()) {
       return 0;
     }
-    String s = v.trim();
     try {
-      if (s.chars().allMatch(Character::isDigit)) {
-        return Math.multiplyExact(Long.parseLong(s), 1_000_000L);
-      }
-      if (s.length() > 10 && Character.isDigit(s.charAt(0)) && s.charAt(4) == '-') {
-        return nanos(OffsetDateTime.parse(s.toUpperCase(Locale.ROOT).replace(' ', 'T')).toInstant());
-      }
-      return nanos(now.minus(Durations.parse(s)));
-    } catch (ArithmeticException | DateTimeParseException | IllegalArgumentException e) {
-      throw ApiException.badRequest("since must be epoch milliseconds (1700000000000), an RFC 3339 time "
-          + "(2024-05-01T12:00:00Z) or a duration meaning that long ago (10m, 1h30m); got \"" + v + "\"");
+      return nanos(TimeText.parse(v, now));
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      throw ApiException.badRequest("since must be " + TimeText.FORMS + "; got \"" + v + "\"");
     }
   }
 

@@ -3,12 +3,9 @@ package dev.shoal.ops.audit;
 import dev.shoal.ops.UsageException;
 import dev.shoal.orchestrator.audit.AuditSource;
 import dev.shoal.orchestrator.audit.ClusterAt;
-import dev.shoal.schemas.Durations;
+import dev.shoal.schemas.TimeText;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,24 +51,9 @@ final class AuditAtCommand implements Callable<Integer> {
 
   /** Epoch milliseconds of {@code text}: an RFC 3339 time, epoch milliseconds, or a duration ago. */
   static long parse(String text, Instant now) {
-    String s = text.trim();
-    if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
-      try {
-        return Long.parseLong(s);
-      } catch (NumberFormatException e) {
-        throw invalid(text);
-      }
-    }
-    if (s.length() > 10 && Character.isDigit(s.charAt(0)) && s.charAt(4) == '-') {
-      try {
-        return OffsetDateTime.parse(s.toUpperCase(Locale.ROOT).replace(' ', 'T')).toInstant().toEpochMilli();
-      } catch (DateTimeParseException e) {
-        throw invalid(text);
-      }
-    }
     try {
-      return now.minus(Durations.parse(s)).toEpochMilli();
-    } catch (IllegalArgumentException e) {
+      return TimeText.parse(text, now).toEpochMilli();
+    } catch (IllegalArgumentException | ArithmeticException e) {
       throw invalid(text);
     }
   }
