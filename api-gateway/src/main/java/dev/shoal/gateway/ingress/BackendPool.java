@@ -22,6 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * turn.
  */
 public final class BackendPool {
+  /**
+   * How many tasks a request or connection that is refused is offered to in all. A refused connect
+   * reached no task, so trying another is always safe; three covers a start-first update of
+   * parallelism 2 whose old tasks stopped before this gateway saw them go.
+   */
+  static final int CONNECT_ATTEMPTS = 3;
   private volatile PortRoute route;
   private final Map<String, BackendStats> stats = new ConcurrentHashMap<>();
   private final AtomicInteger next = new AtomicInteger();

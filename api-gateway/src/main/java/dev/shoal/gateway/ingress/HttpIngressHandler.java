@@ -38,9 +38,13 @@ import org.eclipse.jetty.util.Callback;
  *   <li>{@code X-Forwarded-For}, {@code -Proto}, {@code -Host}, {@code -Port} and {@code Forwarded}
  *       describe the client's request to this gateway. The gateway is the edge: values a client sent
  *       are replaced, so a client cannot pass for another address;
- *   <li>an idempotent request that failed before any response came (the task refused the
- *       connection, or closed it unanswered) and whose body was not read is sent once more, to another
- *       task; a task that refused a connection is passed over for a while;
+ *   <li>a request whose connection a task refused reached no task, so it is sent to another task,
+ *       whatever its method, up to {@link BackendPool#CONNECT_ATTEMPTS} tasks in all (as nginx's
+ *       {@code proxy_next_upstream error}): the gateway's view of a rolling update can lag behind the
+ *       agents stopping old tasks, and several of them may be gone at once; a task that refused is
+ *       passed over for a while;
+ *   <li>an idempotent request that failed otherwise before any response came (the task closed the
+ *       connection unanswered) and whose body was not read is sent once more, to another task;
  *   <li>an HTTP/1.1 upgrade (WebSocket) is passed to the task, and once it answers 101 both
  *       connections become a byte tunnel ({@link TunnelConnection}).
  * </ul>
@@ -50,7 +54,8 @@ import org.eclipse.jetty.util.Callback;
 final class HttpIngressHandler extends ProxyHandler.Reverse {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpIngressHandler.class);
   private static final String LEASE = HttpIngressHandler.class.getName() + ".lease";
-  private static final String RETRIED = HttpIngressHandler.class.getName() + ".retried";
+  /** The task ids a request was sent to (a set; the first is the lease's). */
+  private static final String TRIED = HttpIngressHandler.class.getName() + ".tried";
   private static final String BODY_READ = HttpIngressHandler.class.getName() + ".bodyRead";
   private static final String ANSWERED = HttpIngressHandler.class.getName() + ".answered";
   private static final String UPGRADED = HttpIngressHandler.class.getName() + ".upgraded";
@@ -114,6 +119,9 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
       return true;
     }
     request.setAttribute(LEASE, lease.get());
+    Set<String> tried = new java.util.HashSet<>(4);
+    tried.add(lease.get().backend().taskId());
+    request.setAttribute(TRIED, tried);
     return super.handle(request, response, Callback.from(() -> {
       releaseUnlessUpgraded(request);
       record(service, start, response, null);
@@ -255,15 +263,16 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
     String service = pool.route().serviceName();
     metrics.error(service, refused ? Reason.CONNECT_FAILED
         : failure instanceof TimeoutException ? Reason.TIMEOUT : Reason.TASK_FAILED);
-    if (retryable(request, response)) {
-      Optional<Lease> other = pool.acquire(Set.of(failed.backend().taskId()));
+    Set<String> tried = tried(request);
+    if (retryable(request, response, refused, tried.size())) {
+      Optional<Lease> other = pool.acquire(tried);
       if (other.isPresent()) {
         metrics.retried(service);
         LOG.info("{} {} on port {}: task {} at {} failed ({}); once more on task {}", request.getMethod(),
             request.getHttpURI().getPathQuery(), Request.getLocalPort(request), failed.backend().taskName(),
             failed.backend().authority(), failure.toString(), other.get().backend().taskName());
         failed.release();
-        request.setAttribute(RETRIED, Boolean.TRUE);
+        tried.add(other.get().backend().taskId());
         request.setAttribute(LEASE, other.get());
         // Nothing reached the client yet: the whole exchange starts again towards another task.
         super.handle(request, response, callback);
@@ -272,15 +281,27 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
     }
     LOG.warn("{} {} on port {}: task {} at {} failed{}: {}", request.getMethod(), request.getHttpURI().getPathQuery(),
         Request.getLocalPort(request), failed.backend().taskName(), failed.backend().authority(),
-        request.getAttribute(RETRIED) != null ? " on the second try" : "", failure.toString());
+        tried.size() > 1 ? " on try " + tried.size() : "", failure.toString());
     super.onServerToProxyResponseFailure(request, toTask, fromTask, response, callback, failure);
   }
 
-  /** Once, for an idempotent method whose body was not read, before any part of a response arrived. */
-  private static boolean retryable(Request request, Response response) {
-    return request.getAttribute(RETRIED) == null && request.getAttribute(ANSWERED) == null
-        && request.getAttribute(BODY_READ) == null && request.getAttribute(UPGRADED) == null
-        && !response.isCommitted() && IDEMPOTENT.contains(request.getMethod().toUpperCase(java.util.Locale.ROOT));
+  /**
+   * Before any part of a response arrived and with the body unread: a refused connection reached no
+   * task, so any method goes to another task, up to {@link BackendPool#CONNECT_ATTEMPTS} in all;
+   * any other failure is tried once more, for an idempotent method only.
+   */
+  private static boolean retryable(Request request, Response response, boolean refused, int attempts) {
+    if (request.getAttribute(ANSWERED) != null || request.getAttribute(BODY_READ) != null
+        || request.getAttribute(UPGRADED) != null || response.isCommitted()) {
+      return false;
+    }
+    return refused ? attempts < BackendPool.CONNECT_ATTEMPTS
+        : attempts == 1 && IDEMPOTENT.contains(request.getMethod().toUpperCase(java.util.Locale.ROOT));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<String> tried(Request request) {
+    return (Set<String>) request.getAttribute(TRIED);
   }
 
   static boolean isConnectFailure(Throwable failure) {

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * What a raw TCP published port does with each accepted connection: picks a task from the port's
  * {@link BackendPool}, connects to it, and tunnels bytes both ways ({@link TunnelConnection}).
  * Balancing is per connection, as Swarm's routing mesh. The client's bytes wait in the kernel until
- * the task answered. A task that refuses the connection is passed over for a while and one other
- * task is tried (nothing was sent yet, so that is safe for any protocol); with no task to try the
+ * the task answered. A task that refuses the connection is passed over for a while and another
+ * task is tried, up to {@link BackendPool#CONNECT_ATTEMPTS} in all (nothing was sent yet, so that is
+ * safe for any protocol); with no task left to try the
  * client's connection is closed. Each of those is counted for the service ({@link IngressMetrics});
  * the connections themselves are counted by the connector's {@link ConnectionCounter}.
  */
@@ -100,8 +101,10 @@ final class TcpIngressConnectionFactory extends AbstractConnectionFactory {
         l.failed(pool.backoffNanos());
         metrics.error(pool.route().serviceName(), Reason.CONNECT_FAILED);
         LOG.debug("task {} at {} refused a connection: {}", l.backend().taskName(), l.backend().authority(), cause.toString());
-        if (excluded.isEmpty() && front.getEndPoint().isOpen()) {
-          connect(pool, front, lease, Set.of(l.backend().taskId()));
+        if (excluded.size() + 1 < BackendPool.CONNECT_ATTEMPTS && front.getEndPoint().isOpen()) {
+          Set<String> tried = new java.util.HashSet<>(excluded);
+          tried.add(l.backend().taskId());
+          connect(pool, front, lease, tried);
         } else {
           front.getEndPoint().close(cause);
         }

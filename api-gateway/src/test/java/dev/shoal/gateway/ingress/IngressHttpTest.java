@@ -134,12 +134,41 @@ class IngressHttpTest {
     assertThat(ingress.view().get(0).tasks()).filteredOn(t -> t.address().endsWith(":" + dead)).singleElement()
         .satisfies(t -> assertThat(t.failures()).isPositive());
 
-    // A POST is not retried: with only the dead task it fails, as any request would with nothing to try.
+    // With only the dead task left, a request fails: there is nothing else to try.
     source.put(task(web, 2, DesiredState.SHUTDOWN, TaskState.RUNNING, null, 1));
     await().atMost(Duration.ofSeconds(10)).until(() -> ingress.view().get(0).tasks().size() == 1);
     HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
         .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(502);
+  }
+
+  /**
+   * A rolling update seen late: two tasks of three are gone while still in the route. A refused
+   * connection reached no task, so every request, POST included, gets to the one that serves.
+   */
+  @Test
+  void aRefusedRequestOfAnyMethodIsOfferedToUpToThreeTasks() throws Exception {
+    Service web = httpService("web", port);
+    source.put(web);
+    HttpBackend first = backend("first");
+    HttpBackend second = backend("second");
+    source.put(running(web, 1, first.port()));
+    source.put(running(web, 2, second.port()));
+    source.put(running(web, 3, backend("alive").port()));
+    awaitOpen();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ingress.view().get(0).tasks().size() == 3
+        && ingress.view().get(0).tasks().stream().allMatch(t -> t.state().equals("serving")));
+    first.close();
+    second.close();
+    for (int i = 0; i < 12; i++) {
+      HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+          .POST(HttpRequest.BodyPublishers.ofString("x" + i)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(post.statusCode()).as("POST %d", i).isEqualTo(200);
+      assertThat(post.body()).isEqualTo("alive");
+      HttpResponse<String> get = get("/");
+      assertThat(get.statusCode()).as("GET %d", i).isEqualTo(200);
+      assertThat(get.body()).isEqualTo("alive");
+    }
   }
 
   @Test

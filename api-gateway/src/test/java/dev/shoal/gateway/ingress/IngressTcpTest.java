@@ -136,4 +136,26 @@ class IngressTcpTest {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class));
   }
+
+  /** Two of three tasks gone while still in the route: every connection is offered on until it reaches the third. */
+  @Test
+  void aRefusedConnectionIsOfferedToUpToThreeTasks() throws Exception {
+    Service db = tcpService("db", port);
+    source.put(db);
+    EchoBackend first = backend("first");
+    EchoBackend second = backend("second");
+    source.put(running(db, 1, first.port()));
+    source.put(running(db, 2, second.port()));
+    source.put(running(db, 3, backend("third").port()));
+    awaitTasks(3);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        ingress.view().get(0).tasks().stream().allMatch(t -> t.state().equals("serving")));
+    first.close();
+    second.close();
+    for (int i = 0; i < 9; i++) {
+      try (Client c = Client.open(port)) {
+        assertThat(c.in.readLine()).as("connection %d", i).isEqualTo("hello from third");
+      }
+    }
+  }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,40 +17,58 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Where a write's time goes: a consumer of the input logs, the control log and the events (read
- * uncommitted, so records count from their append, not from their transaction's commit), noting
- * per request id the broker's append time at each hop. {@link #summary} gives the median of each hop.
+ * Where a write's time goes, per kind of write: a consumer of the input logs, the control log and
+ * the events (read uncommitted, so records count from their append, not from their transaction's
+ * commit) notes per request id the broker's append time at each hop; a second consumer of the
+ * events, read committed as the gateway reads, notes when the outcome became visible (this host's
+ * clock, the broker's too). {@link #summary} gives the median of each hop, by kind.
  */
 final class WriteHops implements AutoCloseable {
-  private final KafkaConsumer<String, String> consumer;
-  private final Thread thread;
+  private static final int INPUT = 0;
+  private static final int CONTROL = 1;
+  private static final int EVENT = 2;
+  private static final int VISIBLE = 3;
+
+  private final KafkaConsumer<String, String> appends;
+  private final KafkaConsumer<String, String> commits;
+  private final List<Thread> threads = new ArrayList<>();
   private final Map<String, long[]> hops = new ConcurrentHashMap<>();
+  private final Map<String, String> kinds = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private WriteHops(String bootstrap) {
+    Topics t = Topics.defaults();
+    appends = consumer(bootstrap, "read_uncommitted", List.of(t.specs.name(), t.commands.name(), t.control.name(),
+        t.events.name()));
+    commits = consumer(bootstrap, "read_committed", List.of(t.events.name()));
+    threads.add(new Thread(() -> run(appends, false), "bench-write-hops"));
+    threads.add(new Thread(() -> run(commits, true), "bench-write-commits"));
+    threads.forEach(th -> th.setDaemon(true));
+  }
+
+  private static KafkaConsumer<String, String> consumer(String bootstrap, String isolation, List<String> topics) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-    consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-    Topics t = Topics.defaults();
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     List<TopicPartition> parts = new ArrayList<>();
-    for (String name : List.of(t.specs.name(), t.commands.name(), t.control.name(), t.events.name())) {
-      consumer.partitionsFor(name).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+    for (String name : topics) {
+      c.partitionsFor(name).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
     }
-    consumer.assign(parts);
-    consumer.seekToEnd(parts);
-    parts.forEach(consumer::position);
-    thread = new Thread(this::run, "bench-write-hops");
-    thread.setDaemon(true);
+    c.assign(parts);
+    c.seekToEnd(parts);
+    parts.forEach(c::position);
+    return c;
   }
 
   static WriteHops start(String bootstrap) {
     WriteHops h = new WriteHops(bootstrap);
-    h.thread.start();
+    h.threads.forEach(Thread::start);
     return h;
   }
 
-  private void run() {
+  private void run(KafkaConsumer<String, String> consumer, boolean committed) {
     Topics t = Topics.defaults();
     while (!closed) {
       for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
@@ -57,14 +76,28 @@ final class WriteHops implements AutoCloseable {
         if (rid == null) {
           continue;
         }
-        long[] h = hops.computeIfAbsent(rid, k -> new long[3]);
-        int i = r.topic().equals(t.control.name()) ? 1 : r.topic().equals(t.events.name()) ? 2 : 0;
+        long[] h = hops.computeIfAbsent(rid, k -> new long[4]);
+        int i = committed ? VISIBLE
+            : r.topic().equals(t.control.name()) ? CONTROL : r.topic().equals(t.events.name()) ? EVENT : INPUT;
+        if (i == INPUT) {
+          kinds.putIfAbsent(rid, kind(r, t));
+        }
         if (h[i] == 0) {
-          h[i] = r.timestamp();
+          h[i] = committed ? System.currentTimeMillis() : r.timestamp();
         }
       }
     }
     consumer.close();
+  }
+
+  /** "spec" for a spec write, the command's type for a command ("scale", "node-update", …). */
+  private static String kind(ConsumerRecord<String, String> r, Topics t) {
+    if (r.topic().equals(t.specs.name())) {
+      return r.value() == null ? "spec removal" : "spec";
+    }
+    String v = r.value();
+    int at = v == null ? -1 : v.indexOf("\"type\":\"");
+    return at < 0 ? "command" : v.substring(at + 8, v.indexOf('"', at + 8));
   }
 
   /** The request id from the headers (inputs) or the JSON body (control messages and events). */
@@ -83,35 +116,35 @@ final class WriteHops implements AutoCloseable {
   }
 
   String summary() {
-    List<Long> toControl = new ArrayList<>();
-    List<Long> toEvent = new ArrayList<>();
-    for (long[] h : hops.values()) {
-      if (h[0] > 0 && h[1] > 0 && h[2] > 0) {
-        toControl.add(h[1] - h[0]);
-        toEvent.add(h[2] - h[1]);
+    Map<String, List<long[]>> byKind = new TreeMap<>();
+    hops.forEach((rid, h) -> {
+      if (h[INPUT] > 0 && h[CONTROL] > 0 && h[EVENT] > 0 && h[VISIBLE] > 0) {
+        byKind.computeIfAbsent(kinds.getOrDefault(rid, "?"), k -> new ArrayList<>()).add(h);
       }
-    }
-    return String.format(Locale.ROOT, "hops (broker append times, median over %d writes): input log -> control log %d ms;"
-        + " control log -> outcome event %d ms. The rest of a write's time is the wait for the decision's"
-        + " transaction to commit and the gateway's read model to fetch it.", toControl.size(), median(toControl),
-        median(toEvent));
+    });
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        "hops (medians; append times from the broker, 'visible' when a read-committed consumer got the outcome):%n"
+        + "%-14s %6s %16s %16s %22s%n", "write", "n", "input->control", "control->event", "event->visible (commit)"));
+    byKind.forEach((kind, hs) -> out.append(String.format(Locale.ROOT, "%-14s %6d %13d ms %13d ms %19d ms%n", kind,
+        hs.size(), median(hs, CONTROL, INPUT), median(hs, EVENT, CONTROL), median(hs, VISIBLE, EVENT))));
+    out.append("The rest of a write's time is the gateway's read model fetching the outcome and the HTTP exchange.");
+    return out.toString();
   }
 
-  private static long median(List<Long> xs) {
-    if (xs.isEmpty()) {
-      return -1;
-    }
-    List<Long> s = xs.stream().sorted().toList();
-    return s.get(s.size() / 2);
+  private static long median(List<long[]> hs, int to, int from) {
+    List<Long> s = hs.stream().map(h -> h[to] - h[from]).sorted().toList();
+    return s.isEmpty() ? -1 : s.get(s.size() / 2);
   }
 
   @Override
   public void close() {
     closed = true;
-    try {
-      thread.join(2000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    for (Thread t : threads) {
+      try {
+        t.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
