@@ -62,6 +62,7 @@ public final class ProcessStack implements AutoCloseable {
   private final String workerToken;
   private ShoalProcess kafka;
   private ShoalProcess gateway;
+  private final Map<String, ShoalProcess> moreGateways = new LinkedHashMap<>();
   private int kafkaPort;
   private int apiPort;
   private ApiClient api;
@@ -140,6 +141,26 @@ public final class ProcessStack implements AutoCloseable {
     gateway = launch("gateway", 256, List.of("gateway", "--bootstrap-servers", bootstrapServers(),
         "--api-port", String.valueOf(apiPort), "--cluster-secret-file", secretFile.toString()), "gateway");
     api = new ApiClient("http://127.0.0.1:" + apiPort);
+  }
+
+  /**
+   * Starts one more gateway, {@code name}, on a port of its own (the first one is {@link #api()}'s):
+   * gateways are stateless, any of them serves any request. Returns a client of it.
+   */
+  public ApiClient startMoreGateway(String name) {
+    int port = freePort();
+    progress("starting the gateway " + name + " on 127.0.0.1:" + port);
+    ShoalProcess p = launch(name, 256, List.of("gateway", "--bootstrap-servers", bootstrapServers(),
+        "--api-port", String.valueOf(port), "--cluster-secret-file", secretFile.toString()), "gateway");
+    moreGateways.put(name, p);
+    ApiClient client = new ApiClient("http://127.0.0.1:" + port);
+    Poll.until("the gateway " + name + " to answer", START, () -> {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the gateway " + name + " ended:\n" + p.tail(40));
+      }
+      return client.get("/v1/nodes").ok();
+    });
+    return client;
   }
 
   /** Starts the agent {@code hostname}, or starts it again with the same data directory (and so node id). */
@@ -235,6 +256,15 @@ public final class ProcessStack implements AutoCloseable {
     return agents.get(hostname);
   }
 
+  public ShoalProcess kafka() {
+    return kafka;
+  }
+
+  /** A gateway started by {@link #startMoreGateway}. */
+  public ShoalProcess gateway(String name) {
+    return moreGateways.get(name);
+  }
+
   public Collection<ShoalProcess> orchestrators() {
     return orchestrators.values();
   }
@@ -267,6 +297,7 @@ public final class ProcessStack implements AutoCloseable {
     if (gateway != null) {
       all.add(gateway);
     }
+    all.addAll(moreGateways.values());
     all.addAll(agents.values());
     return all;
   }
@@ -308,6 +339,7 @@ public final class ProcessStack implements AutoCloseable {
     if (gateway != null) {
       gateway.stop(STOP);
     }
+    moreGateways.values().forEach(g -> g.stop(STOP));
     orchestrators.values().forEach(o -> o.stop(STOP));
     if (kafka != null) {
       kafka.stop(STOP);
