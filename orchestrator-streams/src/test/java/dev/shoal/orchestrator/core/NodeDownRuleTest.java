@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The node-down rule on hand-written timelines: D = 3000 ms, a check is late after 1500 ms, a
+ * The node-down rule on hand-written timelines: D = 3000 ms, a check is late after 3000 ms, a
  * disruption lets one node go per 30,000 ms. Times are milliseconds; liveness started at 0.
  */
 class NodeDownRuleTest {
@@ -120,8 +120,8 @@ class NodeDownRuleTest {
     c.beatAndCheck(1000, "n1", "n2", "n3");
     c.beatAndCheck(2000, "n1", "n2", "n3");
     c.beatAndCheck(3000, "n1", "n2", "n3");
-    // 1500 ms after the check before: not late, so n4 goes down as usual
-    Verdict v = c.beatAndCheck(4500, "n1", "n2", "n3");
+    // 3000 ms after the check before: not late, so n4 goes down as usual
+    Verdict v = c.beatAndCheck(6000, "n1", "n2", "n3");
     assertThat(v.notices()).isEmpty();
     assertThat(ids(v)).containsExactly("n4");
   }
@@ -132,7 +132,7 @@ class NodeDownRuleTest {
     c.beatAndCheck(1000, "n1", "n2", "n3");
     c.beatAndCheck(2000, "n1", "n2", "n3");
     c.beatAndCheck(3000, "n1", "n2", "n3");
-    Verdict v = c.beatAndCheck(4501, "n1", "n2", "n3");
+    Verdict v = c.beatAndCheck(6001, "n1", "n2", "n3");
     assertThat(v.down()).isEmpty();
     assertThat(types(v)).containsExactly(NodeDownRule.STALLED);
   }
