@@ -45,8 +45,15 @@ public final class ApiClient {
   }
 
   public Response call(String method, String path, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
+    return call(method, path, body, java.util.Map.of());
+  }
+
+  /** A call with more request headers, e.g. {@code Idempotency-Key}. */
+  public Response call(String method, String path, String body, java.util.Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json");
+    headers.forEach(b::header);
+    HttpRequest request = b
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
         .build();
     try {

@@ -62,6 +62,8 @@ public final class ProcessStack implements AutoCloseable {
   private final String workerToken;
   private ShoalProcess kafka;
   private ShoalProcess gateway;
+  private final Map<String, ShoalProcess> moreGateways = new LinkedHashMap<>();
+  private final List<ShoalProcess> helpers = new ArrayList<>();
   private int kafkaPort;
   private int apiPort;
   private ApiClient api;
@@ -142,12 +144,41 @@ public final class ProcessStack implements AutoCloseable {
     api = new ApiClient("http://127.0.0.1:" + apiPort);
   }
 
+  /**
+   * Starts one more gateway, {@code name}, on a port of its own (the first one is {@link #api()}'s):
+   * gateways are stateless, any of them serves any request. Returns a client of it.
+   */
+  public ApiClient startMoreGateway(String name) {
+    int port = freePort();
+    progress("starting the gateway " + name + " on 127.0.0.1:" + port);
+    ShoalProcess p = launch(name, 256, List.of("gateway", "--bootstrap-servers", bootstrapServers(),
+        "--api-port", String.valueOf(port), "--cluster-secret-file", secretFile.toString()), "gateway");
+    moreGateways.put(name, p);
+    ApiClient client = new ApiClient("http://127.0.0.1:" + port);
+    Poll.until("the gateway " + name + " to answer", START, () -> {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the gateway " + name + " ended:\n" + p.tail(40));
+      }
+      return client.get("/v1/nodes").ok();
+    });
+    return client;
+  }
+
   /** Starts the agent {@code hostname}, or starts it again with the same data directory (and so node id). */
   public ShoalProcess startAgent(String hostname) {
-    progress("starting agent " + hostname);
+    return startAgent(hostname, List.of());
+  }
+
+  /**
+   * Starts (or restarts) the agent {@code hostname} with its command behind {@code prefix}, e.g.
+   * {@code ip netns exec <namespace>} to run it in a network namespace; the prefix of its first start
+   * stays.
+   */
+  public ShoalProcess startAgent(String hostname, List<String> prefix) {
+    progress("starting agent " + hostname + (prefix.isEmpty() ? "" : " under " + String.join(" ", prefix)));
     ShoalProcess p = agents.get(hostname);
     if (p == null) {
-      p = launch(hostname, 192, List.of("agent", "--bootstrap-servers", bootstrapServers(), "--hostname", hostname,
+      p = launch(hostname, 192, prefix, List.of("agent", "--bootstrap-servers", bootstrapServers(), "--hostname", hostname,
           "--data-dir", dir.resolve(hostname).toString(), "--runtime", "process",
           "--heartbeat-interval", Durations.format(settings.heartbeatInterval),
           "--fencing-timeout", Durations.format(settings.fencingTimeout), "--join-token", workerToken), "agent");
@@ -235,6 +266,15 @@ public final class ProcessStack implements AutoCloseable {
     return agents.get(hostname);
   }
 
+  public ShoalProcess kafka() {
+    return kafka;
+  }
+
+  /** A gateway started by {@link #startMoreGateway}. */
+  public ShoalProcess gateway(String name) {
+    return moreGateways.get(name);
+  }
+
   public Collection<ShoalProcess> orchestrators() {
     return orchestrators.values();
   }
@@ -267,26 +307,48 @@ public final class ProcessStack implements AutoCloseable {
     if (gateway != null) {
       all.add(gateway);
     }
+    all.addAll(moreGateways.values());
     all.addAll(agents.values());
+    all.addAll(helpers);
     return all;
+  }
+
+  /**
+   * Starts a {@link TcpForwarder} from {@code listen} to {@code target} (both {@code HOST:PORT}) as a
+   * child JVM behind {@code prefix}, and returns once it listens. Stopped with the stack.
+   */
+  public ShoalProcess startForwarder(String name, List<String> prefix, String listen, String target) {
+    progress("forwarding " + listen + " to " + target + (prefix.isEmpty() ? "" : " under " + String.join(" ", prefix)));
+    ShoalProcess p = launchMain(name, 64, prefix, TcpForwarder.class.getName(), List.of(listen, target));
+    helpers.add(p);
+    p.awaitOutput(TcpForwarder.READY, START);
+    return p;
   }
 
   /** Launches a component that logs in to Kafka as {@code kafkaUser} (when Kafka authenticates). */
   private ShoalProcess launch(String name, int heapMb, List<String> args, String kafkaUser) {
+    return launch(name, heapMb, List.of(), args, kafkaUser);
+  }
+
+  private ShoalProcess launch(String name, int heapMb, List<String> prefix, List<String> args, String kafkaUser) {
     List<String> all = new ArrayList<>(args);
     Path config = kafkaConfigFile(kafkaUser);
     if (config != null) {
       all.addAll(List.of("--kafka-config", config.toString()));
     }
-    return launch(name, heapMb, all);
+    return launchMain(name, heapMb, prefix, MAIN, all);
   }
 
   private ShoalProcess launch(String name, int heapMb, List<String> args) {
-    List<String> cmd = new ArrayList<>();
+    return launchMain(name, heapMb, List.of(), MAIN, args);
+  }
+
+  private ShoalProcess launchMain(String name, int heapMb, List<String> prefix, String main, List<String> args) {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(settings.java);
     // Small heaps, serial GC and C1 only: eight JVMs share two cores in the tests.
     cmd.addAll(List.of("-Xms32m", "-Xmx" + heapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-XX:-UsePerfData", "-cp", settings.classpath, MAIN));
+        "-XX:-UsePerfData", "-cp", settings.classpath, main));
     cmd.addAll(args);
     return new ShoalProcess(name, cmd, dir.resolve(name + ".log")).start();
   }
@@ -308,10 +370,12 @@ public final class ProcessStack implements AutoCloseable {
     if (gateway != null) {
       gateway.stop(STOP);
     }
+    moreGateways.values().forEach(g -> g.stop(STOP));
     orchestrators.values().forEach(o -> o.stop(STOP));
     if (kafka != null) {
       kafka.stop(STOP);
     }
+    helpers.forEach(ShoalProcess::kill);
     killAll();
     try {
       Runtime.getRuntime().removeShutdownHook(cleanup);

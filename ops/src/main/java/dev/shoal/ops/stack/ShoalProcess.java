@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * One Shoal component running as a child JVM ({@code shoal <subcommand> …}), its stdout and stderr
  * appended to a log file. {@link #kill()} is SIGKILL, {@link #stop(Duration)} SIGTERM (the
  * component's shutdown hook runs) with SIGKILL after the timeout. Can be started again after it
- * ended, with the same command and log.
+ * ended, with the same command and log. {@link #freeze()} and {@link #thaw()} are SIGSTOP and SIGCONT.
  */
 public final class ShoalProcess {
   private final String name;
@@ -68,6 +68,34 @@ public final class ShoalProcess {
     if (p != null) {
       p.destroyForcibly();
       waitFor(p, Duration.ofSeconds(30));
+    }
+  }
+
+  /**
+   * SIGSTOP: the process is frozen — no thread runs, its sockets stay open and the kernel keeps
+   * queueing what peers send — as a long GC pause, a starved host or a hung VM would freeze it.
+   */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a {@link #freeze() frozen} process goes on where it stopped. */
+  public void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid())).redirectErrorStream(true).start();
+      String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + this.name + " failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.shoal.orchestrator.streams;
 
+import dev.shoal.orchestrator.core.NodeDownRule;
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.HeartbeatValidator;
@@ -9,8 +10,11 @@ import dev.shoal.schemas.Validated;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.NodeHeartbeat;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,7 +27,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Node liveness from heartbeats. A heartbeat from a node that is unknown, down, restarted (its
  * boot went up), re-keyed or whose description changed publishes {@code NodeUp} to the control log; a
- * wall-clock punctuator publishes {@code NodeDown} for nodes silent longer than the down timeout.
+ * wall-clock punctuator publishes {@code NodeDown} for the nodes {@link NodeDownRule} finds silent (longer
+ * than the down timeout, and not because liveness or Kafka stalled or a mass silence is being held).
  * The timer only publishes a record — the decision is made when the control log is processed
  * (DESIGN principle 2). Heartbeat times are the broker's append times, so agent clocks don't matter.
  *
@@ -34,22 +39,20 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 final class LivenessProcessor implements Processor<String, String, String, Object> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LivenessProcessor.class);
   private final String topic;
-  private final Duration downTimeout;
   private final Duration checkInterval;
   private final IntakeSinks sinks;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, LivenessEntry> store;
   private ReadOnlyKeyValueStore<String, String> keys;
-  private long startedAt;
+  private final NodeDownRule rule;
   /** Broker time of the newest heartbeat read from any node; 0 until one is. */
   private long freshestHeartbeat;
-  private boolean stalled;
 
   LivenessProcessor(String topic, Duration downTimeout, Duration checkInterval, IntakeSinks sinks) {
     this.sinks = sinks;
     this.topic = topic;
-    this.downTimeout = downTimeout;
     this.checkInterval = checkInterval;
+    this.rule = new NodeDownRule(NodeDownRule.Settings.defaults(downTimeout));
   }
 
   @Override
@@ -57,7 +60,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     this.context = context;
     this.store = context.getStateStore(OrchestratorTopology.LIVENESS_STORE);
     this.keys = context.getStateStore(OrchestratorTopology.NODE_KEYS_STORE);
-    this.startedAt = context.currentSystemTimeMs();
+    rule.start(context.currentSystemTimeMs());
     context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkTimeouts);
   }
 
@@ -123,39 +126,32 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     }
   }
 
+  /**
+   * Asks {@link NodeDownRule} which silent nodes go down. Silence is measured against the newest
+   * heartbeat liveness has read (broker time, one partition, so it only grows), not against the wall
+   * clock: when liveness reads late, every node looks equally late on the wall clock, but only a
+   * silent node falls behind the others. The wall clock only says when the check runs.
+   */
   private void checkTimeouts(long now) {
-    // Right after a (re)start the backlog of heartbeats is not read yet: don't call nodes down early.
-    if (now - startedAt < downTimeout.toMillis()) {
-      return;
-    }
-    // If no node at all was heard from within the timeout, the silence is liveness's own (its
-    // thread stalled, or it reads the heartbeats late) or Kafka's, not every node's: declaring them
-    // all down would replace every task for nothing. Nobody is declared down until heartbeats flow.
-    if (now - freshestHeartbeat > downTimeout.toMillis()) {
-      if (!stalled && freshestHeartbeat > 0) {
-        stalled = true;
-        LOG.warn("no heartbeat from any node for {} ms: liveness or Kafka is stalled; no node is declared down"
-            + " until heartbeats are read again", now - freshestHeartbeat);
-      }
-      return;
-    }
-    stalled = false;
-    // Silence is measured against the newest heartbeat liveness has read (broker time, one
-    // partition, so it only grows), not against the wall clock: when liveness reads late, every
-    // node looks equally late on the wall clock, but only a silent node falls behind the others.
+    SortedMap<String, Long> up = new TreeMap<>();
     try (KeyValueIterator<String, LivenessEntry> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<String, LivenessEntry> kv = it.next();
-        LivenessEntry e = kv.value;
-        long silence = freshestHeartbeat - e.lastSeen();
-        if (e.up() && silence > downTimeout.toMillis()) {
-          store.put(kv.key, e.down());
-          String reason = "no heartbeat for " + silence + " ms while other nodes' kept coming (timeout "
-              + downTimeout.toMillis() + " ms)";
-          context.forward(new Record<String, Object>(kv.key, new ControlMessage.NodeDown(kv.key, reason), now),
-              sinks.control());
+        if (kv.value.up()) {
+          up.put(kv.key, kv.value.lastSeen());
         }
       }
+    }
+    NodeDownRule.Verdict verdict = rule.check(now, freshestHeartbeat, up);
+    for (NodeDownRule.Notice n : verdict.notices()) {
+      LOG.warn("{}: {}", n.type(), n.message());
+      ClusterEvent ev = new ClusterEvent(n.type(), "liveness", "liveness", n.message(), Map.of(), now);
+      context.forward(new Record<String, Object>(ev.entityId(), ev, now), sinks.events());
+    }
+    for (NodeDownRule.Down d : verdict.down()) {
+      store.put(d.nodeId(), store.get(d.nodeId()).down());
+      context.forward(new Record<String, Object>(d.nodeId(), new ControlMessage.NodeDown(d.nodeId(), d.reason()), now),
+          sinks.control());
     }
   }
 }

@@ -123,11 +123,17 @@ class OrchestratorTopologyTest {
     h.advance(Duration.ofSeconds(10)); // liveness read nothing: stalled, or Kafka is
     assertThat(h.nodes.values()).allMatch(n -> n.status().equals(Node.READY));
     assertThat(h.runningDesired("web")).hasSize(3);
-    // once heartbeats flow again, a node that stays silent is declared down as usual
+    assertThat(h.eventTypes()).contains("liveness.stalled");
+    // once heartbeats flow again (n1's first one is at +10.5 s, seen by the check at +11 s), every
+    // node gets a fresh 3 s from the newest heartbeat: n2 is not down at the check at +14 s (3 s)...
     for (int i = 0; i < 8; i++) {
       h.advance(Duration.ofMillis(500));
       h.heartbeat("n1");
     }
+    assertThat(h.eventTypes()).contains("liveness.resumed");
+    assertThat(h.nodes.get("n2").status()).isEqualTo(Node.READY);
+    // ...and, still silent, is declared down as usual at the next one (3.5 s)
+    h.advance(Duration.ofMillis(500));
     assertThat(h.nodes.get("n1").status()).isEqualTo(Node.READY);
     assertThat(h.nodes.get("n2").status()).isEqualTo(Node.DOWN);
   }
