@@ -45,10 +45,16 @@ public final class ApiClient {
   }
 
   public Response call(String method, String path, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+    return call(method, path, body, java.util.Map.of());
+  }
+
+  /** A call with extra request headers, e.g. {@code Idempotency-Key}. */
+  public Response call(String method, String path, String body, java.util.Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .build();
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
+    HttpRequest request = b.build();
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body());
