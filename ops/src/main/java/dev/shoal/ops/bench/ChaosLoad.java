@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The API load of {@code shoal bench chaos}: one client thread that creates services and scales one, and one that
  * keeps a rolling update going, both through every gateway in turn and each write retried with its own
- * {@code Idempotency-Key} until a gateway accepts it (2xx). It remembers what was accepted — the model the
+ * {@code Idempotency-Key} until a gateway accepts it (200 or 201; a 202 is asked again for its verdict). It remembers what was accepted — the model the
  * checks hold the cluster to — and can be paused between writes so that the cluster can settle.
  */
 final class ChaosLoad implements AutoCloseable {
@@ -229,7 +229,9 @@ final class ChaosLoad implements AutoCloseable {
       attempts.incrementAndGet();
       ApiClient api = gateway();
       ApiClient.Response r = call.apply(api);
-      if (r.ok() || (retried && r.status() == 409 && appliedEarlier.test(api))) {
+      // 202: recorded but its verdict not seen in time; it may still be refused (a stale version), so it is
+      // not an acceptance yet: the same key again returns the verdict once there is one.
+      if ((r.ok() && r.status() != 202) || (retried && r.status() == 409 && appliedEarlier.test(api))) {
         writes.incrementAndGet();
         return true;
       }
@@ -238,7 +240,8 @@ final class ChaosLoad implements AutoCloseable {
       if (r.status() == 409) {
         return false;
       }
-      if (r.status() >= 400 && r.status() < 500 && r.status() != 429) {
+      // 404: that gateway's read model has not seen the service yet (it lags the one that answered the create).
+      if (r.status() >= 400 && r.status() < 500 && r.status() != 429 && r.status() != 404) {
         // A valid write refused outright is wrong in itself: reported, and the load goes on with the next one.
         errors.add(what + " refused: " + r.status() + " " + r.body());
         return false;
