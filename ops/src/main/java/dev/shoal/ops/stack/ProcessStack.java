@@ -49,7 +49,8 @@ import org.apache.kafka.common.TopicPartition;
 public final class ProcessStack implements AutoCloseable {
   public static final String APPLICATION_ID = "shoal-orchestrator";
   private static final String MAIN = "dev.shoal.ops.Shoal";
-  private static final Duration START = Duration.ofSeconds(120);
+  // Ten JVMs starting at once on two shared cores took over 120 s at load average 70.
+  private static final Duration START = Duration.ofSeconds(180);
   private static final Duration STOP = Duration.ofSeconds(30);
 
   private final Path dir;
