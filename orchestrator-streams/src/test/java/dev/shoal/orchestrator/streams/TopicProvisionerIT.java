@@ -27,6 +27,10 @@ class TopicProvisionerIT {
       assertThat(created).hasSize(topics.all().size());
       var specs = admin.describeTopics(List.of(topics.specs.name())).allTopicNames().get().get(topics.specs.name());
       assertThat(specs.partitions()).hasSize(1);
+      var resource = new org.apache.kafka.common.config.ConfigResource(
+          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topics.specs.name());
+      assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("min.insync.replicas").value())
+          .as("one broker: one copy must do").isEqualTo("1");
       assertThat(TopicProvisioner.ensure(admin, topics, oneBroker)).as("idempotent").isEmpty();
     }
   }
