@@ -2,6 +2,7 @@ package dev.shoal.ops;
 
 import dev.shoal.kafka.EmbeddedKafka;
 import dev.shoal.kafka.KafkaSecurity;
+import dev.shoal.kafka.KraftQuorum;
 import dev.shoal.ops.kafka.ShoalAcls;
 import dev.shoal.schemas.Topics;
 import java.nio.file.Path;
@@ -9,9 +10,17 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code shoal kafka}: only the embedded single-node broker, for running components as separate processes. */
+/**
+ * {@code shoal kafka}: only the embedded broker, for running components as separate processes. By default a
+ * single-node cluster; with {@code --voters} one member of a multi-node KRaft cluster (every member a combined
+ * broker and controller), started once per member with the same voters and cluster id.
+ */
 @Command(name = "kafka", mixinStandardHelpOptions = true,
-    description = "Run an embedded single-node Kafka broker (KRaft) on 127.0.0.1.")
+    description = {"Run an embedded Kafka broker (KRaft) on 127.0.0.1: a single-node cluster, or with --voters one"
+        + " member of a multi-node cluster.",
+        "A cluster of three: run, each with its own --data-dir and --kafka-port, the same --voters"
+        + " 1@127.0.0.1:9093,2@127.0.0.1:9095,3@127.0.0.1:9097 and --cluster-id, and --node-id 1, 2, 3. Kafka's own"
+        + " topics then get replication min(3, members) and min.insync.replicas 2 from three members."})
 final class KafkaCommand implements Callable<Integer> {
   /** The lock a broker holds in its data directory (its logs are under {@code kafka-logs/} there). */
   static final String LOCK_FILE = "kafka.lock";
@@ -35,16 +44,42 @@ final class KafkaCommand implements Callable<Integer> {
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topics the ACLs name (default none).")
   String prefix;
 
+  @Option(names = "--voters", description = "Cluster mode: every member's node id and controller endpoint,"
+      + " id@127.0.0.1:port,… — the same list for every member (KRaft's controller.quorum.voters).")
+  String voters;
+
+  @Option(names = "--node-id", description = "Cluster mode: this member's node id, one of --voters.")
+  Integer nodeId;
+
+  @Option(names = "--controller-port", converter = Converters.Port.class, description = "Cluster mode: this member's"
+      + " controller port; must be its entry's in --voters (default: that one).")
+  Integer controllerPort;
+
+  @Option(names = "--cluster-id", description = "Cluster mode: the cluster's id, the same for every member, 22"
+      + " characters of URL-safe base64 (as kafka-storage random-uuid prints; an error message suggests one).")
+  String clusterId;
+
   @Override
   public Integer call() throws Exception {
     if (mtlsListener && security != KafkaSecurity.SASL_SSL) {
       throw new UsageException("--mtls-listener goes with --security sasl-ssl");
     }
+    EmbeddedKafka.Builder builder = EmbeddedKafka.builder().port(port).dataDir(dataDir).security(security)
+        .mtlsListener(mtlsListener).users(ShoalAcls.USERS);
+    KraftQuorum quorum = clusterMode(builder);
     Shutdown shutdown = new Shutdown();
     shutdown.register(Locks.acquire(dataDir, LOCK_FILE, "Kafka broker"));
-    EmbeddedKafka kafka = shutdown.register(EmbeddedKafka.builder().port(port).dataDir(dataDir).security(security)
-        .mtlsListener(mtlsListener).users(ShoalAcls.USERS).build());
-    kafka.start();
+    EmbeddedKafka kafka = shutdown.register(builder.build());
+    try {
+      kafka.start();
+    } catch (IllegalArgumentException wrongDataDir) {
+      throw new UsageException(wrongDataDir.getMessage());
+    }
+    if (quorum != null) {
+      System.out.println("Node " + kafka.nodeId() + " of Kafka cluster " + clusterId + " (voters " + quorum
+          + "): Kafka's own topics replicated " + quorum.replicationFactor() + "x, min.insync.replicas "
+          + quorum.minInsyncReplicas());
+    }
     ShoalAcls.applyTo(kafka, new Topics(prefix));
     if (security != KafkaSecurity.PLAINTEXT) {
       System.out.println("Client settings (--kafka-config): " + kafka.clientConfigFile("orchestrator").getParent()
@@ -56,5 +91,52 @@ final class KafkaCommand implements Callable<Integer> {
     System.out.println("Kafka broker ready at " + kafka.bootstrapServers() + " (data in " + dataDir + "). Ctrl-C stops it.");
     shutdown.awaitSignal();
     return 0;
+  }
+
+  /** Checks the cluster flags as a whole and applies them; null in single-node mode. */
+  private KraftQuorum clusterMode(EmbeddedKafka.Builder builder) {
+    if (voters == null) {
+      if (nodeId != null || controllerPort != null || clusterId != null) {
+        throw new UsageException("--node-id, --controller-port and --cluster-id go with --voters (cluster mode);"
+            + " without --voters the broker is a single-node cluster");
+      }
+      return null;
+    }
+    KraftQuorum quorum;
+    try {
+      quorum = KraftQuorum.parse(voters);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--voters: " + e.getMessage());
+    }
+    if (nodeId == null) {
+      throw new UsageException("--voters needs --node-id: which of " + quorum.nodeIds() + " this member is");
+    }
+    if (!quorum.contains(nodeId)) {
+      throw new UsageException("--node-id " + nodeId + " is not among --voters " + quorum);
+    }
+    if (clusterId == null) {
+      throw new UsageException("--voters needs --cluster-id, the same for every member (e.g. "
+          + org.apache.kafka.common.Uuid.randomUuid() + ")");
+    }
+    int ownController = quorum.endpoint(nodeId).port();
+    if (controllerPort != null && controllerPort != ownController) {
+      throw new UsageException("--controller-port " + controllerPort + " is not node " + nodeId + "'s entry in"
+          + " --voters (" + quorum.endpoint(nodeId) + ")");
+    }
+    for (int id : quorum.nodeIds()) {
+      if (quorum.endpoint(id).port() == port) {
+        throw new UsageException("--kafka-port " + port + " is the controller port of voter " + id);
+      }
+    }
+    if (security != KafkaSecurity.PLAINTEXT) {
+      throw new UsageException("--voters goes with --security none for now: an authenticated broker's certificates"
+          + " are its own, so members would not trust each other");
+    }
+    try {
+      builder.cluster(nodeId, quorum, clusterId);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--cluster-id: " + e.getMessage());
+    }
+    return quorum;
   }
 }

@@ -61,6 +61,11 @@ final class OrchestratorCommand implements Callable<Integer> {
       + " group.min.session.timeout.ms (6s unless changed) (default ${DEFAULT-VALUE}).")
   String sessionTimeout;
 
+  @Option(names = "--replication-factor", description = "Replicas of every topic the orchestrator creates (Shoal's"
+      + " and Kafka Streams' own); min.insync.replicas is 2 from 3 replicas on, else 1 (default: min(3, brokers"
+      + " the cluster reports at start)).")
+  Short replicationFactor;
+
   @Option(names = "--client-id", description = "Prefix of this instance's Kafka client ids, as consumer group"
       + " listings show them (default: Kafka Streams' own, with a random process id).")
   String clientId;
@@ -78,7 +83,13 @@ final class OrchestratorCommand implements Callable<Integer> {
       throw new UsageException("--task-history must be 1 or more, got " + history);
     }
     byte[] secret = ClusterSecret.forOrchestrator(secretFile, insecureOpenJoin);
+    if (replicationFactor != null && replicationFactor < 1) {
+      throw new UsageException("--replication-factor must be 1 or more, got " + replicationFactor);
+    }
     Map<String, Object> clients = failover(dev.shoal.schemas.Durations.parse(sessionTimeout), clientId);
+    if (replicationFactor != null) {
+      clients.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
+    }
     clients.putAll(KafkaClientConfig.load(kafkaConfig));
     Shutdown shutdown = new Shutdown();
     // Kafka Streams locks its task directories too, but only once it runs, and says so in a stack trace.

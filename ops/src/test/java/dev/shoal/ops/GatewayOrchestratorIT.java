@@ -132,7 +132,8 @@ class GatewayOrchestratorIT {
     String prefix = kafka.uniquePrefix() + "lonely-";
     try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
         java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      dev.shoal.orchestrator.streams.TopicProvisioner.ensure(admin, new Topics(prefix), null);
+      dev.shoal.orchestrator.streams.TopicProvisioner.ensure(admin, new Topics(prefix),
+          dev.shoal.orchestrator.streams.TopicProvisioner.replication(admin, null));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -27,13 +27,16 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real single-node Apache Kafka broker running in this JVM, for {@code shoal dev} and for tests.
+ * A real Apache Kafka broker running in this JVM, for {@code shoal dev}, {@code shoal kafka} and for tests:
+ * by default a single-node cluster, or one member of a multi-node cluster ({@link Builder#cluster}).
  *
  * <p>The node runs KRaft in combined mode (broker and controller in one process) and listens on
  * 127.0.0.1 only: {@code PLAINTEXT} on the configured port (0 picks a free one) and
- * {@code CONTROLLER} on a free port chosen at every start. Everything is sized for one broker
- * (replication factor 1 for internal topics, one partition by default, no topic auto-creation),
- * and the metadata log is formatted with the latest production metadata version and feature
+ * {@code CONTROLLER} on a free port chosen at every start (single node) or at its entry of the
+ * quorum (multi-node). A single node is sized for one broker (replication factor 1 for internal
+ * topics, one partition by default, no topic auto-creation); in a cluster Kafka's own topics get
+ * {@link KraftQuorum#replicationFactor()} replicas and {@link KraftQuorum#minInsyncReplicas()}. The
+ * metadata log is formatted with the latest production metadata version and feature
  * levels, so transactions and Kafka Streams {@code exactly_once_v2} work.
  *
  * <p>Data lives in {@code <dataDir>/kafka-logs}. A data dir that is already formatted
@@ -66,7 +69,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    private static final int NODE_ID = 1;
+    private static final int SINGLE_NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     /** The broker's own principal when authenticated: its certificate's common name. */
     public static final String BROKER_USER = "broker";
@@ -84,6 +87,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaSecurity security;
     private final boolean mtlsListener;
     private final List<String> users;
+    private final int nodeId;
+    /** The quorum this node belongs to; null for the single-node default (its controller port is picked at start). */
+    private final KraftQuorum quorum;
+    private final String clusterId;
     private int port;
     private int mtlsPort;
     private int internalPort;
@@ -98,7 +105,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         java.util.LinkedHashSet<String> u = new java.util.LinkedHashSet<>();
         u.add(ADMIN_USER);
         u.addAll(builder.users);
-        this.users = List.copyOf(u);        if (builder.dataDir != null) {
+        this.users = List.copyOf(u);
+        this.quorum = builder.quorum;
+        this.nodeId = builder.quorum == null ? SINGLE_NODE_ID : builder.nodeId;
+        this.clusterId = builder.clusterId;
+        if (builder.dataDir != null) {
             this.dataDir = builder.dataDir.toAbsolutePath();
             this.tempDataDir = false;
         } else {
@@ -121,6 +132,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * connections (an Admin client sees it in {@code describeCluster}).
      *
      * @return this broker
+     * @throws IllegalArgumentException if the data dir holds another node or cluster
      * @throws IllegalStateException if the broker was already started or closed, or did not come up
      */
     public synchronized EmbeddedKafka start() {
@@ -128,13 +140,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("an EmbeddedKafka can be started once");
         }
         port = requestedPort == 0 ? freePort() : requestedPort;
-        int controllerPort = freePort();
+        KraftQuorum voters = quorum != null ? quorum : KraftQuorum.single(SINGLE_NODE_ID, freePort());
+        int controllerPort = voters.endpoint(nodeId).port();
         Path logDir = dataDir.resolve("kafka-logs");
+        checkFormattedFor(logDir);
         try {
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 format(logDir);
             }
-            Map<String, Object> config = new java.util.HashMap<>(brokerConfig(logDir, controllerPort));
+            Map<String, Object> config = new java.util.HashMap<>(brokerConfig(logDir, voters));
             if (security != KafkaSecurity.PLAINTEXT) {
                 accounts = new BrokerAccounts(dataDir.resolve("clients"), KafkaPki.openOrCreate(dataDir.resolve("tls")));
                 internalPort = freePort();
@@ -245,11 +259,39 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** The node id of this broker in its KRaft quorum (1 for the single-node default). */
+    public int nodeId() {
+        return nodeId;
+    }
+
+    /**
+     * A data dir formatted for another cluster or node would be refused by Kafka deep in its start-up; say which
+     * and what to do instead.
+     */
+    private void checkFormattedFor(Path logDir) {
+        if (quorum == null || !Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
+        Properties meta = new Properties();
+        try (InputStream in = Files.newInputStream(logDir.resolve("meta.properties"))) {
+            meta.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String formattedId = meta.getProperty("cluster.id");
+        String formattedNode = meta.getProperty("node.id");
+        if (!clusterId.equals(formattedId) || !String.valueOf(nodeId).equals(formattedNode)) {
+            throw new IllegalArgumentException(dataDir + " holds node " + formattedNode + " of cluster " + formattedId
+                    + ", not node " + nodeId + " of cluster " + clusterId + ": use that node id and cluster id, or"
+                    + " another --data-dir");
+        }
+    }
+
     private void format(Path logDir) throws Exception {
         Formatter formatter = new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                .setNodeId(NODE_ID)
-                .setClusterId(Uuid.randomUuid().toString())
+                .setNodeId(nodeId)
+                .setClusterId(clusterId != null ? clusterId : Uuid.randomUuid().toString())
                 .setDirectories(List.of(logDir.toString()))
                 .setMetadataLogDirectory(logDir.toString())
                 .setControllerListenerName(CONTROLLER_LISTENER)
@@ -262,35 +304,52 @@ public final class EmbeddedKafka implements AutoCloseable {
         formatter.run();
     }
 
-    private Map<String, Object> brokerConfig(Path logDir, int controllerPort) {
-        return Map.ofEntries(
+    /**
+     * One node of {@code voters}, every node a combined broker and controller. Kafka's own topics get the
+     * quorum's replication (1 for a single node, which exactly-once needs there; 3 with min ISR 2 from three
+     * brokers on).
+     */
+    private Map<String, Object> brokerConfig(Path logDir, KraftQuorum voters) {
+        String rf = String.valueOf(voters.replicationFactor());
+        String minIsr = String.valueOf(voters.minInsyncReplicas());
+        Map<String, Object> c = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", String.valueOf(NODE_ID)),
-                Map.entry("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort),
+                Map.entry("node.id", String.valueOf(nodeId)),
+                Map.entry("controller.quorum.voters", voters.toString()),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://"
+                        + voters.endpoint(nodeId)),
                 Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),
                 Map.entry("controller.listener.names", CONTROLLER_LISTENER),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("log.dirs", logDir.toString()),
                 Map.entry("num.partitions", "1"),
-                Map.entry("default.replication.factor", "1"),
-                Map.entry("min.insync.replicas", "1"),
+                Map.entry("default.replication.factor", rf),
+                Map.entry("min.insync.replicas", minIsr),
                 Map.entry("auto.create.topics.enable", "false"),
-                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.replication.factor", rf),
                 Map.entry("offsets.topic.num.partitions", "1"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.replication.factor", rf),
+                Map.entry("transaction.state.log.min.isr", minIsr),
                 Map.entry("transaction.state.log.num.partitions", "1"),
-                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("share.coordinator.state.topic.replication.factor", rf),
+                Map.entry("share.coordinator.state.topic.min.isr", minIsr),
                 Map.entry("share.coordinator.state.topic.num.partitions", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 // small footprint: the cleaner's dedupe buffer defaults to 128 MiB of heap
                 Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024)),
                 Map.entry("num.network.threads", "2"),
                 Map.entry("num.io.threads", "2"),
-                Map.entry("background.threads", "2"));
+                Map.entry("background.threads", "2")));
+        if (voters.size() > 1) {
+            // A SIGKILLed broker is noticed only when its heartbeats to the controller stop: until then it stays
+            // leader of its partitions and in their ISRs, and acks=all writes to them wait. Kafka's 9 s would
+            // outlast Shoal's node-down timeout (3 s) and fence every agent; 3 s (heartbeats every 0.5 s)
+            // moves leadership within about as long.
+            c.put("broker.heartbeat.interval.ms", "500");
+            c.put("broker.session.timeout.ms", "3000");
+        }
+        return c;
     }
 
     /**
@@ -360,8 +419,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
             while (true) {
                 try {
-                    // only unfenced brokers are listed, so a non-empty answer means "ready"
-                    if (!admin.describeCluster(new DescribeClusterOptions()).nodes().get().isEmpty()) {
+                    // only unfenced brokers are listed: this one among them means "ready"
+                    if (admin.describeCluster(new DescribeClusterOptions()).nodes().get().stream()
+                            .anyMatch(n -> n.id() == nodeId)) {
                         return;
                     }
                 } catch (ExecutionException e) {
@@ -422,8 +482,34 @@ public final class EmbeddedKafka implements AutoCloseable {
         private KafkaSecurity security = KafkaSecurity.PLAINTEXT;
         private boolean mtlsListener;
         private List<String> users = List.of();
+        private KraftQuorum quorum;
+        private int nodeId;
+        private String clusterId;
 
         private Builder() {
+        }
+
+        /**
+         * Makes this broker node {@code nodeId} of the multi-node cluster {@code clusterId} whose controllers are
+         * {@code quorum} (every member is a combined broker and controller; this one's controller listens at its
+         * own entry). All members must be given the same quorum and cluster id. Plaintext only: an authenticated
+         * broker keeps its certificates to itself, so members would not trust each other.
+         *
+         * @throws IllegalArgumentException if {@code nodeId} is not a voter or the cluster id is not a Kafka
+         *     {@code Uuid} (22 characters of URL-safe base64, as {@code kafka-storage random-uuid} prints)
+         */
+        public Builder cluster(int nodeId, KraftQuorum quorum, String clusterId) {
+            quorum.endpoint(nodeId);
+            try {
+                Uuid.fromString(clusterId);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cluster id \"" + clusterId + "\" is not a Kafka cluster id (22"
+                        + " characters of URL-safe base64, e.g. " + Uuid.randomUuid() + ")");
+            }
+            this.nodeId = nodeId;
+            this.quorum = quorum;
+            this.clusterId = clusterId;
+            return this;
         }
 
         /** How clients log in on the port (default: plaintext, no authentication). */
@@ -461,6 +547,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         /** Creates the (not yet started) broker. */
         public EmbeddedKafka build() {
+            if (quorum != null && security != KafkaSecurity.PLAINTEXT) {
+                throw new IllegalArgumentException("a multi-node cluster runs without authentication for now"
+                        + " (each broker's certificates are its own)");
+            }
             return new EmbeddedKafka(this);
         }
     }

@@ -83,7 +83,7 @@ public final class BenchAuditCommand implements Callable<Integer> {
       String bootstrap = kafka.bootstrapServers();
       Topics topics = Topics.defaults();
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        TopicProvisioner.ensure(admin, topics, (short) 1);
+        TopicProvisioner.ensure(admin, topics, TopicProvisioner.Replication.of((short) 1));
       }
       long start = System.currentTimeMillis() - (records + extra + 1000) * STEP_MILLIS;
       BenchHistory history = new BenchHistory(new AuditHistoryGenerator(seed, services, nodes, start, STEP_MILLIS),

@@ -42,14 +42,15 @@ import org.apache.kafka.common.TopicPartition;
  * broker that authenticates every component as its own user ({@code shoal kafka --security}) and
  * allows only Shoal's ACLs; each component then gets its user's {@code --kafka-config}.
  *
- * <p>{@link #close()} stops agents first (so they stop their tasks), then the gateway and the
+ * <p>{@link #close()} stops agents first (so they stop their tasks), then the gateways and the
  * orchestrators, Kafka last, and finally kills any task process still carrying {@link #marker()} —
  * the tasks of an agent that was killed and never came back.
  */
 public final class ProcessStack implements AutoCloseable {
   public static final String APPLICATION_ID = "shoal-orchestrator";
   private static final String MAIN = "dev.shoal.ops.Shoal";
-  private static final Duration START = Duration.ofSeconds(120);
+  // Ten JVMs starting at once on two shared cores took over 120 s at load average 70.
+  private static final Duration START = Duration.ofSeconds(180);
   private static final Duration STOP = Duration.ofSeconds(30);
 
   private final Path dir;
@@ -60,13 +61,14 @@ public final class ProcessStack implements AutoCloseable {
   private final Thread cleanup = new Thread(this::killAll, "shoal-stack-cleanup");
   private final Path secretFile;
   private final String workerToken;
-  private ShoalProcess kafka;
-  private ShoalProcess gateway;
-  private final Map<String, ShoalProcess> moreGateways = new LinkedHashMap<>();
+  /** Processes that serve the test beside Shoal's components (forwarders). */
   private final List<ShoalProcess> helpers = new ArrayList<>();
-  private int kafkaPort;
-  private int apiPort;
-  private ApiClient api;
+  /** Brokers by node id (one, node 1, unless {@link Builder#brokers}), with their client ports. */
+  private final Map<Integer, ShoalProcess> brokers = new java.util.TreeMap<>();
+  private final Map<Integer, Integer> kafkaPorts = new java.util.TreeMap<>();
+  /** Gateways by name ({@code gateway}, or {@code gateway-1 …} with {@link Builder#gateways} above 1), and their API ports. */
+  private final Map<String, ShoalProcess> gateways = new LinkedHashMap<>();
+  private final Map<String, Integer> apiPorts = new LinkedHashMap<>();
 
   private ProcessStack(Builder b) {
     this.dir = b.dir;
@@ -99,7 +101,9 @@ public final class ProcessStack implements AutoCloseable {
     for (int i = 0; i < orchestratorCount; i++) {
       orchs.add(startOrchestrator("orchestrator-" + (char) ('a' + i)));
     }
-    startGateway();
+    for (String g : gatewayNames()) {
+      startGateway(g);
+    }
     List<String> hosts = new ArrayList<>();
     for (int i = 1; i <= agentCount; i++) {
       hosts.add("node-" + i);
@@ -111,12 +115,71 @@ public final class ProcessStack implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Starts the broker, or with {@link Builder#brokers} above 1 every member of a KRaft cluster ({@code shoal
+   * kafka --voters …}, processes {@code kafka-1 …}) at once — a member waits for a quorum — and returns when
+   * each is ready.
+   */
   public void startKafka() {
-    kafkaPort = freePort();
-    progress("starting Kafka on 127.0.0.1:" + kafkaPort);
-    kafka = launch("kafka", 512, List.of("kafka", "--kafka-port", String.valueOf(kafkaPort),
-        "--data-dir", dir.resolve("kafka").toString(), "--security", settings.kafkaSecurity.name()));
-    kafka.awaitOutput("Kafka broker ready at", START);
+    int n = settings.brokers;
+    if (n == 1) {
+      kafkaPorts.put(1, freePort());
+      progress("starting Kafka on 127.0.0.1:" + kafkaPorts.get(1));
+      brokers.put(1, launch("kafka", 512, List.of("kafka", "--kafka-port", String.valueOf(kafkaPorts.get(1)),
+          "--data-dir", dir.resolve("kafka").toString(), "--security", settings.kafkaSecurity.name())));
+    } else {
+      List<String> voters = new ArrayList<>();
+      for (int id = 1; id <= n; id++) {
+        kafkaPorts.put(id, freePort());
+        voters.add(id + "@127.0.0.1:" + freePort());
+      }
+      String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+      progress("starting a Kafka cluster of " + n + " on 127.0.0.1:" + kafkaPorts.values() + ", voters " + voters);
+      for (int id = 1; id <= n; id++) {
+        brokers.put(id, launch("kafka-" + id, 384, List.of("kafka", "--kafka-port", String.valueOf(kafkaPorts.get(id)),
+            "--data-dir", dir.resolve("kafka-" + id).toString(), "--voters", String.join(",", voters),
+            "--node-id", String.valueOf(id), "--cluster-id", clusterId)));
+      }
+    }
+    brokers.values().forEach(b -> b.awaitOutput("Kafka broker ready at", START));
+  }
+
+  /** The broker with this node id (1 … brokers). */
+  public ShoalProcess broker(int nodeId) {
+    ShoalProcess b = brokers.get(nodeId);
+    if (b == null) {
+      throw new IllegalArgumentException("no broker " + nodeId + " (brokers " + brokers.keySet() + ")");
+    }
+    return b;
+  }
+
+  public Collection<ShoalProcess> brokers() {
+    return brokers.values();
+  }
+
+  /** Starts a broker that ended again, with its data directory and ports, and returns when it is ready. */
+  public void restartBroker(int nodeId) {
+    progress("restarting broker " + nodeId);
+    ShoalProcess b = broker(nodeId);
+    b.start();
+    b.awaitOutput("Kafka broker ready at", START);
+  }
+
+  /**
+   * The node id of the broker leading partition 0 of {@code topic} (e.g. {@code shoal.specs}), as the
+   * cluster's metadata says; empty while it has none or Kafka does not answer.
+   */
+  public Optional<Integer> leaderOf(String topic) {
+    try (Admin admin = Admin.create(clientConfig("admin"))) {
+      var d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+      var leader = d.partitions().get(0).leader();
+      return leader == null || leader.isEmpty() ? Optional.empty() : Optional.of(leader.id());
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return Optional.empty();
+    }
   }
 
   /** Starts (or restarts, with the same state directory) the orchestrator instance {@code name}. */
@@ -136,25 +199,59 @@ public final class ProcessStack implements AutoCloseable {
     return p;
   }
 
+  /** The gateways' names: {@code gateway} alone, or {@code gateway-1 …}. */
+  public List<String> gatewayNames() {
+    if (settings.gateways == 1) {
+      return List.of("gateway");
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= settings.gateways; i++) {
+      names.add("gateway-" + i);
+    }
+    return names;
+  }
+
+  /** Starts the (first) gateway. */
   public void startGateway() {
-    apiPort = freePort();
-    progress("starting the gateway on 127.0.0.1:" + apiPort);
-    gateway = launch("gateway", 256, List.of("gateway", "--bootstrap-servers", bootstrapServers(),
-        "--api-port", String.valueOf(apiPort), "--cluster-secret-file", secretFile.toString()), "gateway");
-    api = new ApiClient("http://127.0.0.1:" + apiPort);
+    startGateway(gatewayNames().get(0));
+  }
+
+  /** Starts the gateway {@code name}, or starts it again on the same API port. */
+  public ShoalProcess startGateway(String name) {
+    ShoalProcess g = gateways.get(name);
+    if (g != null) {
+      progress("restarting " + name);
+      return g.start();
+    }
+    int port = freePort();
+    progress("starting " + name + " on 127.0.0.1:" + port);
+    g = launch(name, 256, List.of("gateway", "--bootstrap-servers", bootstrapServers(),
+        "--api-port", String.valueOf(port), "--cluster-secret-file", secretFile.toString()), "gateway");
+    gateways.put(name, g);
+    apiPorts.put(name, port);
+    return g;
+  }
+
+  public ShoalProcess gateway(String name) {
+    return gateways.get(name);
+  }
+
+  public Collection<ShoalProcess> gateways() {
+    return gateways.values();
+  }
+
+  /** A client of the gateway {@code name}'s API. */
+  public ApiClient api(String name) {
+    return new ApiClient("http://127.0.0.1:" + apiPorts.get(name));
   }
 
   /**
    * Starts one more gateway, {@code name}, on a port of its own (the first one is {@link #api()}'s):
-   * gateways are stateless, any of them serves any request. Returns a client of it.
+   * gateways are stateless, any of them serves any request. Returns a client of it once it answers.
    */
   public ApiClient startMoreGateway(String name) {
-    int port = freePort();
-    progress("starting the gateway " + name + " on 127.0.0.1:" + port);
-    ShoalProcess p = launch(name, 256, List.of("gateway", "--bootstrap-servers", bootstrapServers(),
-        "--api-port", String.valueOf(port), "--cluster-secret-file", secretFile.toString()), "gateway");
-    moreGateways.put(name, p);
-    ApiClient client = new ApiClient("http://127.0.0.1:" + port);
+    ShoalProcess p = startGateway(name);
+    ApiClient client = api(name);
     Poll.until("the gateway " + name + " to answer", START, () -> {
       if (!p.isAlive()) {
         throw new IllegalStateException("the gateway " + name + " ended:\n" + p.tail(40));
@@ -189,16 +286,24 @@ public final class ProcessStack implements AutoCloseable {
     return p;
   }
 
+  /** Waits until every gateway answers. */
   public void awaitApi() {
-    Poll.until("the gateway to answer", START, () -> {
+    gateways.keySet().forEach(this::awaitApi);
+  }
+
+  public void awaitApi(String gatewayName) {
+    ShoalProcess gateway = gateways.get(gatewayName);
+    ApiClient client = api(gatewayName);
+    Poll.until(gatewayName + " to answer", START, () -> {
       if (!gateway.isAlive()) {
-        throw new IllegalStateException("the gateway ended:\n" + gateway.tail(40));
+        throw new IllegalStateException(gatewayName + " ended:\n" + gateway.tail(40));
       }
-      return api.get("/v1/nodes").ok();
+      return client.get("/v1/nodes").ok();
     });
   }
 
   public void awaitReady(Collection<String> hostnames) {
+    ApiClient api = api();
     Poll.until("nodes " + hostnames + " to be ready", START,
         () -> hostnames.stream().allMatch(h -> api.nodeIs(h, "ready")));
   }
@@ -228,12 +333,14 @@ public final class ProcessStack implements AutoCloseable {
     }
   }
 
+  /** A client of the first gateway's API. */
   public ApiClient api() {
-    return api;
+    return api(gatewayNames().get(0));
   }
 
+  /** Every broker's client address, comma-separated. */
   public String bootstrapServers() {
-    return "127.0.0.1:" + kafkaPort;
+    return kafkaPorts.values().stream().map(p -> "127.0.0.1:" + p).collect(java.util.stream.Collectors.joining(","));
   }
 
   /**
@@ -259,20 +366,16 @@ public final class ProcessStack implements AutoCloseable {
   /** The {@code --kafka-config} file of {@code user}, or null when Kafka runs without authentication. */
   private Path kafkaConfigFile(String user) {
     return settings.kafkaSecurity == KafkaSecurity.PLAINTEXT ? null
-        : dir.resolve("kafka").resolve("clients").resolve(user + ".properties");
+        : dir.resolve("kafka").resolve("clients").resolve(user + ".properties");  // secure: one broker only
   }
 
   public ShoalProcess agent(String hostname) {
     return agents.get(hostname);
   }
 
+  /** The broker (the first one of a cluster). */
   public ShoalProcess kafka() {
-    return kafka;
-  }
-
-  /** A gateway started by {@link #startMoreGateway}. */
-  public ShoalProcess gateway(String name) {
-    return moreGateways.get(name);
+    return brokers.get(1);
   }
 
   public Collection<ShoalProcess> orchestrators() {
@@ -299,15 +402,9 @@ public final class ProcessStack implements AutoCloseable {
   }
 
   private List<ShoalProcess> all() {
-    List<ShoalProcess> all = new ArrayList<>();
-    if (kafka != null) {
-      all.add(kafka);
-    }
+    List<ShoalProcess> all = new ArrayList<>(brokers.values());
     all.addAll(orchestrators.values());
-    if (gateway != null) {
-      all.add(gateway);
-    }
-    all.addAll(moreGateways.values());
+    all.addAll(gateways.values());
     all.addAll(agents.values());
     all.addAll(helpers);
     return all;
@@ -367,15 +464,14 @@ public final class ProcessStack implements AutoCloseable {
       stops.add(CompletableFuture.runAsync(() -> a.stop(STOP)));
     }
     stops.forEach(CompletableFuture::join);
-    if (gateway != null) {
-      gateway.stop(STOP);
-    }
-    moreGateways.values().forEach(g -> g.stop(STOP));
+    gateways.values().forEach(g -> g.stop(STOP));
     orchestrators.values().forEach(o -> o.stop(STOP));
-    if (kafka != null) {
-      kafka.stop(STOP);
+    if (brokers.size() == 1) {
+      brokers.values().forEach(b -> b.stop(STOP));
     }
     helpers.forEach(ShoalProcess::kill);
+    // The members of a cluster are killed: one that shuts down cleanly waits for a controller, which the last
+    // ones no longer have; everything that wrote to them has stopped already.
     killAll();
     try {
       Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -408,6 +504,8 @@ public final class ProcessStack implements AutoCloseable {
     private Duration fencingTimeout = Duration.ofSeconds(6);
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private int standbyReplicas = 1;
+    private int brokers = 1;
+    private int gateways = 1;
     private KafkaSecurity kafkaSecurity = KafkaSecurity.PLAINTEXT;
     private PrintStream progress;
 
@@ -447,6 +545,24 @@ public final class ProcessStack implements AutoCloseable {
       return this;
     }
 
+    /** Kafka brokers: 1 (the default) or a KRaft cluster of that many, each a separate process, plaintext only. */
+    public Builder brokers(int v) {
+      if (v < 1) {
+        throw new IllegalArgumentException("brokers must be 1 or more, got " + v);
+      }
+      brokers = v;
+      return this;
+    }
+
+    /** Gateways, each a separate process with its own API port (default 1). */
+    public Builder gateways(int v) {
+      if (v < 1) {
+        throw new IllegalArgumentException("gateways must be 1 or more, got " + v);
+      }
+      gateways = v;
+      return this;
+    }
+
     /** How components log in to the stack's broker (default: no authentication). */
     public Builder kafkaSecurity(KafkaSecurity v) {
       kafkaSecurity = v;
@@ -460,6 +576,9 @@ public final class ProcessStack implements AutoCloseable {
     }
 
     public ProcessStack build() {
+      if (brokers > 1 && kafkaSecurity != KafkaSecurity.PLAINTEXT) {
+        throw new IllegalArgumentException("a cluster of brokers runs without authentication for now");
+      }
       try {
         Files.createDirectories(dir);
       } catch (IOException e) {

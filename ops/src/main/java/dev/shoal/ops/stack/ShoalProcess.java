@@ -20,6 +20,8 @@ public final class ShoalProcess {
   private final List<String> command;
   private final Path log;
   private Process process;
+  /** Where this run's output starts in the log: what came before is an earlier run's. */
+  private long runStart;
 
   ShoalProcess(String name, List<String> command, Path log) {
     this.name = name;
@@ -41,6 +43,7 @@ public final class ShoalProcess {
       throw new IllegalStateException(name + " is running");
     }
     try {
+      runStart = Files.exists(log) ? Files.size(log) : 0;
       Files.writeString(log, "---- " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
       process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -113,10 +116,10 @@ public final class ShoalProcess {
     }
   }
 
-  /** Waits until the log contains {@code text}, failing early if the process ends first. */
+  /** Waits until this run's part of the log contains {@code text}, failing early if the process ends first. */
   public void awaitOutput(String text, Duration timeout) {
     Poll.until(name + " to print \"" + text + "\"", timeout, () -> {
-      if (output().contains(text)) {
+      if (outputOfThisRun().contains(text)) {
         return true;
       }
       if (!isAlive()) {
@@ -129,6 +132,21 @@ public final class ShoalProcess {
   public String output() {
     try {
       return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** What the current (or last) run printed. */
+  public String outputOfThisRun() {
+    long from;
+    synchronized (this) {
+      from = runStart;
+    }
+    try {
+      byte[] all = Files.exists(log) ? Files.readAllBytes(log) : new byte[0];
+      int start = (int) Math.min(from, all.length);
+      return new String(all, start, all.length - start, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "";
     }

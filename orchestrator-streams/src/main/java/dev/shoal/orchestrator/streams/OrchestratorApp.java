@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the orchestrator topology as a Kafka Streams application with exactly-once processing:
- * creates the topics, starts the streams, and closes them cleanly. Several instances with the
+ * creates the topics (replicated min(3, brokers) unless {@link OrchestratorConfig#replicationFactor()}
+ * says otherwise; Streams' own topics alike), starts the streams, and closes them cleanly. Several instances with the
  * same application id share the work; standby replicas keep warm copies of the decision state.
  */
 public final class OrchestratorApp implements AutoCloseable {
@@ -43,14 +44,20 @@ public final class OrchestratorApp implements AutoCloseable {
   /** Creates missing topics and starts processing; returns once the application is RUNNING or the timeout passed. */
   public void start(Duration awaitRunning) throws Exception {
     // The same client settings as the Streams clients (security included), as Streams' own admin gets them.
+    TopicProvisioner.Replication replication;
     try (Admin admin = Admin.create(new StreamsConfig(properties()).getAdminConfigs(config.applicationId() + "-topics"))) {
-      List<String> created = TopicProvisioner.ensure(admin, config.topics(), null);
+      replication = TopicProvisioner.replication(admin, config.replicationFactor());
+      List<String> created = TopicProvisioner.ensure(admin, config.topics(), replication);
       if (!created.isEmpty()) {
-        LOG.info("created topics {}", created);
+        LOG.info("created topics {} with replication {}", created, replication);
       }
     }
+    Properties props = properties();
+    // Changelogs and repartition topics as replicated as Shoal's own topics: a lost broker loses no decision state.
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
+    props.put(StreamsConfig.topicPrefix("min.insync.replicas"), String.valueOf(replication.minInsync()));
     CountDownLatch running = new CountDownLatch(1);
-    streams = new KafkaStreams(OrchestratorTopology.build(config.topics(), config.settings(), config.timing(), config.joinPolicy()), properties());
+    streams = new KafkaStreams(OrchestratorTopology.build(config.topics(), config.settings(), config.timing(), config.joinPolicy()), props);
     streams.setStateListener((next, prev) -> {
       if (next == KafkaStreams.State.RUNNING) {
         running.countDown();

@@ -33,6 +33,18 @@ public record OrchestratorConfig(
         : dev.shoal.orchestrator.core.JoinPolicy.tokens(clusterSecret);
   }
 
+  /**
+   * The replication asked for explicitly, as Kafka Streams' {@code replication.factor} among the extra
+   * settings; null (the default) means min(3, brokers), counted at start ({@link TopicProvisioner}).
+   */
+  public Short replicationFactor() {
+    Object v = extraStreamsConfig.get(org.apache.kafka.streams.StreamsConfig.REPLICATION_FACTOR_CONFIG);
+    if (v == null || Integer.parseInt(v.toString()) < 1) {
+      return null; // Streams' -1: the broker's default, which we replace by the rule above
+    }
+    return Short.valueOf(v.toString());
+  }
+
   public OrchestratorConfig withClusterSecret(byte[] secret) {
     return new OrchestratorConfig(bootstrapServers, topics, applicationId, stateDir, standbyReplicas, settings, timing,
         extraStreamsConfig, secret);

@@ -12,20 +12,46 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates the catalogue's topics with their configs, idempotently: topics that exist are left as
- * they are. Replication is min(3, brokers) unless given.
+ * they are. Replication is min(3, brokers) unless given, with {@code min.insync.replicas} 2 from
+ * three replicas on (1 below): with {@code acks=all} producers a write Shoal acknowledged survives
+ * the loss of any one broker, and writes go on while one is lost.
  */
 public final class TopicProvisioner {
   private TopicProvisioner() {}
 
+  /** How many copies of each partition, and how many must have a write before it is acknowledged. */
+  public record Replication(short factor, int minInsync) {
+    public Replication {
+      if (factor < 1) {
+        throw new IllegalArgumentException("replication factor must be 1 or more, got " + factor);
+      }
+    }
+
+    /** The rule for a cluster of {@code brokers}; the same as the embedded broker's for its own topics. */
+    public static Replication forBrokers(int brokers) {
+      return of((short) Math.min(3, brokers));
+    }
+
+    public static Replication of(short factor) {
+      return new Replication(factor, factor >= 3 ? 2 : 1);
+    }
+  }
+
+  /** {@code explicit} if given, else from the number of brokers the cluster reports now. */
+  public static Replication replication(Admin admin, Short explicit) throws Exception {
+    return explicit != null ? Replication.of(explicit)
+        : Replication.forBrokers(admin.describeCluster().nodes().get().size());
+  }
+
   /** @return the names of the topics it created */
-  public static List<String> ensure(Admin admin, Topics topics, Short replication) throws Exception {
-    short rf = replication != null ? replication
-        : (short) Math.min(3, admin.describeCluster().nodes().get().size());
+  public static List<String> ensure(Admin admin, Topics topics, Replication replication) throws Exception {
     Set<String> existing = admin.listTopics().names().get();
     List<NewTopic> missing = new ArrayList<>();
     for (TopicSpec<?, ?> t : topics.all()) {
       if (!existing.contains(t.name())) {
-        missing.add(new NewTopic(t.name(), t.partitions(), rf).configs(t.configs()));
+        java.util.Map<String, String> configs = new java.util.HashMap<>(t.configs());
+        configs.putIfAbsent("min.insync.replicas", String.valueOf(replication.minInsync()));
+        missing.add(new NewTopic(t.name(), t.partitions(), replication.factor()).configs(configs));
       }
     }
     List<String> created = new ArrayList<>();

@@ -34,7 +34,7 @@ class KafkaAuditSourceIT {
     List<TopicSpec<?, ?>> derived = List.of(topics.services, topics.tasks, topics.nodes, topics.assignments,
         topics.events, topics.cluster);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      TopicProvisioner.ensure(admin, topics, (short) 1);
+      TopicProvisioner.ensure(admin, topics, TopicProvisioner.Replication.of((short) 1));
     }
     int partitions = 0;
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
