@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the node's assignment: only the partition of the compacted assignments topic that the node
  * id maps to (as Kafka's default partitioner maps keys), from the beginning, without a consumer
- * group. Hands on the newest value under the node's key, but only once it has read up to the end
- * offset it saw at start: before that the newest record may still be ahead, and converging to an
- * older set could stop tasks that are still wanted. A tombstone or no record at all is the empty set.
+ * group. The partition holds one record per task placed on the node (key {@code <node>/<task>}, a
+ * tombstone when it leaves) and the node's own record (key {@code <node>}: a refusal); the reader
+ * keeps the node's whole set and hands it on, but only once it has read up to the end offset it saw
+ * at start: before that a newer record may still be ahead, and converging to an older set could stop
+ * tasks that are still wanted. No record at all is the empty set.
  */
 final class AssignmentReader implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(AssignmentReader.class);
@@ -31,16 +33,17 @@ final class AssignmentReader implements Runnable {
   private final String topic;
   private final String nodeId;
   private final Deserializer<Assignment> values;
-  private final Consumer<Assignment> onAssignment;
+  private final Consumer<AssignedSet> onAssignment;
+  private final java.util.TreeMap<String, dev.shoal.schemas.Task> tasks = new java.util.TreeMap<>();
+  private String refusal;
   private volatile boolean closed;
   private TopicPartition partition;
   private long endAtStart = -1;
   private boolean caughtUp;
-  private Assignment newest;
   private boolean warned;
 
   AssignmentReader(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, String topic,
-                   String nodeId, Deserializer<Assignment> values, Consumer<Assignment> onAssignment) {
+                   String nodeId, Deserializer<Assignment> values, Consumer<AssignedSet> onAssignment) {
     this.consumer = consumer;
     this.topic = topic;
     this.nodeId = nodeId;
@@ -96,23 +99,40 @@ final class AssignmentReader implements Runnable {
   private void readOnce() {
     ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
     boolean changed = false;
+    String prefix = nodeId + Assignment.SEPARATOR;
     for (ConsumerRecord<String, byte[]> r : records) {
-      if (nodeId.equals(r.key())) {
-        try {
-          newest = values.deserialize(r.topic(), r.value());
-          changed = true;
-        } catch (RuntimeException e) {
-          LOG.warn("ignoring unreadable assignment at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+      String key = r.key();
+      if (key == null || !(key.equals(nodeId) || key.startsWith(prefix))) {
+        continue; // another node's record in the same partition
+      }
+      try {
+        Assignment a = values.deserialize(r.topic(), r.value());
+        if (key.equals(nodeId)) {
+          refusal = a == null ? null : a.refusal();
+        } else if (a == null || a.task() == null) {
+          tasks.remove(key.substring(prefix.length()));
+        } else {
+          tasks.put(a.task().id(), a.task());
         }
+        changed = true;
+      } catch (RuntimeException e) {
+        LOG.warn("ignoring unreadable assignment at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
       }
     }
     if (!caughtUp && consumer.position(partition) >= endAtStart) {
       caughtUp = true;
-      onAssignment.accept(newest);
+      onAssignment.accept(current());
     } else if (caughtUp && changed) {
-      onAssignment.accept(newest);
+      onAssignment.accept(current());
     }
   }
+
+  private AssignedSet current() {
+    return new AssignedSet(java.util.List.copyOf(tasks.values()), refusal);
+  }
+
+  /** The node's whole set of tasks, and the cluster's refusal of the node if it was refused. */
+  record AssignedSet(java.util.List<dev.shoal.schemas.Task> tasks, String refusal) {}
 
   private void problem(String what) {
     if (!warned) {

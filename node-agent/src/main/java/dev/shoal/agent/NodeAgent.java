@@ -3,7 +3,6 @@ package dev.shoal.agent;
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.ProcessRuntime;
 import dev.shoal.schemas.Json;
-import dev.shoal.schemas.Assignment;
 import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.Topics;
 import java.time.Duration;
@@ -165,13 +164,13 @@ public final class NodeAgent implements AutoCloseable {
     readerThread.start();
   }
 
-  private void onAssignment(Assignment a) {
-    if (a != null && a.refusal() != null) {
+  private void onAssignment(AssignmentReader.AssignedSet a) {
+    if (a.refusal() != null) {
       LOG.error("node {} could not join the cluster: {}", nodeId, a.refusal());
       refused.complete(a.refusal());
       return;
     }
-    supervisor.assign(a);
+    supervisor.assign(a.tasks());
   }
 
   /**

@@ -34,7 +34,7 @@ final class NodeUpHandler implements ControlHandler<ControlMessage.NodeUp> {
           d.time, d.time);
       d.state.put(node);
       d.event("node.joined", "node", node.id(), "node " + node.hostname() + " joined");
-      return Scope.EVERYTHING;
+      return Scope.node(node.id(), d.state);
     }
     Node node = n.get();
     boolean wasDown = !node.isReady();
@@ -42,6 +42,6 @@ final class NodeUpHandler implements ControlHandler<ControlMessage.NodeUp> {
     if (wasDown) {
       d.event("node.ready", "node", node.id(), "node " + node.hostname() + " is ready");
     }
-    return Scope.EVERYTHING;
+    return Scope.node(node.id(), d.state);
   }
 }

@@ -67,11 +67,17 @@ final class DriverHarness implements AutoCloseable {
 
   DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
                 java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler) {
+    this(joinPolicy, scheduler, OrchestratorSettings.DEFAULTS);
+  }
+
+  DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
+                java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler,
+                OrchestratorSettings settings) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
     p.put(StreamsConfig.STATE_DIR_CONFIG, "target/streams-" + System.nanoTime());
-    driver = new TopologyTestDriver(OrchestratorTopology.build(topics, OrchestratorSettings.DEFAULTS,
+    driver = new TopologyTestDriver(OrchestratorTopology.build(topics, settings,
         OrchestratorTopology.Timing.DEFAULTS, joinPolicy, scheduler), p, now);
     var s = Serdes.String();
     specs = driver.createInputTopic(topics.specs.name(), s.serializer(), s.serializer());
