@@ -33,9 +33,8 @@ final class AssignmentReader implements Runnable {
   private final String topic;
   private final String nodeId;
   private final Deserializer<Assignment> values;
-  private final Consumer<AssignedSet> onAssignment;
-  private final java.util.TreeMap<String, dev.shoal.schemas.Task> tasks = new java.util.TreeMap<>();
-  private String refusal;
+  private final Consumer<NodeSets.AssignedSet> onAssignment;
+  private final NodeSets sets;
   private volatile boolean closed;
   private TopicPartition partition;
   private long endAtStart = -1;
@@ -43,7 +42,8 @@ final class AssignmentReader implements Runnable {
   private boolean warned;
 
   AssignmentReader(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, String topic,
-                   String nodeId, Deserializer<Assignment> values, Consumer<AssignedSet> onAssignment) {
+                   String nodeId, Deserializer<Assignment> values, Consumer<NodeSets.AssignedSet> onAssignment) {
+    this.sets = new NodeSets(java.util.List.of(nodeId));
     this.consumer = consumer;
     this.topic = topic;
     this.nodeId = nodeId;
@@ -99,40 +99,20 @@ final class AssignmentReader implements Runnable {
   private void readOnce() {
     ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
     boolean changed = false;
-    String prefix = nodeId + Assignment.SEPARATOR;
     for (ConsumerRecord<String, byte[]> r : records) {
-      String key = r.key();
-      if (key == null || !(key.equals(nodeId) || key.startsWith(prefix))) {
-        continue; // another node's record in the same partition
-      }
       try {
-        Assignment a = values.deserialize(r.topic(), r.value());
-        if (key.equals(nodeId)) {
-          refusal = a == null ? null : a.refusal();
-        } else if (a == null || a.task() == null) {
-          tasks.remove(key.substring(prefix.length()));
-        } else {
-          tasks.put(a.task().id(), a.task());
-        }
-        changed = true;
+        changed |= sets.apply(r.key(), values.deserialize(r.topic(), r.value())) != null;
       } catch (RuntimeException e) {
         LOG.warn("ignoring unreadable assignment at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
       }
     }
     if (!caughtUp && consumer.position(partition) >= endAtStart) {
       caughtUp = true;
-      onAssignment.accept(current());
+      onAssignment.accept(sets.current(nodeId));
     } else if (caughtUp && changed) {
-      onAssignment.accept(current());
+      onAssignment.accept(sets.current(nodeId));
     }
   }
-
-  private AssignedSet current() {
-    return new AssignedSet(java.util.List.copyOf(tasks.values()), refusal);
-  }
-
-  /** The node's whole set of tasks, and the cluster's refusal of the node if it was refused. */
-  record AssignedSet(java.util.List<dev.shoal.schemas.Task> tasks, String refusal) {}
 
   private void problem(String what) {
     if (!warned) {

@@ -67,6 +67,7 @@ public final class NodeAgent implements AutoCloseable {
   private AssignmentReader reader;
   private Thread readerThread;
   private final CompletableFuture<String> refused = new CompletableFuture<>();
+  private final SharedClients shared;
 
   /** An agent with the process runtime, keeping its state under {@code <dataDir>/process}. */
   public NodeAgent(NodeAgentConfig config) {
@@ -90,6 +91,16 @@ public final class NodeAgent implements AutoCloseable {
    * file); does not connect to Kafka until {@link #start()}.
    */
   public NodeAgent(NodeAgentConfig config, DataDirLock lock, List<ContainerRuntime> runtimes) {
+    this(config, lock, runtimes, null);
+  }
+
+  /**
+   * An agent that sends through {@code shared}'s producer and learns its assignment from
+   * {@code shared}'s reader instead of Kafka clients of its own: for many agents in one JVM (hollow
+   * nodes in {@code shoal bench scale}). The caller keeps and closes {@code shared}.
+   */
+  public NodeAgent(NodeAgentConfig config, DataDirLock lock, List<ContainerRuntime> runtimes, SharedClients shared) {
+    this.shared = shared;
     this.config = config;
     this.lock = lock;
     try {
@@ -133,8 +144,9 @@ public final class NodeAgent implements AutoCloseable {
 
   private void startThreads() {
     Topics topics = config.topics();
-    sender = new KafkaSender(new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer()),
-        "shoal-agent-send-" + nodeId);
+    sender = shared != null ? shared.sender()
+        : new KafkaSender(new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer()),
+            "shoal-agent-send-" + nodeId);
     StatusPublisher publisher = new StatusPublisher(
         s -> sender.send(topics.taskStatus.name(), s.taskId(), Json.toString(s)));
     ops = Executors.newCachedThreadPool(threads("shoal-agent-task-" + nodeId + "-"));
@@ -157,6 +169,10 @@ public final class NodeAgent implements AutoCloseable {
     // Fixed delay, not rate: after Kafka was away, beats resume instead of bursting to catch up.
     heartbeats.scheduleWithFixedDelay(heartbeater, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
 
+    if (shared != null) {
+      shared.assignments().subscribe(nodeId, this::onAssignment);
+      return;
+    }
     reader = new AssignmentReader(
         new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer()),
         topics.assignments.name(), nodeId, topics.assignments.valueSerde().deserializer(), this::onAssignment);
@@ -164,7 +180,7 @@ public final class NodeAgent implements AutoCloseable {
     readerThread.start();
   }
 
-  private void onAssignment(AssignmentReader.AssignedSet a) {
+  private void onAssignment(NodeSets.AssignedSet a) {
     if (a.refusal() != null) {
       LOG.error("node {} could not join the cluster: {}", nodeId, a.refusal());
       refused.complete(a.refusal());
@@ -252,19 +268,35 @@ public final class NodeAgent implements AutoCloseable {
     if (ops != null) {
       ops.shutdown();
     }
-    if (sender != null) {
+    if (sender != null && shared == null) {
       sender.closing();
     }
     if (heartbeats != null) {
       heartbeats.shutdown();
       await(heartbeats, config.closeTimeout());
     }
-    if (sender != null) {
+    if (sender != null && shared == null) {
       sender.close(config.closeTimeout());
     }
     runtimes.closeAll();
     lock.close(); // last: until its tasks are stopped, the directory is still this agent's
     LOG.info("node agent {} closed", nodeId);
+  }
+
+  /**
+   * Stops at once, as a SIGKILL would: no more heartbeats, reports or convergence, and its tasks
+   * are neither stopped nor reported. For benchmarks that lose a node (hollow nodes share the JVM).
+   */
+  public synchronized void halt() {
+    phase = Phase.CLOSED;
+    for (ExecutorService e : new ExecutorService[] {heartbeats, converger, ops}) {
+      if (e != null) {
+        e.shutdownNow();
+      }
+    }
+    if (readerThread != null) {
+      reader.close();
+    }
   }
 
   private static void join(Thread t, Duration timeout) {
