@@ -21,6 +21,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Prometheus and promtool, for the metrics tests (PrometheusScrapeIT, PrometheusRulesIT): Debian's
+# package unpacked, not installed, which avoids its 20 dependencies (only the two static binaries are used).
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  log "installing prometheus and promtool (Debian package, unpacked into /opt/shoal-prometheus)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1) || { apt-get update -qq && (cd "$tmp" && apt-get download prometheus >/dev/null); }
+  mkdir -p /opt/shoal-prometheus
+  dpkg-deb -x "$tmp"/prometheus_*.deb /opt/shoal-prometheus
+  ln -sf /opt/shoal-prometheus/usr/bin/prometheus /usr/local/bin/prometheus
+  ln -sf /opt/shoal-prometheus/usr/bin/promtool /usr/local/bin/promtool
+  rm -rf "$tmp"
+fi
+
 if ! docker version >/dev/null 2>&1; then
   log "starting dockerd"
   mkdir -p /var/log

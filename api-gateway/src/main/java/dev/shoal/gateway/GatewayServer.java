@@ -2,6 +2,8 @@ package dev.shoal.gateway;
 
 import dev.shoal.gateway.docker.DockerEngineApi;
 import dev.shoal.gateway.kafka.KafkaClusterBackend;
+import dev.shoal.gateway.metrics.GatewayMetrics;
+import dev.shoal.metrics.ShoalMetrics;
 import dev.shoal.gateway.rest.EventRoutes;
 import dev.shoal.gateway.rest.MetaRoutes;
 import dev.shoal.gateway.rest.NodeRoutes;
@@ -35,6 +37,8 @@ public final class GatewayServer implements AutoCloseable {
   private final List<String> routes = new CopyOnWriteArrayList<>();
   private final SecurityLayer security;
   private final Javalin app;
+  private final GatewayMetrics metrics;
+  private final ShoalMetrics ownedMetrics;
   private boolean started;
 
   /**
@@ -44,13 +48,22 @@ public final class GatewayServer implements AutoCloseable {
    *     cannot be used (the Kafka clients made meanwhile are closed)
    */
   public GatewayServer(GatewayConfig config) {
-    this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC());
+    this(config, (ShoalMetrics) null);
+  }
+
+  /**
+   * As {@link #GatewayServer(GatewayConfig)}, metering into {@code metrics} and serving them at
+   * {@code /metrics} (null: a registry of its own). {@code shoal dev} passes the one of its process,
+   * so this endpoint serves every component's metrics.
+   */
+  public GatewayServer(GatewayConfig config, ShoalMetrics metrics) {
+    this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC(), metrics);
   }
 
   /** Over its own Kafka backend, the gateway also serves the Docker Engine API (after the REST tables). */
-  private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock) {
+  private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock, ShoalMetrics metrics) {
     this(config, owned, clock, List.of(new DockerEngineApi(owned, config.topics().prefix(), config.clusterSecret(),
-        clock)), true);
+        clock)), true, metrics);
   }
 
   /** A gateway over a given backend, which the caller keeps and closes. */
@@ -60,14 +73,20 @@ public final class GatewayServer implements AutoCloseable {
 
   /** A gateway over a given backend with extra route tables (e.g. the Docker Engine API) after the REST ones. */
   public GatewayServer(GatewayConfig config, ClusterBackend backend, Clock clock, List<RouteTable> extraTables) {
-    this(config, backend, clock, extraTables, false);
+    this(config, backend, clock, extraTables, false, null);
   }
 
   private GatewayServer(GatewayConfig config, ClusterBackend backend, Clock clock, List<RouteTable> extraTables,
-                        boolean ownsBackend) {
+                        boolean ownsBackend, ShoalMetrics shoalMetrics) {
     this.config = config;
     this.backend = backend;
     this.ownedBackend = ownsBackend ? (KafkaClusterBackend) backend : null;
+    this.ownedMetrics = shoalMetrics == null ? ShoalMetrics.create() : null;
+    this.metrics = new GatewayMetrics(shoalMetrics == null ? ownedMetrics : shoalMetrics);
+    metrics.bindReadModel(backend);
+    if (ownedBackend != null) {
+      metrics.bindKafka(ownedBackend.producer(), ownedBackend.readModelConsumer());
+    }
     try {
       this.security = SecurityLayer.create(config.security(), config.host(), config.port());
     } catch (RuntimeException e) {
@@ -78,6 +97,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     List<RouteTable> tables = new ArrayList<>(List.of(new MetaRoutes(backend), new ServiceRoutes(backend),
         new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock), new SwarmRoutes(backend, config.clusterSecret())));
+    tables.add(metrics.routes());
     tables.addAll(extraTables);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -92,6 +112,7 @@ public final class GatewayServer implements AutoCloseable {
       });
       ErrorMapping.install(cfg.routes);
       security.install(cfg); // before any route: its checks run first
+      metrics.install(cfg);
       tables.forEach(t -> t.addTo(cfg.routes));
     });
   }
@@ -136,6 +157,11 @@ public final class GatewayServer implements AutoCloseable {
     return backend;
   }
 
+  /** This gateway's metrics; ingress reports through {@link GatewayMetrics#ingress()}. */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
   /** Every route served, as {@code "GET /v1/services"}, in registration order. */
   public List<String> routes() {
     return List.copyOf(routes);
@@ -146,6 +172,10 @@ public final class GatewayServer implements AutoCloseable {
     app.stop();
     if (ownedBackend != null) {
       ownedBackend.close();
+    }
+    metrics.close();
+    if (ownedMetrics != null) {
+      ownedMetrics.close();
     }
   }
 }

@@ -16,7 +16,8 @@ final class FenceGuard implements Runnable {
   private final KafkaContact contact;
   private final TaskSupervisor supervisor;
   private final Runnable requestPass;
-  private boolean fenced;
+  private volatile boolean fenced; // read by metrics from another thread
+  private final java.util.concurrent.atomic.AtomicLong fencings = new java.util.concurrent.atomic.AtomicLong();
 
   FenceGuard(String nodeId, Duration timeout, KafkaContact contact, TaskSupervisor supervisor, Runnable requestPass) {
     this.nodeId = nodeId;
@@ -40,6 +41,7 @@ final class FenceGuard implements Runnable {
       switch (Fencing.decide(timeout, silence, fenced)) {
         case FENCE -> {
           fenced = true;
+          fencings.incrementAndGet();
           String reason = Fencing.reason(silence, timeout);
           LOG.warn("node {} {}: stopping its tasks, which the orchestrator has replaced elsewhere by now", nodeId, reason);
           supervisor.fence(reason);
@@ -56,5 +58,14 @@ final class FenceGuard implements Runnable {
     } catch (RuntimeException e) {
       LOG.error("fencing check of node {} failed", nodeId, e);
     }
+  }
+
+  boolean fenced() {
+    return fenced;
+  }
+
+  /** Times this node fenced itself since the agent started (metrics). */
+  long fencings() {
+    return fencings.get();
   }
 }

@@ -9,7 +9,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Publishes the node's heartbeat when run; the sequence starts at 0 with every agent start, which reads as a rejoin. */
+/**
+ * Publishes the node's heartbeat when run, signed ({@link NodeSigner}); the sequence starts at 0 with
+ * every agent start, whose boot number is one more, which reads as a rejoin.
+ */
 final class Heartbeater implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeater.class);
 
@@ -21,12 +24,15 @@ final class Heartbeater implements Runnable {
   private final LongSupplier clock;
   private final KafkaContact contact;
   private final String joinProof;
+  private final NodeSigner signer;
   private long sequence;
 
   Heartbeater(String nodeId, NodeDescription description, Supplier<List<String>> runningTaskIds,
-              KafkaSender sender, String topic, LongSupplier clock, KafkaContact contact, String joinProof) {
+              KafkaSender sender, String topic, LongSupplier clock, KafkaContact contact, String joinProof,
+              NodeSigner signer) {
     this.nodeId = nodeId;
     this.joinProof = joinProof;
+    this.signer = signer;
     this.contact = contact;
     this.description = description;
     this.runningTaskIds = runningTaskIds;
@@ -39,8 +45,8 @@ final class Heartbeater implements Runnable {
   public void run() {
     // A scheduled task that throws is never run again: nothing may escape.
     try {
-      NodeHeartbeat hb = new NodeHeartbeat(nodeId, sequence++, description, runningTaskIds.get(), clock.getAsLong(),
-          joinProof);
+      NodeHeartbeat hb = signer.sign(new NodeHeartbeat(nodeId, sequence++, description, runningTaskIds.get(),
+          clock.getAsLong(), joinProof));
       long sentAt = contact.sending();
       sender.sendFromCaller(topic, nodeId, Json.toString(hb)).thenRun(() -> contact.acknowledged(sentAt));
     } catch (RuntimeException e) {

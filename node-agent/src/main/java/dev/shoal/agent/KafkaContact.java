@@ -18,6 +18,8 @@ import java.util.function.LongSupplier;
 final class KafkaContact {
   private final LongSupplier nanoClock;
   private final AtomicLong lastContact;
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong acknowledgements = new AtomicLong();
 
   KafkaContact(LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
@@ -30,15 +32,27 @@ final class KafkaContact {
 
   /** The time to pass to {@link #acknowledged} once the heartbeat sent now is stored. */
   long sending() {
+    sent.incrementAndGet();
     return nanoClock.getAsLong();
   }
 
   /** Kafka stored a heartbeat sent at {@code sentAt}; out-of-order acknowledgements never move contact back. */
   void acknowledged(long sentAt) {
+    acknowledgements.incrementAndGet();
     lastContact.accumulateAndGet(sentAt, Math::max);
   }
 
   Duration silence() {
     return Duration.ofNanos(Math.max(0, nanoClock.getAsLong() - lastContact.get()));
+  }
+
+  /** Heartbeats sent so far (metrics). */
+  long sent() {
+    return sent.get();
+  }
+
+  /** Heartbeats Kafka acknowledged so far (metrics). */
+  long acknowledgements() {
+    return acknowledgements.get();
   }
 }

@@ -1,5 +1,6 @@
 package dev.shoal.agent;
 
+import dev.shoal.agent.metrics.AgentMetrics;
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.ProcessRuntime;
 import dev.shoal.schemas.Json;
@@ -19,6 +20,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -47,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+  /** The node's private key in its data directory ({@link NodeSigner}); mode 600, refused otherwise. */
+  public static final String KEY_FILE = NodeSigner.KEY_FILE;
   private static final Duration READER_JOIN = Duration.ofSeconds(3);
   private static final Duration OPS_WAIT = Duration.ofSeconds(10);
 
@@ -55,8 +60,10 @@ public final class NodeAgent implements AutoCloseable {
   private final NodeAgentConfig config;
   private final String nodeId;
   private final String hostname;
-  private final Runtimes runtimes;
+  private Runtimes runtimes; // replaced once by meterWith, before start
+  private AgentMetrics metrics;
   private final DataDirLock lock;
+  private final NodeSigner signer;
   private final AtomicBoolean passPending = new AtomicBoolean();
   private Phase phase = Phase.NEW;
   private KafkaSender sender;
@@ -88,7 +95,9 @@ public final class NodeAgent implements AutoCloseable {
    * An agent holding {@code lock} on its data directory ({@link DataDirLock#forAgent}) for its life,
    * with the given runtimes (null: the process runtime under {@code <dataDir>/process}). The agent
    * owns the runtimes and the lock and closes them. Resolves the node id (reading or creating its
-   * file); does not connect to Kafka until {@link #start()}.
+   * file) and loads the node key ({@link NodeSigner}); does not connect to Kafka until {@link #start()}.
+   *
+   * @throws PrivateFiles.ExposedException when the node key file can be read by others
    */
   public NodeAgent(NodeAgentConfig config, DataDirLock lock, List<ContainerRuntime> runtimes) {
     this(config, lock, runtimes, null);
@@ -106,6 +115,7 @@ public final class NodeAgent implements AutoCloseable {
     try {
       this.nodeId = NodeIdentity.nodeId(config.nodeId(), config.dataDir());
       this.hostname = NodeIdentity.hostname(config.hostname());
+      this.signer = NodeSigner.start(config.dataDir());
       this.runtimes = new Runtimes(runtimes != null ? runtimes
           : List.of(new ProcessRuntime(config.dataDir().resolve("process"), hostname)));
     } catch (RuntimeException e) {
@@ -127,6 +137,19 @@ public final class NodeAgent implements AutoCloseable {
     return runtimes.forDriver(driver);
   }
 
+  /**
+   * Meters this agent into {@code registry} (its heartbeats, runtime operations, running tasks,
+   * fencing and Kafka clients, labelled with its node id). Call before {@link #start()}.
+   */
+  public synchronized NodeAgent meterWith(MeterRegistry registry) {
+    if (phase != Phase.NEW || metrics != null) {
+      throw new IllegalStateException("meter an agent once, before it starts");
+    }
+    metrics = new AgentMetrics(registry, nodeId);
+    runtimes = new Runtimes(metrics.meter(runtimes.all()));
+    return this;
+  }
+
   /** Starts heartbeating, reading the assignment and converging, each on its own thread(s). */
   public synchronized void start() {
     if (phase != Phase.NEW) {
@@ -144,11 +167,12 @@ public final class NodeAgent implements AutoCloseable {
 
   private void startThreads() {
     Topics topics = config.topics();
-    sender = shared != null ? shared.sender()
-        : new KafkaSender(new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer()),
-            "shoal-agent-send-" + nodeId);
+    KafkaProducer<String, String> producer = shared != null ? null
+        : new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer());
+    sender = shared != null ? shared.sender() : new KafkaSender(producer, "shoal-agent-send-" + nodeId);
+    // Signed where queued: the publisher hands statuses over one at a time, so sequences go out in order.
     StatusPublisher publisher = new StatusPublisher(
-        s -> sender.send(topics.taskStatus.name(), s.taskId(), Json.toString(s)));
+        s -> sender.send(topics.taskStatus.name(), s.taskId(), Json.toString(signer.sign(s))));
     ops = Executors.newCachedThreadPool(threads("shoal-agent-task-" + nodeId + "-"));
     converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
     supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis);
@@ -157,14 +181,22 @@ public final class NodeAgent implements AutoCloseable {
     converger.scheduleWithFixedDelay(this::pass, resync, resync, TimeUnit.MILLISECONDS);
 
     KafkaContact contact = KafkaContact.monotonic();
+    FenceGuard guard = null;
     if (!config.fencingTimeout().isZero()) {
       long check = FenceGuard.period(config.fencingTimeout()).toMillis();
-      converger.scheduleWithFixedDelay(new FenceGuard(nodeId, config.fencingTimeout(), contact, supervisor,
-          this::requestPass), check, check, TimeUnit.MILLISECONDS);
+      guard = new FenceGuard(nodeId, config.fencingTimeout(), contact, supervisor, this::requestPass);
+      converger.scheduleWithFixedDelay(guard, check, check, TimeUnit.MILLISECONDS);
+    }
+    Supplier<List<String>> running = () -> runtimes.runningTaskIds(nodeId);
+    if (metrics != null) {
+      FenceGuard g = guard;
+      metrics.bindHeartbeats(contact::sent, contact::acknowledgements, contact::silence);
+      metrics.bindFencing(() -> g != null && g.fenced(), () -> g == null ? 0 : g.fencings(), config.fencingTimeout());
+      running = () -> metrics.running(runtimes.runningTaskIds(nodeId));
     }
     Heartbeater heartbeater = new Heartbeater(nodeId, NodeDescriptions.describe(config, hostname, runtimes),
-        () -> runtimes.runningTaskIds(nodeId), sender, topics.heartbeats.name(), System::currentTimeMillis, contact,
-        config.joinToken() == null ? null : JoinTokens.proof(config.joinToken(), nodeId));
+        running, sender, topics.heartbeats.name(), System::currentTimeMillis, contact,
+        config.joinToken() == null ? null : JoinTokens.proof(config.joinToken(), nodeId, signer.publicKey()), signer);
     heartbeats = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-heartbeat-" + nodeId + "-"));
     // Fixed delay, not rate: after Kafka was away, beats resume instead of bursting to catch up.
     heartbeats.scheduleWithFixedDelay(heartbeater, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -173,9 +205,12 @@ public final class NodeAgent implements AutoCloseable {
       shared.assignments().subscribe(nodeId, this::onAssignment);
       return;
     }
-    reader = new AssignmentReader(
-        new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer()),
-        topics.assignments.name(), nodeId, topics.assignments.valueSerde().deserializer(), this::onAssignment);
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(),
+        new ByteArrayDeserializer());
+    if (metrics != null) {
+      metrics.bindKafka(producer, consumer);
+    }
+    reader = new AssignmentReader(consumer, topics.assignments.name(), nodeId, topics.assignments.valueSerde().deserializer(), this::onAssignment);
     readerThread = threads("shoal-agent-assignments-" + nodeId + "-").newThread(reader);
     readerThread.start();
   }
@@ -279,6 +314,9 @@ public final class NodeAgent implements AutoCloseable {
       sender.close(config.closeTimeout());
     }
     runtimes.closeAll();
+    if (metrics != null) {
+      metrics.close();
+    }
     lock.close(); // last: until its tasks are stopped, the directory is still this agent's
     LOG.info("node agent {} closed", nodeId);
   }

@@ -3,16 +3,22 @@ package dev.shoal.ops;
 import dev.shoal.agent.DataDirLock;
 import dev.shoal.agent.NodeAgent;
 import dev.shoal.agent.NodeAgentConfig;
+import dev.shoal.agent.PrivateFiles;
+import dev.shoal.ops.kafka.KafkaClientConfig;
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.schemas.Durations;
 import dev.shoal.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.shoal.metrics.MetricsServer;
+import dev.shoal.metrics.ShoalMetrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code shoal agent}: the node agent; one on every host, one per data directory. */
@@ -45,23 +51,44 @@ final class AgentCommand implements Callable<Integer> {
       description = "Join token (printed by `shoal dev`; GET /v1/swarm/join-tokens).")
   String joinToken;
 
+  @Option(names = "--kafka-config", description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...)"
+      + " for the agent's producer and consumer.")
+  Path kafkaConfig;
+
+  @Option(names = "--allow-bind-mount", paramLabel = "PREFIX", converter = Converters.AbsolutePath.class,
+      description = "Host path under which tasks may bind-mount (repeatable; none by default). / and the Docker"
+      + " socket (and a directory holding it) need their exact path.")
+  List<String> allowBindMounts = new ArrayList<>();
+
   @Option(names = "--fencing-timeout", defaultValue = "6s", converter = Converters.DurationText.class,
       description = "Without a heartbeat acknowledged by Kafka for this long, stop this node's tasks (the"
       + " orchestrator has replaced them by then); 0 turns it off. Keep it above the orchestrator's"
       + " --node-down-timeout (default ${DEFAULT-VALUE}).")
   String fencingTimeout;
 
+  @Mixin
+  MetricsOptions metricsOptions = new MetricsOptions();
+
   @Override
   public Integer call() throws Exception {
+    metricsOptions.port(); // a bad value is a usage error before anything starts
     Shutdown shutdown = new Shutdown();
+    Map<String, Object> kafka = KafkaClientConfig.loadObjects(kafkaConfig);
+    ShoalMetrics metrics = shutdown.register(ShoalMetrics.create());
     NodeAgent agent = shutdown.register(create(bootstrap, new Topics(prefix), hostname, dataDir, runtime,
-        Durations.parse(heartbeat), engineLabels, Durations.parse(fencingTimeout), joinToken));
+        Durations.parse(heartbeat), engineLabels, Durations.parse(fencingTimeout), joinToken, kafka, allowBindMounts));
+    agent.meterWith(metrics.registry());
+    MetricsServer endpoint = metricsOptions.start(metrics);
+    if (endpoint != null) {
+      shutdown.register(endpoint);
+    }
     agent.refused().thenAccept(reason -> {
       System.err.println("shoal agent: could not join the cluster: " + reason);
       System.exit(1);
     });
     agent.start();
     System.out.println("Agent " + agent.nodeId() + " running (Kafka " + bootstrap + "). Ctrl-C stops it and its tasks.");
+    System.out.println(endpoint == null ? "Metrics: off" : "Metrics: " + endpoint.url());
     shutdown.awaitSignal();
     return 0;
   }
@@ -80,10 +107,22 @@ final class AgentCommand implements Callable<Integer> {
   static NodeAgent create(String bootstrap, Topics topics, String hostname, Path dataDir, RuntimeChoice runtime,
                           Duration heartbeat, Map<String, String> engineLabels, Duration fencingTimeout,
                           String joinToken) {
+    return create(bootstrap, topics, hostname, dataDir, runtime, heartbeat, engineLabels, fencingTimeout, joinToken,
+        Map.of(), List.of());
+  }
+
+  /**
+   * As above, with Kafka client properties ({@code --kafka-config}) and the host paths tasks may
+   * bind-mount ({@code --allow-bind-mount}).
+   */
+  static NodeAgent create(String bootstrap, Topics topics, String hostname, Path dataDir, RuntimeChoice runtime,
+                          Duration heartbeat, Map<String, String> engineLabels, Duration fencingTimeout,
+                          String joinToken, Map<String, Object> kafka, List<String> allowBindMounts) {
     NodeAgentConfig cfg;
     try {
       cfg = NodeAgentConfig.builder(bootstrap, dataDir).topics(topics).hostname(hostname).heartbeatInterval(heartbeat)
-          .engineLabels(engineLabels).fencingTimeout(fencingTimeout).joinToken(joinToken).build();
+          .engineLabels(engineLabels).fencingTimeout(fencingTimeout).joinToken(joinToken).kafkaProperties(kafka)
+          .build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
@@ -94,8 +133,17 @@ final class AgentCommand implements Callable<Integer> {
       throw new UsageException(e.getMessage() + "; give each agent its own --data-dir", e);
     }
     try {
-      List<ContainerRuntime> runtimes = AgentRuntimes.create(runtime, dataDir, cfg.hostname());
+      // Before any runtime exists: the process runtime adopts the tasks it finds, which a refused
+      // agent must leave alone.
+      Path key = dataDir.resolve(NodeAgent.KEY_FILE);
+      if (java.nio.file.Files.exists(key)) {
+        PrivateFiles.requirePrivate(key, "node key file");
+      }
+      List<ContainerRuntime> runtimes = AgentRuntimes.create(runtime, dataDir, cfg.hostname(), allowBindMounts);
       return new NodeAgent(cfg, lock, runtimes);
+    } catch (PrivateFiles.ExposedException e) {
+      lock.close();
+      throw new UsageException(e.getMessage(), e);
     } catch (RuntimeException e) {
       lock.close();
       throw e;

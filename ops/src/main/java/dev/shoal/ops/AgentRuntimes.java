@@ -21,19 +21,23 @@ final class AgentRuntimes {
 
   private AgentRuntimes() {}
 
-  /** @param hostname names the node in the process runtime's reasons; null: this machine's name */
-  static List<ContainerRuntime> create(RuntimeChoice choice, Path dataDir, String hostname) {
+  /**
+   * @param hostname names the node in the process runtime's reasons; null: this machine's name
+   * @param allowBindMounts host paths tasks may bind-mount ({@code --allow-bind-mount}); the Docker runtime's rules
+   */
+  static List<ContainerRuntime> create(RuntimeChoice choice, Path dataDir, String hostname,
+                                       List<String> allowBindMounts) {
     List<ContainerRuntime> runtimes = new ArrayList<>();
     if (choice == RuntimeChoice.DOCKER) {
       try {
-        runtimes.add(docker());
+        runtimes.add(docker(allowBindMounts));
       } catch (DockerUnavailableException e) {
         throw new IllegalStateException("--runtime docker: " + e.getMessage()
             + " (start an engine, set DOCKER_HOST, or use --runtime auto or process)", e);
       }
     } else if (choice == RuntimeChoice.AUTO) {
       try {
-        runtimes.add(docker());
+        runtimes.add(docker(allowBindMounts));
       } catch (DockerUnavailableException e) {
         LOG.info("runtime auto: {}; tasks with an image will be rejected, the process runtime runs the rest",
             e.getMessage());
@@ -44,8 +48,10 @@ final class AgentRuntimes {
     return runtimes;
   }
 
-  private static DockerRuntime docker() throws DockerUnavailableException {
-    DockerRuntime docker = DockerRuntime.connect();
+  private static DockerRuntime docker(List<String> allowBindMounts) throws DockerUnavailableException {
+    DockerRuntime docker = DockerRuntime.connect(null, DockerRuntime.DEFAULT_PULL_TIMEOUT, allowBindMounts);
+    LOG.info("tasks may bind-mount {}", allowBindMounts.isEmpty() ? "no host path (--allow-bind-mount allows some)"
+        : "host paths under " + allowBindMounts);
     LOG.info("runtime: Docker engine {} at {} runs tasks with an image, the process runtime those without",
         docker.version(), docker.engine());
     return docker;

@@ -1,5 +1,6 @@
 package dev.shoal.ops;
 
+import dev.shoal.agent.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +39,12 @@ final class ClusterSecret {
     if (!Files.isRegularFile(file)) {
       throw new UsageException("cluster secret file " + file + " does not exist");
     }
+    try {
+      // Whoever reads it can mint join tokens: it is the key to the cluster.
+      PrivateFiles.requirePrivate(file, "cluster secret file");
+    } catch (PrivateFiles.ExposedException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8).trim();
@@ -54,6 +61,26 @@ final class ClusterSecret {
       throw new UsageException("cluster secret file " + file + " must hold at least 16 bytes as hex");
     }
     return secret;
+  }
+
+  /**
+   * The orchestrator's secret: required, unless {@code insecureOpenJoin} says to admit any agent
+   * (then null, with a warning). An orchestrator started without one by accident would be an open door.
+   */
+  static byte[] forOrchestrator(Path file, boolean insecureOpenJoin) {
+    if (file != null && insecureOpenJoin) {
+      throw new UsageException("--cluster-secret-file and --insecure-open-join exclude each other");
+    }
+    if (insecureOpenJoin) {
+      System.err.println("WARNING: --insecure-open-join: any agent that can write to the heartbeats topic joins the"
+          + " cluster. For development only.");
+      return null;
+    }
+    if (file == null) {
+      throw new UsageException("no --cluster-secret-file: without it any agent could join; give the cluster secret"
+          + " (see README), or --insecure-open-join to admit any agent (development only)");
+    }
+    return load(file);
   }
 
   /** The secret from an optional {@code --cluster-secret-file}; null (no join tokens) when not given. */

@@ -42,6 +42,33 @@ public final class Converters {
     }
   }
 
+  /** How clients log in to an embedded broker: {@code none}, {@code sasl-ssl} or {@code mtls}. */
+  public static final class Security implements ITypeConverter<dev.shoal.kafka.KafkaSecurity> {
+    @Override
+    public dev.shoal.kafka.KafkaSecurity convert(String value) {
+      try {
+        return dev.shoal.kafka.KafkaSecurity.fromFlag(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** An absolute path, kept as written (e.g. a host path tasks may bind-mount). */
+  public static final class AbsolutePath implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      try {
+        if (java.nio.file.Path.of(value).isAbsolute()) {
+          return value;
+        }
+      } catch (java.nio.file.InvalidPathException e) {
+        // refused below
+      }
+      throw new TypeConversionException("'" + value + "' is not an absolute path");
+    }
+  }
+
   /** A join token in Swarm's shape; whether it is the cluster's current one only the orchestrator can say. */
   public static final class JoinToken implements ITypeConverter<String> {
     @Override

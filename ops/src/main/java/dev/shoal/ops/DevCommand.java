@@ -4,13 +4,20 @@ import dev.shoal.agent.NodeAgent;
 import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.GatewayServer;
 import dev.shoal.kafka.EmbeddedKafka;
+import dev.shoal.kafka.KafkaSecurity;
+import dev.shoal.ops.kafka.KafkaClientConfig;
+import dev.shoal.ops.kafka.ShoalAcls;
+import dev.shoal.metrics.ShoalMetrics;
 import dev.shoal.orchestrator.streams.OrchestratorApp;
 import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import dev.shoal.gateway.security.ApiSecurity;
 import dev.shoal.gateway.security.DockerCertDirectory;
@@ -57,6 +64,18 @@ final class DevCommand implements Callable<Integer> {
 
   private ApiSecurity security;
 
+  @Option(names = "--kafka-security", defaultValue = "none", converter = Converters.Security.class,
+      description = "How components log in to the embedded broker: none, sasl-ssl or mtls; authenticated, each"
+      + " component is its own user, allowed only what its ACLs allow (default ${DEFAULT-VALUE}).")
+  KafkaSecurity kafkaSecurity;
+
+  @Option(names = "--kafka-config", description = "Kafka client properties added to every component's Kafka clients.")
+  Path kafkaConfig;
+
+  @Option(names = "--allow-bind-mount", paramLabel = "PREFIX", converter = Converters.AbsolutePath.class,
+      description = "Host path under which tasks may bind-mount, on every agent (repeatable; none by default).")
+  List<String> allowBindMounts = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     if (agents < 0) {
@@ -89,9 +108,16 @@ final class DevCommand implements Callable<Integer> {
   private void start(Shutdown shutdown) throws Exception {
     progress("starting Kafka on 127.0.0.1:" + kafkaPort);
     shutdown.register(Locks.acquire(dataDir.resolve("kafka"), KafkaCommand.LOCK_FILE, "Kafka broker"));
-    EmbeddedKafka kafka = shutdown.register(EmbeddedKafka.builder().port(kafkaPort).dataDir(dataDir.resolve("kafka")).build());
+    EmbeddedKafka kafka = shutdown.register(EmbeddedKafka.builder().port(kafkaPort).dataDir(dataDir.resolve("kafka"))
+        .security(kafkaSecurity).users(ShoalAcls.USERS).build());
     kafka.start();
+    ShoalAcls.applyTo(kafka, Topics.defaults());
     String bootstrap = kafka.bootstrapServers();
+    Map<String, String> extra = KafkaClientConfig.load(kafkaConfig);
+
+    // One registry for the whole process: the JVM is counted once, and the gateway's /metrics serves
+    // every component's series (told apart by name, and agents by their node label).
+    ShoalMetrics metrics = shutdown.register(ShoalMetrics.create());
 
     progress("starting the orchestrator");
     Duration down = dev.shoal.schemas.Durations.parse(downTimeout);
@@ -99,12 +125,15 @@ final class DevCommand implements Callable<Integer> {
     byte[] secret = ClusterSecret.loadOrCreate(secretFile);
     shutdown.register(Locks.acquire(dataDir.resolve("orchestrator"), OrchestratorCommand.LOCK_FILE, "orchestrator instance"));
     OrchestratorApp orchestrator = shutdown.register(new OrchestratorApp(OrchestratorCommand.config(bootstrap,
-        dataDir.resolve("orchestrator"), "", 0, down, 5).withClusterSecret(secret)));
+        dataDir.resolve("orchestrator"), "", 0, down, 5, clientConfig(kafka, "orchestrator", extra))
+        .withClusterSecret(secret), metrics.registry()));
     orchestrator.start(Duration.ofSeconds(60));
 
     progress("starting the gateway on 127.0.0.1:" + apiPort + (security.tls() ? " (TLS)" : ""));
+    Map<String, String> gatewayKafka = new TreeMap<>();
+    clientConfig(kafka, "gateway", extra).forEach((k, v) -> gatewayKafka.put(k, String.valueOf(v)));
     GatewayServer gateway = shutdown.register(new GatewayServer(GatewayConfig.defaults(bootstrap).withListener("127.0.0.1", apiPort)
-        .withClusterSecret(secret).withSecurity(security)));
+        .withKafkaProperties(gatewayKafka).withClusterSecret(secret).withSecurity(security), metrics));
     gateway.start();
     ClusterInfo info = gateway.backend().clusterInfo();
     String workerToken = JoinTokens.token(secret, JoinTokens.WORKER, info.workerTokenGeneration());
@@ -114,23 +143,34 @@ final class DevCommand implements Callable<Integer> {
     shutdown.register(Shutdown.inParallel(started));
     for (int i = 1; i <= agents; i++) {
       NodeAgent agent = AgentCommand.create(bootstrap, Topics.defaults(), "node-" + i,
-          dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of(), down.multipliedBy(2), workerToken);
+          dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of(), down.multipliedBy(2), workerToken,
+          clientConfig(kafka, "agent", extra), allowBindMounts);
       started.add(agent);
+      agent.meterWith(metrics.registry());
       agent.start();
       progress("agent node-" + i + " started (node id " + agent.nodeId() + ")");
     }
     System.out.println();
     System.out.println("Shoal is running.");
     printApi(gateway);
+    System.out.println("  Metrics: " + gateway.url() + "/metrics   (every component; Prometheus: ops/prometheus/prometheus.yml)");
     System.out.println("  Kafka:  " + bootstrap);
     System.out.println("  Data:   " + dataDir.toAbsolutePath());
     System.out.println();
     System.out.println("To add a worker, run:");
     System.out.println("  java -jar ops/target/shoal.jar agent --bootstrap-servers " + bootstrap + " --join-token "
-        + workerToken + " --hostname <name> --data-dir <dir>");
+        + workerToken + " --hostname <name> --data-dir <dir>"
+        + (kafka.clientConfigFile("agent") == null ? "" : " --kafka-config " + kafka.clientConfigFile("agent")));
     System.out.println("Manager token: " + managerToken);
     System.out.println("(tokens: GET /v1/swarm/join-tokens; rotate: POST /v1/swarm/join-tokens/rotate?role=worker)");
     System.out.println("Ctrl-C stops everything.");
+  }
+
+  /** The Kafka client settings of {@code user} on the embedded broker, then the --kafka-config file's on top. */
+  private static Map<String, Object> clientConfig(EmbeddedKafka kafka, String user, Map<String, String> extra) {
+    Map<String, Object> m = new TreeMap<>(kafka.clientConfig(user));
+    m.putAll(extra);
+    return m;
   }
 
   private Path certDir() {

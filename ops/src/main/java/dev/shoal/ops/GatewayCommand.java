@@ -3,6 +3,7 @@ package dev.shoal.ops;
 import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.GatewayServer;
 import dev.shoal.gateway.security.ApiSecurity;
+import dev.shoal.ops.kafka.KafkaClientConfig;
 import dev.shoal.schemas.Topics;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +27,8 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name (default none).")
   String prefix;
 
-  @Option(names = "--cluster-secret-file", description = "File with the cluster secret, to show and rotate join tokens.")
+  @Option(names = "--cluster-secret-file", description = "File with the cluster secret (mode 600), to show and rotate"
+      + " join tokens.")
   java.nio.file.Path secretFile;
 
   @Mixin
@@ -35,6 +37,9 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "Serve a non-loopback address without authentication (or tokens over"
       + " plain HTTP): anyone who reaches it can run any command on every node.")
   boolean insecure;
+  @Option(names = "--kafka-config", description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...)"
+      + " for the gateway's producer and read-model consumer.")
+  java.nio.file.Path kafkaConfig;
 
   @Override
   public Integer call() throws Exception {
@@ -45,9 +50,11 @@ final class GatewayCommand implements Callable<Integer> {
     Shutdown shutdown = new Shutdown();
     GatewayServer gateway = shutdown.register(new GatewayServer(
         GatewayConfig.defaults(bootstrap).withTopics(new Topics(prefix)).withListener(host, port)
+            .withKafkaProperties(KafkaClientConfig.load(kafkaConfig))
             .withClusterSecret(ClusterSecret.optional(secretFile)).withSecurity(security)));
     gateway.start();
     System.out.println("API at " + gateway.url() + " (Kafka " + bootstrap + "). Ctrl-C stops it.");
+    System.out.println("Metrics: " + gateway.url() + "/metrics (reader role when the API authenticates)");
     shutdown.awaitSignal();
     return 0;
   }

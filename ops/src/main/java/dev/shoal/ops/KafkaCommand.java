@@ -1,6 +1,9 @@
 package dev.shoal.ops;
 
 import dev.shoal.kafka.EmbeddedKafka;
+import dev.shoal.kafka.KafkaSecurity;
+import dev.shoal.ops.kafka.ShoalAcls;
+import dev.shoal.schemas.Topics;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,12 +23,36 @@ final class KafkaCommand implements Callable<Integer> {
       + " locked while it runs (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @Option(names = "--security", defaultValue = "none", converter = Converters.Security.class,
+      description = "none, sasl-ssl (SCRAM-SHA-512 over TLS) or mtls (TLS client certificates). Authenticated, the"
+      + " broker allows only what ACLs allow: it makes the users orchestrator, gateway, agent and admin, Shoal's"
+      + " ACLs for --topic-prefix, and their client settings in <data-dir>/clients/ (default ${DEFAULT-VALUE}).")
+  KafkaSecurity security;
+
+  @Option(names = "--mtls-listener", description = "With --security sasl-ssl: also an mTLS listener on a free port.")
+  boolean mtlsListener;
+
+  @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topics the ACLs name (default none).")
+  String prefix;
+
   @Override
   public Integer call() throws Exception {
+    if (mtlsListener && security != KafkaSecurity.SASL_SSL) {
+      throw new UsageException("--mtls-listener goes with --security sasl-ssl");
+    }
     Shutdown shutdown = new Shutdown();
     shutdown.register(Locks.acquire(dataDir, LOCK_FILE, "Kafka broker"));
-    EmbeddedKafka kafka = shutdown.register(EmbeddedKafka.builder().port(port).dataDir(dataDir).build());
+    EmbeddedKafka kafka = shutdown.register(EmbeddedKafka.builder().port(port).dataDir(dataDir).security(security)
+        .mtlsListener(mtlsListener).users(ShoalAcls.USERS).build());
     kafka.start();
+    ShoalAcls.applyTo(kafka, new Topics(prefix));
+    if (security != KafkaSecurity.PLAINTEXT) {
+      System.out.println("Client settings (--kafka-config): " + kafka.clientConfigFile("orchestrator").getParent()
+          + "/{orchestrator,gateway,agent,admin}.properties (" + security + " on " + kafka.bootstrapServers() + ")");
+      if (kafka.mtlsBootstrapServers() != null) {
+        System.out.println("mTLS listener: " + kafka.mtlsBootstrapServers() + " with <user>-mtls.properties");
+      }
+    }
     System.out.println("Kafka broker ready at " + kafka.bootstrapServers() + " (data in " + dataDir + "). Ctrl-C stops it.");
     shutdown.awaitSignal();
     return 0;

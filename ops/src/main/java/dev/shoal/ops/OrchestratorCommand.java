@@ -4,6 +4,7 @@ import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.streams.OrchestratorApp;
 import dev.shoal.orchestrator.streams.OrchestratorConfig;
 import dev.shoal.orchestrator.streams.OrchestratorTopology;
+import dev.shoal.ops.kafka.KafkaClientConfig;
 import dev.shoal.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import dev.shoal.metrics.MetricsServer;
+import dev.shoal.metrics.ShoalMetrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code shoal orchestrator}: one instance of the Kafka Streams orchestrator application. */
@@ -38,8 +42,16 @@ final class OrchestratorCommand implements Callable<Integer> {
   String downTimeout;
 
   @Option(names = "--cluster-secret-file", description = "File with the cluster secret join tokens derive from"
-      + " (created by `shoal dev` as <data-dir>/cluster-secret); without it any agent may join.")
+      + " (mode 600; `shoal dev` creates <data-dir>/cluster-secret). Required unless --insecure-open-join.")
   Path secretFile;
+
+  @Option(names = "--insecure-open-join", description = "Run without a cluster secret: any agent that can write"
+      + " the heartbeats topic joins. For development only.")
+  boolean insecureOpenJoin;
+
+  @Option(names = "--kafka-config", description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...)"
+      + " for every Kafka client of the orchestrator (Kafka Streams and its admin client).")
+  Path kafkaConfig;
 
   @Option(names = "--task-history", defaultValue = "5", description = "Tasks kept per slot (default ${DEFAULT-VALUE}).")
   int history;
@@ -53,23 +65,35 @@ final class OrchestratorCommand implements Callable<Integer> {
       + " listings show them (default: Kafka Streams' own, with a random process id).")
   String clientId;
 
+  @Mixin
+  MetricsOptions metricsOptions = new MetricsOptions();
+
   @Override
   public Integer call() throws Exception {
+    metricsOptions.port(); // a bad value is a usage error before anything starts
     if (standbys < 0) {
       throw new UsageException("--standby-replicas must be 0 or more, got " + standbys);
     }
     if (history < 1) {
       throw new UsageException("--task-history must be 1 or more, got " + history);
     }
+    byte[] secret = ClusterSecret.forOrchestrator(secretFile, insecureOpenJoin);
+    Map<String, Object> clients = failover(dev.shoal.schemas.Durations.parse(sessionTimeout), clientId);
+    clients.putAll(KafkaClientConfig.load(kafkaConfig));
     Shutdown shutdown = new Shutdown();
     // Kafka Streams locks its task directories too, but only once it runs, and says so in a stack trace.
     shutdown.register(Locks.acquire(stateDir, LOCK_FILE, "orchestrator instance"));
+    ShoalMetrics metrics = shutdown.register(ShoalMetrics.create());
+    MetricsServer endpoint = metricsOptions.start(metrics);
+    if (endpoint != null) {
+      shutdown.register(endpoint);
+    }
     OrchestratorApp app = shutdown.register(new OrchestratorApp(config(bootstrap, stateDir, prefix, standbys,
-        dev.shoal.schemas.Durations.parse(downTimeout), history,
-        failover(dev.shoal.schemas.Durations.parse(sessionTimeout), clientId))
-        .withClusterSecret(ClusterSecret.optional(secretFile))));
+        dev.shoal.schemas.Durations.parse(downTimeout), history, clients).withClusterSecret(secret),
+        metrics.registry()));
     app.start(Duration.ofSeconds(60));
     System.out.println("Orchestrator " + app.state() + " against " + bootstrap + ". Ctrl-C stops it.");
+    System.out.println(endpoint == null ? "Metrics: off" : "Metrics: " + endpoint.url());
     shutdown.awaitSignal();
     return 0;
   }

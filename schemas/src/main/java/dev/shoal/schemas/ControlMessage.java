@@ -39,9 +39,15 @@ public sealed interface ControlMessage {
 
   /**
    * A node sent a heartbeat while unknown or down, or its description changed. {@code joinProof}
-   * is what admits an unknown node.
+   * is what admits an unknown node; {@code publicKey} is the key its heartbeat was signed with,
+   * which liveness checked (against the node's recorded key when it had one).
    */
-  record NodeUp(String nodeId, NodeDescription description, String role, String joinProof) implements ControlMessage {
+  record NodeUp(String nodeId, NodeDescription description, String role, String joinProof, String publicKey)
+      implements ControlMessage {
+    public NodeUp(String nodeId, NodeDescription description, String role, String joinProof) {
+      this(nodeId, description, role, joinProof, null);
+    }
+
     public NodeUp(String nodeId, NodeDescription description, String role) {
       this(nodeId, description, role, null);
     }

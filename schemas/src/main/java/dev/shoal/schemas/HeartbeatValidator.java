@@ -2,7 +2,10 @@ package dev.shoal.schemas;
 
 import java.util.List;
 
-/** Checks a node's heartbeat: a node id of the right shape and a description within limits. */
+/**
+ * Checks a node's heartbeat: a node id of the right shape and a description within limits. Whether
+ * its node sent it is liveness's question ({@link NodeSignatures}).
+ */
 public final class HeartbeatValidator {
   private HeartbeatValidator() {}
 
@@ -16,8 +19,13 @@ public final class HeartbeatValidator {
     if (!hb.nodeId().equals(key)) {
       return invalid("heartbeat key and nodeId differ");
     }
-    if (hb.sequence() < 0) {
-      return invalid("sequence must be 0 or more");
+    if (hb.sequence() < 0 || (hb.boot() != null && hb.boot() < 0)) {
+      return invalid("sequence and boot must be 0 or more");
+    }
+    for (String text : new String[] {hb.joinProof(), hb.publicKey(), hb.signature()}) {
+      if (text != null && text.length() > NodeSignatures.MAX_TEXT) {
+        return invalid("joinProof, publicKey and signature are at most " + NodeSignatures.MAX_TEXT + " characters");
+      }
     }
     if (hb.runningTaskIds() != null && hb.runningTaskIds().size() > Limits.MAX_HEARTBEAT_TASKS) {
       return invalid("a heartbeat lists at most " + Limits.MAX_HEARTBEAT_TASKS + " running tasks");

@@ -15,8 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Tokens are never stored: each is derived from the cluster secret and the role's token
  * generation ({@link ClusterInfo}), so rotating means bumping a generation. An agent never sends
- * its token either: it sends {@link #proof}, an HMAC of its node id keyed by the token, which the
- * orchestrator recomputes from the current tokens. A proof is bound to one node id.
+ * its token either: it sends {@link #proof}, an HMAC of its node id and public key keyed by the
+ * token, which the orchestrator recomputes from the current tokens. A proof is bound to one node id
+ * and one key ({@link NodeSignatures}): a reader of {@code shoal.heartbeats} who copies it can join
+ * neither as another node nor as this one with a key of their own.
  */
 public final class JoinTokens {
   public static final String WORKER = "worker";
@@ -32,18 +34,24 @@ public final class JoinTokens {
     return "SWMTKN-1-" + cluster + "-" + secret;
   }
 
-  /** What an agent sends instead of its token. */
-  public static String proof(String token, String nodeId) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(token.getBytes(StandardCharsets.UTF_8), nodeId));
+  /** What an agent sends instead of its token: proof of the token, for this node id and public key (wire form). */
+  public static String proof(String token, String nodeId, String publicKey) {
+    // The newline cannot occur in a node id, so no other (id, key) pair makes the same message.
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(
+        hmac(token.getBytes(StandardCharsets.UTF_8), nodeId + "\n" + publicKey));
   }
 
-  /** The role whose current token made {@code proof} for {@code nodeId}, or empty. Manager is tried first. */
-  public static Optional<String> roleFor(byte[] clusterSecret, ClusterInfo info, String nodeId, String proof) {
-    if (proof == null) {
+  /**
+   * The role whose current token made {@code proof} for {@code nodeId} and {@code publicKey}, or
+   * empty. Manager is tried first.
+   */
+  public static Optional<String> roleFor(byte[] clusterSecret, ClusterInfo info, String nodeId, String publicKey,
+                                         String proof) {
+    if (proof == null || publicKey == null) {
       return Optional.empty();
     }
     for (String role : new String[] {MANAGER, WORKER}) {
-      String expected = proof(token(clusterSecret, role, info.generation(role)), nodeId);
+      String expected = proof(token(clusterSecret, role, info.generation(role)), nodeId, publicKey);
       if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), proof.getBytes(StandardCharsets.UTF_8))) {
         return Optional.of(role);
       }

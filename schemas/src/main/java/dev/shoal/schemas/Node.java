@@ -7,6 +7,8 @@ import java.util.Map;
  * A node of the cluster as the orchestrator keeps it: value of {@code shoal.nodes}, key = node id.
  * {@code labels} are the user's node labels (constraints match {@code node.labels.*});
  * {@code description} is what the agent reports. {@code version} grows with every change.
+ * {@code publicKey} is the node's signing key ({@link NodeSignatures}), bound to its join proof when
+ * it joined: every heartbeat and task status of the node must verify with it. It is public data.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Node(
@@ -19,7 +21,13 @@ public record Node(
     String status,
     String statusMessage,
     long createdAt,
-    long updatedAt) {
+    long updatedAt,
+    String publicKey) {
+
+  public Node(String id, long version, String role, String availability, Map<String, String> labels,
+              NodeDescription description, String status, String statusMessage, long createdAt, long updatedAt) {
+    this(id, version, role, availability, labels, description, status, statusMessage, createdAt, updatedAt, null);
+  }
 
   public static final String ROLE_WORKER = "worker";
   public static final String ROLE_MANAGER = "manager";
@@ -39,6 +47,12 @@ public record Node(
 
   public Node with(String role, String availability, Map<String, String> labels, NodeDescription d,
                    String status, String statusMessage, long time) {
-    return new Node(id, version + 1, role, availability, labels, d, status, statusMessage, createdAt, time);
+    return new Node(id, version + 1, role, availability, labels, d, status, statusMessage, createdAt, time, publicKey);
+  }
+
+  /** This node (same version: callers change it together with {@link #with}) signing with {@code key}. */
+  public Node withPublicKey(String key) {
+    return new Node(id, version, role, availability, labels, description, status, statusMessage, createdAt, updatedAt,
+        key);
   }
 }

@@ -23,8 +23,19 @@ public final class TaskStatusValidator {
     if (ports != null && ports.size() > MAX_PORTS) {
       ports = ports.subList(0, MAX_PORTS);
     }
+    if (tooLong(s.signature()) || (s.boot() != null && s.boot() < 0) || (s.sequence() != null && s.sequence() < 0)) {
+      return Validated.refused(RejectionCode.INVALID, "boot and sequence must be 0 or more, a signature at most "
+          + NodeSignatures.MAX_TEXT + " characters");
+    }
+    // A cut status no longer matches its signature: the agent cuts first (StatusLimits), so only a
+    // status that was not within limits when signed is refused for it, later, as unauthenticated.
     return Validated.ok(new TaskStatus(s.taskId(), s.nodeId(), s.state(), cut(s.message()), cut(s.error()),
-        s.exitCode(), cut(s.endpoint()), ports, cut(s.health()), cut(s.containerId()), s.timestamp()));
+        s.exitCode(), cut(s.endpoint()), ports, cut(s.health()), cut(s.containerId()), s.timestamp(), s.boot(),
+        s.sequence(), s.signature()));
+  }
+
+  private static boolean tooLong(String text) {
+    return text != null && text.length() > NodeSignatures.MAX_TEXT;
   }
 
   /** Keeps the start of a long text and marks the cut. */

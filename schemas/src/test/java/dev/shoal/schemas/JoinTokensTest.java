@@ -21,14 +21,20 @@ class JoinTokensTest {
   }
 
   @Test
-  void aProofNamesTheRoleOfTheCurrentTokenOnlyForItsNode() {
+  void aProofNamesTheRoleOfTheCurrentTokenOnlyForItsNodeAndKey() {
     ClusterInfo info = ClusterInfo.INITIAL;
     String worker = JoinTokens.token(secret, "worker", 1);
     String manager = JoinTokens.token(secret, "manager", 1);
-    assertThat(JoinTokens.roleFor(secret, info, "n1", JoinTokens.proof(worker, "n1"))).contains("worker");
-    assertThat(JoinTokens.roleFor(secret, info, "n1", JoinTokens.proof(manager, "n1"))).contains("manager");
-    assertThat(JoinTokens.roleFor(secret, info, "n2", JoinTokens.proof(worker, "n1"))).isEmpty();
-    assertThat(JoinTokens.roleFor(secret, info.rotated("worker", 5), "n1", JoinTokens.proof(worker, "n1"))).isEmpty();
-    assertThat(JoinTokens.roleFor(secret, info, "n1", null)).isEmpty();
+    String key = NodeSignatures.encode(NodeSignatures.newKeyPair().getPublic());
+    String otherKey = NodeSignatures.encode(NodeSignatures.newKeyPair().getPublic());
+    assertThat(JoinTokens.roleFor(secret, info, "n1", key, JoinTokens.proof(worker, "n1", key))).contains("worker");
+    assertThat(JoinTokens.roleFor(secret, info, "n1", key, JoinTokens.proof(manager, "n1", key))).contains("manager");
+    assertThat(JoinTokens.roleFor(secret, info, "n2", key, JoinTokens.proof(worker, "n1", key))).isEmpty();
+    // A copied proof does not let anyone join as that node with a key of their own.
+    assertThat(JoinTokens.roleFor(secret, info, "n1", otherKey, JoinTokens.proof(worker, "n1", key))).isEmpty();
+    assertThat(JoinTokens.roleFor(secret, info.rotated("worker", 5), "n1", key, JoinTokens.proof(worker, "n1", key)))
+        .isEmpty();
+    assertThat(JoinTokens.roleFor(secret, info, "n1", key, null)).isEmpty();
+    assertThat(JoinTokens.roleFor(secret, info, "n1", null, JoinTokens.proof(worker, "n1", key))).isEmpty();
   }
 }

@@ -102,6 +102,16 @@ public final class KafkaClusterBackend implements ClusterBackend, AutoCloseable 
     return model;
   }
 
+  /** The producer of specs and commands (to bind its metrics). */
+  public Producer<String, String> producer() {
+    return producer;
+  }
+
+  /** The consumer feeding the read model, or null when someone else feeds it (to bind its metrics). */
+  public org.apache.kafka.clients.consumer.Consumer<String, byte[]> readModelConsumer() {
+    return feed == null ? null : feed.consumer();
+  }
+
   // ---- reads ----
 
   @Override

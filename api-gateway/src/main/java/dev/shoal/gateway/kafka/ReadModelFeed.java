@@ -91,6 +91,11 @@ public final class ReadModelFeed implements AutoCloseable {
     return p;
   }
 
+  /** The feed's consumer, for its metrics only: the feed's thread is the only one that polls it. */
+  public Consumer<String, byte[]> consumer() {
+    return consumer;
+  }
+
   public void start() {
     started = true;
     thread.start();

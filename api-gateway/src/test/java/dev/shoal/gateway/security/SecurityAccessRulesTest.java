@@ -27,6 +27,7 @@ class SecurityAccessRulesTest {
     Map<String, Role> expected = new TreeMap<>(Map.ofEntries(
         Map.entry("GET /_ping", Role.READER), Map.entry("HEAD /_ping", Role.READER),
         Map.entry("GET /v1/health", Role.READER), Map.entry("GET /v1/openapi.json", Role.READER),
+        Map.entry("GET /metrics", Role.READER), // Prometheus scrapes with a reader token or certificate
         Map.entry("GET /v1/schemas/service-spec.json", Role.READER),
         Map.entry("GET /v1/services", Role.READER), Map.entry("GET /v1/services/{name}", Role.READER),
         Map.entry("POST /v1/services", Role.DEPLOYER), Map.entry("PUT /v1/services/{name}", Role.DEPLOYER),

@@ -53,11 +53,25 @@ import org.apache.kafka.server.common.MetadataVersion;
  *
  * <p>Tests should not use this class directly; they use {@link KafkaBrokerExtension}, which shares
  * one broker per JVM.
+ *
+ * <p><b>Authenticated</b> ({@link Builder#security}): clients log in with SCRAM-SHA-512 over TLS
+ * ({@link KafkaSecurity#SASL_SSL}) or with a client certificate ({@link KafkaSecurity#MTLS}) on the
+ * port, and {@link Builder#mtlsListener} adds a second, mTLS, listener beside SCRAM. Kafka's
+ * {@code StandardAuthorizer} allows nothing that no ACL allows; {@code User:broker} (the broker's own
+ * certificate, on an internal listener and the controller's, both mTLS) and {@code User:admin} are super
+ * users. Certificates ({@link KafkaPki}) live in {@code <dataDir>/tls}; each user of
+ * {@link Builder#users} (and {@code admin}) gets a SCRAM credential and a certificate, and Kafka client
+ * settings in {@code <dataDir>/clients/<user>.properties} (and {@code <user>-mtls.properties}) — mode 600,
+ * reused across restarts. ACLs are the caller's business (Shoal's: {@code shoal acls}).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The broker's own principal when authenticated: its certificate's common name. */
+    public static final String BROKER_USER = "broker";
+    /** The super user every authenticated broker has, for provisioning users and ACLs. */
+    public static final String ADMIN_USER = "admin";
     private static final long START_TIMEOUT_MS = 60_000;
 
     static {
@@ -67,13 +81,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final boolean tempDataDir;
     private final int requestedPort;
+    private final KafkaSecurity security;
+    private final boolean mtlsListener;
+    private final List<String> users;
     private int port;
+    private int mtlsPort;
+    private int internalPort;
+    private BrokerAccounts accounts;
     private KafkaRaftServer server;
     private boolean closed;
 
     private EmbeddedKafka(Builder builder) {
         this.requestedPort = builder.port;
-        if (builder.dataDir != null) {
+        this.security = builder.security;
+        this.mtlsListener = builder.mtlsListener && builder.security == KafkaSecurity.SASL_SSL;
+        java.util.LinkedHashSet<String> u = new java.util.LinkedHashSet<>();
+        u.add(ADMIN_USER);
+        u.addAll(builder.users);
+        this.users = List.copyOf(u);        if (builder.dataDir != null) {
             this.dataDir = builder.dataDir.toAbsolutePath();
             this.tempDataDir = false;
         } else {
@@ -109,9 +134,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 format(logDir);
             }
-            server = new KafkaRaftServer(new KafkaConfig(brokerConfig(logDir, controllerPort), false), Time.SYSTEM);
+            Map<String, Object> config = new java.util.HashMap<>(brokerConfig(logDir, controllerPort));
+            if (security != KafkaSecurity.PLAINTEXT) {
+                accounts = new BrokerAccounts(dataDir.resolve("clients"), KafkaPki.openOrCreate(dataDir.resolve("tls")));
+                internalPort = freePort();
+                mtlsPort = mtlsListener ? freePort() : 0;
+                config.putAll(securityConfig(controllerPort));
+            }
+            server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
             server.startup();
             awaitReady();
+            if (accounts != null) {
+                provisionUsers();
+            }
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -134,6 +169,56 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("not started");
         }
         return "127.0.0.1:" + port;
+    }
+
+    /** How clients log in on {@link #bootstrapServers()}. */
+    public KafkaSecurity security() {
+        return security;
+    }
+
+    /**
+     * Kafka client settings (no bootstrap servers) for {@code user} on {@link #bootstrapServers()}: empty
+     * for a plaintext broker, else its SCRAM login or client certificate, with the CA to trust.
+     */
+    public Map<String, Object> clientConfig(String user) {
+        requireUser(user);
+        return switch (security) {
+            case PLAINTEXT -> Map.of();
+            case SASL_SSL -> accounts.scram(user);
+            case MTLS -> accounts.mtls(user);
+        };
+    }
+
+    /** The file holding {@link #clientConfig} (mode 600), for {@code --kafka-config}; null for a plaintext broker. */
+    public Path clientConfigFile(String user) {
+        requireUser(user);
+        return security == KafkaSecurity.PLAINTEXT ? null : dataDir.resolve("clients").resolve(user + ".properties");
+    }
+
+    /** The mTLS listener beside SCRAM, {@code "127.0.0.1:<port>"}, or null when there is none. */
+    public String mtlsBootstrapServers() {
+        return mtlsPort == 0 ? null : "127.0.0.1:" + mtlsPort;
+    }
+
+    /** Client settings for {@code user} on {@link #mtlsBootstrapServers()}: its certificate. */
+    public Map<String, Object> mtlsClientConfig(String user) {
+        requireUser(user);
+        if (mtlsPort == 0) {
+            throw new IllegalStateException("this broker has no mTLS listener beside SCRAM");
+        }
+        return accounts.mtls(user);
+    }
+
+    /** The file holding {@link #mtlsClientConfig} (mode 600), for {@code --kafka-config}. */
+    public Path mtlsClientConfigFile(String user) {
+        mtlsClientConfig(user);
+        return dataDir.resolve("clients").resolve(user + "-mtls.properties");
+    }
+
+    private void requireUser(String user) {
+        if (security != KafkaSecurity.PLAINTEXT && !users.contains(user)) {
+            throw new IllegalArgumentException("no such user on this broker: " + user + " (users: " + users + ")");
+        }
     }
 
     /** The data directory (the Kafka log dir is its {@code kafka-logs} subdirectory). */
@@ -208,10 +293,70 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("background.threads", "2"));
     }
 
+    /**
+     * Listeners and TLS for an authenticated broker. CLIENT is SCRAM over TLS or mTLS on the port;
+     * MTLS an optional mTLS one beside SCRAM; INTERNAL (inter-broker, and this class's own provisioning)
+     * and CONTROLLER are mTLS with the broker's certificate, so no listener takes an anonymous client.
+     */
+    private Map<String, Object> securityConfig(int controllerPort) {
+        Map<String, Object> c = new java.util.HashMap<>();
+        String listeners = "CLIENT://127.0.0.1:" + port + (mtlsPort > 0 ? ",MTLS://127.0.0.1:" + mtlsPort : "")
+                + ",INTERNAL://127.0.0.1:" + internalPort;
+        c.put("listeners", listeners + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        c.put("advertised.listeners", listeners);
+        c.put("listener.security.protocol.map", "CLIENT:" + security.protocol() + ",MTLS:SSL,INTERNAL:SSL,"
+                + CONTROLLER_LISTENER + ":SSL");
+        c.put("inter.broker.listener.name", "INTERNAL");
+        Map<String, Object> own = accounts.broker();
+        own.forEach((k, v) -> {
+            if (k.startsWith("ssl.")) {
+                c.put(k, v);
+            }
+        });
+        c.put("ssl.client.auth", "required");
+        // CN=orchestrator is User:orchestrator, the same name as its SCRAM user: one set of ACLs for both.
+        c.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+)$/$1/,DEFAULT");
+        if (security == KafkaSecurity.SASL_SSL) {
+            c.put("listener.name.client.ssl.client.auth", "none");
+            c.put("listener.name.client.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            c.put("listener.name.client.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
+        c.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        c.put("super.users", "User:" + BROKER_USER + ";User:" + ADMIN_USER);
+        c.put("allow.everyone.if.no.acl.found", "false");
+        return c;
+    }
+
+    /** Every user's SCRAM credential and client settings files, through the internal listener as the broker. */
+    private void provisionUsers() throws Exception {
+        try (Admin admin = Admin.create(internalAdminConfig())) {
+            if (security == KafkaSecurity.SASL_SSL) {
+                accounts.provisionScram(admin, users);
+            }
+        }
+        for (String user : users) {
+            accounts.write(user, clientConfig(user));
+            if (mtlsPort > 0) {
+                accounts.write(user + "-mtls", accounts.mtls(user));
+            }
+        }
+    }
+
+    private Map<String, Object> internalAdminConfig() {
+        Map<String, Object> m = new java.util.HashMap<>();
+        if (accounts == null) {
+            m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        } else {
+            m.putAll(accounts.broker());
+            m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + internalPort);
+        }
+        m.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) START_TIMEOUT_MS);
+        return m;
+    }
+
     private void awaitReady() throws Exception {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) START_TIMEOUT_MS))) {
+        try (Admin admin = Admin.create(internalAdminConfig())) {
             long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
             while (true) {
                 try {
@@ -274,8 +419,29 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static final class Builder {
         private int port;
         private Path dataDir;
+        private KafkaSecurity security = KafkaSecurity.PLAINTEXT;
+        private boolean mtlsListener;
+        private List<String> users = List.of();
 
         private Builder() {
+        }
+
+        /** How clients log in on the port (default: plaintext, no authentication). */
+        public Builder security(KafkaSecurity security) {
+            this.security = java.util.Objects.requireNonNull(security);
+            return this;
+        }
+
+        /** With {@link KafkaSecurity#SASL_SSL}: also an mTLS listener on a free port ({@link EmbeddedKafka#mtlsBootstrapServers()}). */
+        public Builder mtlsListener(boolean on) {
+            this.mtlsListener = on;
+            return this;
+        }
+
+        /** Users to provision beside {@code admin} when authenticated: a SCRAM credential, a certificate, settings files. */
+        public Builder users(java.util.Collection<String> names) {
+            this.users = List.copyOf(names);
+            return this;
         }
 
         /** The PLAINTEXT port on 127.0.0.1; 0 (the default) picks a free port at start. */

@@ -1,6 +1,10 @@
 package dev.shoal.ops.stack;
 
+import dev.shoal.agent.PrivateFiles;
+import dev.shoal.kafka.KafkaSecurity;
+import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.Durations;
+import dev.shoal.schemas.JoinTokens;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -8,13 +12,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +36,11 @@ import org.apache.kafka.common.TopicPartition;
  * ({@code shoal kafka}, {@code orchestrator}, {@code gateway}, {@code agent}): for the multi-process
  * integration tests and {@code shoal bench}. Each component gets free ports on 127.0.0.1, its own
  * data directory and its own log file under one directory. Agents use the process runtime.
+ *
+ * <p>The cluster is secure as in production: a cluster secret (mode 600) for the orchestrators and
+ * the gateway, agents that join with the worker token, and, with {@link Builder#kafkaSecurity}, a
+ * broker that authenticates every component as its own user ({@code shoal kafka --security}) and
+ * allows only Shoal's ACLs; each component then gets its user's {@code --kafka-config}.
  *
  * <p>{@link #close()} stops agents first (so they stop their tasks), then the gateway and the
  * orchestrators, Kafka last, and finally kills any task process still carrying {@link #marker()} —
@@ -46,6 +58,8 @@ public final class ProcessStack implements AutoCloseable {
   private final Map<String, ShoalProcess> agents = new LinkedHashMap<>();
   private final Map<String, ShoalProcess> orchestrators = new LinkedHashMap<>();
   private final Thread cleanup = new Thread(this::killAll, "shoal-stack-cleanup");
+  private final Path secretFile;
+  private final String workerToken;
   private ShoalProcess kafka;
   private ShoalProcess gateway;
   private int kafkaPort;
@@ -55,6 +69,15 @@ public final class ProcessStack implements AutoCloseable {
   private ProcessStack(Builder b) {
     this.dir = b.dir;
     this.settings = b;
+    this.secretFile = dir.resolve("cluster-secret");
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    try {
+      PrivateFiles.writePrivate(secretFile, HexFormat.of().formatHex(secret) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.workerToken = JoinTokens.token(secret, JoinTokens.WORKER, ClusterInfo.INITIAL.workerTokenGeneration());
     // Children outlive a JVM that is stopped without close(): take them along.
     Runtime.getRuntime().addShutdownHook(cleanup);
   }
@@ -90,7 +113,7 @@ public final class ProcessStack implements AutoCloseable {
     kafkaPort = freePort();
     progress("starting Kafka on 127.0.0.1:" + kafkaPort);
     kafka = launch("kafka", 512, List.of("kafka", "--kafka-port", String.valueOf(kafkaPort),
-        "--data-dir", dir.resolve("kafka").toString()));
+        "--data-dir", dir.resolve("kafka").toString(), "--security", settings.kafkaSecurity.name()));
     kafka.awaitOutput("Kafka broker ready at", START);
   }
 
@@ -102,7 +125,8 @@ public final class ProcessStack implements AutoCloseable {
       p = launch(name, 384, List.of("orchestrator", "--bootstrap-servers", bootstrapServers(),
           "--state-dir", dir.resolve(name).toString(), "--standby-replicas", String.valueOf(settings.standbyReplicas),
           "--node-down-timeout", Durations.format(settings.nodeDownTimeout),
-          "--session-timeout", Durations.format(settings.sessionTimeout), "--client-id", name));
+          "--session-timeout", Durations.format(settings.sessionTimeout), "--client-id", name,
+          "--cluster-secret-file", secretFile.toString()), "orchestrator");
       orchestrators.put(name, p);
     } else {
       p.start();
@@ -114,7 +138,7 @@ public final class ProcessStack implements AutoCloseable {
     apiPort = freePort();
     progress("starting the gateway on 127.0.0.1:" + apiPort);
     gateway = launch("gateway", 256, List.of("gateway", "--bootstrap-servers", bootstrapServers(),
-        "--api-port", String.valueOf(apiPort)));
+        "--api-port", String.valueOf(apiPort), "--cluster-secret-file", secretFile.toString()), "gateway");
     api = new ApiClient("http://127.0.0.1:" + apiPort);
   }
 
@@ -126,7 +150,7 @@ public final class ProcessStack implements AutoCloseable {
       p = launch(hostname, 192, List.of("agent", "--bootstrap-servers", bootstrapServers(), "--hostname", hostname,
           "--data-dir", dir.resolve(hostname).toString(), "--runtime", "process",
           "--heartbeat-interval", Durations.format(settings.heartbeatInterval),
-          "--fencing-timeout", Durations.format(settings.fencingTimeout)));
+          "--fencing-timeout", Durations.format(settings.fencingTimeout), "--join-token", workerToken), "agent");
       agents.put(hostname, p);
     } else {
       p.start();
@@ -153,7 +177,7 @@ public final class ProcessStack implements AutoCloseable {
    * decisions — as the broker's view of the consumer group says; empty while the group rebalances.
    */
   public Optional<ShoalProcess> activeOrchestrator() {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+    try (Admin admin = Admin.create(clientConfig("admin"))) {
       ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(APPLICATION_ID)).all()
           .get(10, TimeUnit.SECONDS).get(APPLICATION_ID);
       TopicPartition control = new TopicPartition("shoal.control", 0);
@@ -178,6 +202,32 @@ public final class ProcessStack implements AutoCloseable {
 
   public String bootstrapServers() {
     return "127.0.0.1:" + kafkaPort;
+  }
+
+  /**
+   * Kafka client settings for {@code user} ({@code orchestrator}, {@code gateway}, {@code agent} or
+   * {@code admin}) with the bootstrap servers: what that component's {@code --kafka-config} holds.
+   */
+  public Map<String, Object> clientConfig(String user) {
+    Map<String, Object> m = new java.util.HashMap<>();
+    Path file = kafkaConfigFile(user);
+    if (file != null) {
+      Properties p = new Properties();
+      try (var in = Files.newBufferedReader(file)) {
+        p.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+    }
+    m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return m;
+  }
+
+  /** The {@code --kafka-config} file of {@code user}, or null when Kafka runs without authentication. */
+  private Path kafkaConfigFile(String user) {
+    return settings.kafkaSecurity == KafkaSecurity.PLAINTEXT ? null
+        : dir.resolve("kafka").resolve("clients").resolve(user + ".properties");
   }
 
   public ShoalProcess agent(String hostname) {
@@ -218,6 +268,16 @@ public final class ProcessStack implements AutoCloseable {
     }
     all.addAll(agents.values());
     return all;
+  }
+
+  /** Launches a component that logs in to Kafka as {@code kafkaUser} (when Kafka authenticates). */
+  private ShoalProcess launch(String name, int heapMb, List<String> args, String kafkaUser) {
+    List<String> all = new ArrayList<>(args);
+    Path config = kafkaConfigFile(kafkaUser);
+    if (config != null) {
+      all.addAll(List.of("--kafka-config", config.toString()));
+    }
+    return launch(name, heapMb, all);
   }
 
   private ShoalProcess launch(String name, int heapMb, List<String> args) {
@@ -283,6 +343,7 @@ public final class ProcessStack implements AutoCloseable {
     private Duration fencingTimeout = Duration.ofSeconds(6);
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private int standbyReplicas = 1;
+    private KafkaSecurity kafkaSecurity = KafkaSecurity.PLAINTEXT;
     private PrintStream progress;
 
     private Builder(Path dir) {
@@ -318,6 +379,12 @@ public final class ProcessStack implements AutoCloseable {
 
     public Builder standbyReplicas(int v) {
       standbyReplicas = v;
+      return this;
+    }
+
+    /** How components log in to the stack's broker (default: no authentication). */
+    public Builder kafkaSecurity(KafkaSecurity v) {
+      kafkaSecurity = v;
       return this;
     }
 

@@ -16,6 +16,10 @@ final class Handlers {
   private final Map<Class<?>, CommandHandler<?>> commands;
 
   Handlers(JoinPolicy joinPolicy) {
+    this(joinPolicy, NodeIdentityCheck.SIGNED);
+  }
+
+  Handlers(JoinPolicy joinPolicy, NodeIdentityCheck identity) {
     commands = Map.of(
         Command.ScaleService.class, new ScaleHandler(),
         Command.RollbackService.class, new RollbackHandler(),
@@ -26,8 +30,8 @@ final class Handlers {
         ControlMessage.SpecApplied.class, new SpecAppliedHandler(),
         ControlMessage.SpecRemoved.class, new SpecRemovedHandler(),
         ControlMessage.CommandIssued.class, (ControlHandler<ControlMessage.CommandIssued>) this::command,
-        ControlMessage.TaskStatusReported.class, new TaskStatusHandler(),
-        ControlMessage.NodeUp.class, new NodeUpHandler(joinPolicy),
+        ControlMessage.TaskStatusReported.class, new TaskStatusHandler(identity),
+        ControlMessage.NodeUp.class, new NodeUpHandler(joinPolicy, identity),
         ControlMessage.NodeDown.class, new NodeDownHandler(),
         ControlMessage.TimerFired.class, new TimerHandler());
   }

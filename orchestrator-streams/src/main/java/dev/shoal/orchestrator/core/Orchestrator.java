@@ -23,13 +23,22 @@ public final class Orchestrator {
   private final PendingPlacement placement;
   private final HistoryTrim history;
 
+  /**
+   * For decision tests that feed hand-made messages: any node joins, and nodes are not asked to sign
+   * ({@link NodeIdentityCheck#NONE}).
+   */
   public Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings) {
-    this(state, scheduler, settings, JoinPolicy.OPEN);
+    this(state, scheduler, settings, new Handlers(JoinPolicy.OPEN, NodeIdentityCheck.NONE));
   }
 
+  /** The orchestrator as it runs: nodes join by {@code joinPolicy} and sign what they send. */
   public Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings, JoinPolicy joinPolicy) {
+    this(state, scheduler, settings, new Handlers(joinPolicy, NodeIdentityCheck.SIGNED));
+  }
+
+  private Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings, Handlers handlers) {
     this.state = state;
-    this.handlers = new Handlers(joinPolicy);
+    this.handlers = handlers;
     this.reconciliation = new ServiceReconciliation(new RollingUpdateStrategy());
     this.placement = new PendingPlacement(scheduler);
     this.history = new HistoryTrim(settings.taskHistoryLimit());

@@ -12,9 +12,16 @@ import java.util.Optional;
 /**
  * An agent observed a task: move its observed state forward (never back), note health changes,
  * and forget a task of a removed service once it has ended. Reports from a node the task is not on
- * are ignored: a node speaks only for its own tasks.
+ * are ignored, and one its node did not sign, or a copy of one already applied, is refused
+ * ({@link NodeIdentityCheck}): a node speaks only for its own tasks.
  */
 final class TaskStatusHandler implements ControlHandler<ControlMessage.TaskStatusReported> {
+  private final NodeIdentityCheck identity;
+
+  TaskStatusHandler(NodeIdentityCheck identity) {
+    this.identity = identity;
+  }
+
   @Override
   public Scope handle(ControlMessage.TaskStatusReported m, Decision d) {
     TaskStatus s = m.status();
@@ -24,6 +31,11 @@ final class TaskStatusHandler implements ControlHandler<ControlMessage.TaskStatu
     }
     Task task = found.get();
     if (task.nodeId() == null || !task.nodeId().equals(s.nodeId())) {
+      return Scope.NOTHING;
+    }
+    Optional<String> forged = identity.status(s, d.state.node(s.nodeId()), task);
+    if (forged.isPresent()) {
+      d.events.add(NodeIdentityCheck.rejection("task-status.rejected", "task", task.id(), forged.get(), d.time));
       return Scope.NOTHING;
     }
     boolean healthChanged = task.state() == s.state() && task.status() != null

@@ -43,6 +43,7 @@ final class ControlIntake implements Processor<String, String, String, Object> {
       ClusterEvent e = Rejections.of("control.rejected", "control", topic + "@" + offset, read.reason(), null, topic,
           read.code(), record.timestamp());
       context.forward(record.withKey(e.entityId()).withValue((Object) e), sinks.events());
+      dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(e);
       return;
     }
     context.forward(record.withValue((Object) read.value()), sinks.control());

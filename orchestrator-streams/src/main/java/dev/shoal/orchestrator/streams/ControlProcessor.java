@@ -9,6 +9,8 @@ import dev.shoal.orchestrator.core.ReconcilePlan;
 import dev.shoal.orchestrator.core.RestartRecord;
 import dev.shoal.orchestrator.core.Scheduler;
 import dev.shoal.orchestrator.core.UpdateProgress;
+import dev.shoal.orchestrator.metrics.DecisionMetrics;
+import dev.shoal.orchestrator.metrics.OrchestratorMetrics;
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.ControlMessage;
@@ -58,6 +60,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
   private ControlStores stores;
   private KeyValueStore<String, ControlMessage> timers;
   private Orchestrator orchestrator;
+  private DecisionMetrics metrics; // null when the application runs without metrics
 
   ControlProcessor(OrchestratorSettings settings, JoinPolicy joinPolicy, Duration timerCheckInterval,
                    Scheduler scheduler) {
@@ -74,6 +77,17 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
     timers = context.getStateStore(OrchestratorTopology.TIMERS_STORE);
     orchestrator = new Orchestrator(stores.load(), scheduler, settings, joinPolicy);
     context.schedule(timerCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
+    metrics = OrchestratorMetrics.of(context).decisions();
+    if (metrics != null) {
+      metrics.loaded(orchestrator.state());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (metrics != null) {
+      metrics.released(); // the decision task leaves this instance, and its cluster gauges with it
+    }
   }
 
   @Override
@@ -98,17 +112,28 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
       return;
     }
     stores.write(plan.changes(), orchestrator.state());
+    // Every record of the decision carries its sequence: audit pairs the derived records with the
+    // control-log entry that made them, record by record.
+    byte[] sequence = Long.toString(plan.sequence()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     for (OutputPlan.Output o : outputs.records()) {
-      context.forward(new Record<>(o.key(), (Object) o.value(), plan.time()), o.sink());
+      org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+      headers.add(Headers.SEQUENCE, sequence);
+      context.forward(new Record<>(o.key(), (Object) o.value(), plan.time(), headers), o.sink());
     }
     for (ReconcilePlan.Timer t : plan.timers()) {
       timers.put(timerKey(t), new ControlMessage.TimerFired(t.name(), t.target()));
     }
     orchestrator.commit();
+    if (metrics != null) {
+      metrics.decided(message, plan, orchestrator.state(), record.timestamp());
+    }
   }
 
   /** A quarantined message: the state is unchanged, an event says why, and a waiting client is answered. */
   private void quarantine(ControlMessage message, String offset, RejectionCode code, String reason, long time) {
+    if (metrics != null) {
+      metrics.quarantined(code);
+    }
     Map<String, String> attrs = new TreeMap<>();
     attrs.put("offset", offset);
     attrs.put("code", code.wire());

@@ -17,6 +17,11 @@ public final class Headers {
   public static final String REQUEST_ID = "shoal-request-id";
   /** The service version the publisher read (0: create only); the change is refused when the service moved on. */
   public static final String EXPECTED_VERSION = "shoal-expected-version";
+  /**
+   * On every record the decision task publishes (control log and derived topics): the sequence
+   * number of the decision that wrote it, so audit can pair a decision with its outputs.
+   */
+  public static final String SEQUENCE = "shoal-sequence";
 
   private Headers() {}
 

@@ -81,6 +81,7 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
     ClusterEvent ev = Rejections.of(rejectionType, type.getSimpleName(), record.key(), reason, requestId, topic, code,
         record.timestamp());
     context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+    dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(ev);
   }
 
   static String rootMessage(Throwable e) {

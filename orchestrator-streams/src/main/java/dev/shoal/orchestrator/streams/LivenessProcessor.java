@@ -10,6 +10,7 @@ import dev.shoal.schemas.Json;
 import dev.shoal.schemas.NodeHeartbeat;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -17,13 +18,18 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Node liveness from heartbeats. A heartbeat from a node that is unknown, down, restarted (its
- * sequence went back) or whose description changed publishes {@code NodeUp} to the control log; a
+ * boot went up), re-keyed or whose description changed publishes {@code NodeUp} to the control log; a
  * wall-clock punctuator publishes {@code NodeDown} for nodes silent longer than the down timeout.
  * The timer only publishes a record — the decision is made when the control log is processed
  * (DESIGN principle 2). Heartbeat times are the broker's append times, so agent clocks don't matter.
+ *
+ * <p>Only heartbeats their node signed, and that are not copies, count ({@link HeartbeatCheck}, with
+ * the keys of the {@value OrchestratorTopology#NODE_KEYS_STORE} global store); any other becomes a
+ * {@code heartbeat.rejected} event and changes nothing, so nobody keeps a dead node up.
  */
 final class LivenessProcessor implements Processor<String, String, String, Object> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LivenessProcessor.class);
@@ -33,6 +39,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
   private final IntakeSinks sinks;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, LivenessEntry> store;
+  private ReadOnlyKeyValueStore<String, String> keys;
   private long startedAt;
   /** Broker time of the newest heartbeat read from any node; 0 until one is. */
   private long freshestHeartbeat;
@@ -49,6 +56,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(OrchestratorTopology.LIVENESS_STORE);
+    this.keys = context.getStateStore(OrchestratorTopology.NODE_KEYS_STORE);
     this.startedAt = context.currentSystemTimeMs();
     context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkTimeouts);
   }
@@ -80,17 +88,27 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
       ClusterEvent ev = Rejections.of("heartbeat.rejected", "node", record.key(), problem, null, topic, code,
           record.timestamp());
       context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+      dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(ev);
       return;
     }
     freshestHeartbeat = Math.max(freshestHeartbeat, record.timestamp());
     LivenessEntry before = store.get(hb.nodeId());
-    boolean announce = before == null || !before.up() || hb.sequence() < before.sequence()
+    Optional<String> refused = HeartbeatCheck.refusal(hb, keys.get(hb.nodeId()), before, record.timestamp());
+    if (refused.isPresent()) {
+      ClusterEvent ev = Rejections.of("heartbeat.rejected", "node", hb.nodeId(), refused.get(), null, topic,
+          RejectionCode.FORBIDDEN, record.timestamp());
+      context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+      return;
+    }
+    boolean sameKey = before != null && hb.publicKey().equals(before.publicKey());
+    boolean announce = !sameKey || !before.up() || before.boot() == null || hb.boot() > before.boot()
         || !Objects.equals(before.description(), hb.description());
-    long lastSeen = before == null ? record.timestamp() : Math.max(before.lastSeen(), record.timestamp());
-    store.put(hb.nodeId(), new LivenessEntry(lastSeen, hb.sequence(), true, hb.description()));
+    long lastSeen = !sameKey ? record.timestamp() : Math.max(before.lastSeen(), record.timestamp());
+    store.put(hb.nodeId(), new LivenessEntry(lastSeen, hb.sequence(), true, hb.description(), hb.boot(),
+        hb.publicKey()));
     if (announce) {
-      context.forward(new Record<String, Object>(hb.nodeId(), new ControlMessage.NodeUp(hb.nodeId(), hb.description(), null, hb.joinProof()),
-          record.timestamp()), sinks.control());
+      context.forward(new Record<String, Object>(hb.nodeId(), new ControlMessage.NodeUp(hb.nodeId(), hb.description(),
+          null, hb.joinProof(), hb.publicKey()), record.timestamp()), sinks.control());
     }
   }
 
@@ -103,7 +121,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     // thread stalled, or it reads the heartbeats late) or Kafka's, not every node's: declaring them
     // all down would replace every task for nothing. Nobody is declared down until heartbeats flow.
     if (now - freshestHeartbeat > downTimeout.toMillis()) {
-      if (!stalled) {
+      if (!stalled && freshestHeartbeat > 0) {
         stalled = true;
         LOG.warn("no heartbeat from any node for {} ms: liveness or Kafka is stalled; no node is declared down"
             + " until heartbeats are read again", now - freshestHeartbeat);
@@ -116,7 +134,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
         KeyValue<String, LivenessEntry> kv = it.next();
         LivenessEntry e = kv.value;
         if (e.up() && now - e.lastSeen() > downTimeout.toMillis()) {
-          store.put(kv.key, new LivenessEntry(e.lastSeen(), e.sequence(), false, e.description()));
+          store.put(kv.key, e.down());
           String reason = "no heartbeat for " + (now - e.lastSeen()) + " ms (timeout " + downTimeout.toMillis() + " ms)";
           context.forward(new Record<String, Object>(kv.key, new ControlMessage.NodeDown(kv.key, reason), now),
               sinks.control());

@@ -1,12 +1,13 @@
 package dev.shoal.orchestrator.streams;
 
+import dev.shoal.orchestrator.metrics.OrchestratorMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -25,15 +26,23 @@ public final class OrchestratorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OrchestratorApp.class);
 
   private final OrchestratorConfig config;
+  private final OrchestratorMetrics metrics;
   private KafkaStreams streams;
 
   public OrchestratorApp(OrchestratorConfig config) {
+    this(config, null);
+  }
+
+  /** An application whose decisions, cluster state and Kafka Streams metrics go to {@code registry} (null: none). */
+  public OrchestratorApp(OrchestratorConfig config, MeterRegistry registry) {
     this.config = config;
+    this.metrics = registry == null ? OrchestratorMetrics.NONE : OrchestratorMetrics.create(registry);
   }
 
   /** Creates missing topics and starts processing; returns once the application is RUNNING or the timeout passed. */
   public void start(Duration awaitRunning) throws Exception {
-    try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+    // The same client settings as the Streams clients (security included), as Streams' own admin gets them.
+    try (Admin admin = Admin.create(new StreamsConfig(properties()).getAdminConfigs(config.applicationId() + "-topics"))) {
       List<String> created = TopicProvisioner.ensure(admin, config.topics(), null);
       if (!created.isEmpty()) {
         LOG.info("created topics {}", created);
@@ -50,6 +59,7 @@ public final class OrchestratorApp implements AutoCloseable {
       LOG.error("orchestrator stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
+    metrics.bind(streams, config.topics());
     streams.start();
     if (!running.await(awaitRunning.toMillis(), TimeUnit.MILLISECONDS)) {
       LOG.warn("orchestrator not RUNNING after {} (state {})", awaitRunning, streams.state());
@@ -71,7 +81,7 @@ public final class OrchestratorApp implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 0);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 10);
     p.put(StreamsConfig.POLL_MS_CONFIG, 5);
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
@@ -80,6 +90,11 @@ public final class OrchestratorApp implements AutoCloseable {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+    // A transaction begun right after the last one committed may meet its markers still being
+    // written (CONCURRENT_TRANSACTIONS): retry within milliseconds, not after the default 100 ms,
+    // or every write answered soon after another waits a tenth of a second.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 100);
     // One request in flight: the first writes to a just-created changelog partition otherwise race
     // (CONCURRENT_TRANSACTIONS then OUT_OF_ORDER_SEQUENCE_NUMBER on a fresh cluster, cf. KAFKA-15591).
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
@@ -87,6 +102,8 @@ public final class OrchestratorApp implements AutoCloseable {
     // large decision) never delays reading heartbeats and declaring nodes down.
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
     p.putAll(config.extraStreamsConfig());
+    // Processors find the metrics among their application configs (OrchestratorMetrics.of).
+    p.put(OrchestratorMetrics.CONFIG_KEY, metrics);
     return p;
   }
 
@@ -95,5 +112,6 @@ public final class OrchestratorApp implements AutoCloseable {
     if (streams != null) {
       streams.close(Duration.ofSeconds(10));
     }
+    metrics.unbind();
   }
 }

@@ -42,6 +42,7 @@ import org.apache.kafka.streams.state.Stores;
  * timers ─────► timer-intake ────┘      └──► timers (due timers, read back)
  * heartbeats ─► liveness ──► liveness (node up / down)
  * (every intake also writes rejection events to shoal.events)
+ * shoal.nodes ──► node-keys (global store: node id → recorded public key, read by liveness)
  * </pre>
  *
  * <p>The five inputs of {@code decide} have one partition each, so they and {@code decide} form one
@@ -59,6 +60,8 @@ public final class OrchestratorTopology {
   static final String TO_CLUSTER = "control-to-cluster";
 
   public static final String LIVENESS_STORE = "liveness";
+  /** Global store: node id → the node's recorded public key, read from the nodes topic, for liveness. */
+  public static final String NODE_KEYS_STORE = "node-keys";
   public static final String SERVICES_STORE = "services";
   public static final String TASKS_STORE = "tasks";
   public static final String NODES_STORE = "nodes";
@@ -112,6 +115,10 @@ public final class OrchestratorTopology {
     t.addSink(liveness.control(), topics.liveness.name(), s.serializer(), json, liveness.processor());
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIVENESS_STORE), s,
         new JsonSerde<>(LivenessEntry.class)), "liveness");
+    // The nodes topic is the store's changelog: a global store keeps no other.
+    t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NODE_KEYS_STORE), s, s)
+        .withLoggingDisabled(), "node-keys-source", s.deserializer(), s.deserializer(), topics.nodes.name(),
+        "node-keys", NodeKeysUpdater::new);
 
     t.addProcessor(DECIDE, () -> new ControlProcessor(settings, joinPolicy, timing.timerCheckInterval(), scheduler.get()),
         spec.processor(), command.processor(), status.processor(), livenessIn.processor(), timerIn.processor());

@@ -80,5 +80,6 @@ final class SpecIntake implements Processor<String, String, String, Object> {
   private void reject(Record<String, String> record, String key, String reason, String requestId, RejectionCode code) {
     ClusterEvent e = Rejections.of("spec.rejected", "service", key, reason, requestId, topic, code, record.timestamp());
     context.forward(record.withKey(e.entityId()).withValue((Object) e), sinks.events());
+    dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(e);
   }
 }

@@ -53,9 +53,13 @@ final class DriverHarness implements AutoCloseable {
   final Map<String, Assignment> assignments = new LinkedHashMap<>();
   final List<ClusterEvent> events = new ArrayList<>();
   final List<ControlMessage> control = new ArrayList<>();
+  /** The sequence header of every record published to the control log and the tasks topic, in order. */
+  final List<String> controlSequences = new ArrayList<>();
+  final List<String> taskSequences = new ArrayList<>();
   final Map<String, dev.shoal.schemas.ClusterInfo> cluster = new LinkedHashMap<>();
   private TestOutputTopic<String, dev.shoal.schemas.ClusterInfo> clusterOut;
-  private final Map<String, Long> sequences = new LinkedHashMap<>();
+  /** Signs heartbeats and statuses as the nodes' agents would. */
+  final TestNodes nodeKeys = new TestNodes();
 
   DriverHarness() {
     this(dev.shoal.orchestrator.core.JoinPolicy.OPEN);
@@ -67,13 +71,26 @@ final class DriverHarness implements AutoCloseable {
 
   DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
                 java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler) {
-    this(joinPolicy, scheduler, OrchestratorSettings.DEFAULTS);
+    this(joinPolicy, scheduler, OrchestratorSettings.DEFAULTS, Map.of());
   }
 
   DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
                 java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler,
                 OrchestratorSettings settings) {
+    this(joinPolicy, scheduler, settings, Map.of());
+  }
+
+  /** With extra application configs, e.g. the metrics the processors find there. */
+  DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
+                java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler, Map<String, Object> extra) {
+    this(joinPolicy, scheduler, OrchestratorSettings.DEFAULTS, extra);
+  }
+
+  DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
+                java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler,
+                OrchestratorSettings settings, Map<String, Object> extra) {
     Properties p = new Properties();
+    p.putAll(extra);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
     p.put(StreamsConfig.STATE_DIR_CONFIG, "target/streams-" + System.nanoTime());
@@ -157,15 +174,24 @@ final class DriverHarness implements AutoCloseable {
     heartbeat(nodeId, drivers, resources, null);
   }
 
-  void heartbeatWithProof(String nodeId, String proof) {
-    heartbeat(nodeId, List.of("docker", "process"), new NodeResources(4, 8L << 30), proof);
+  /** A heartbeat whose proof is made with {@code token} (null: none). */
+  void heartbeatWithToken(String nodeId, String token) {
+    heartbeat(nodeId, List.of("docker", "process"), new NodeResources(4, 8L << 30), token);
   }
 
-  void heartbeat(String nodeId, List<String> drivers, NodeResources resources, String proof) {
-    long seq = sequences.merge(nodeId, 1L, Long::sum);
+  void heartbeat(String nodeId, List<String> drivers, NodeResources resources, String token) {
+    rawHeartbeat(nodeId, Json.toString(nodeKeys.sign(unsignedHeartbeat(nodeId, drivers, resources), token)));
+  }
+
+  NodeHeartbeat unsignedHeartbeat(String nodeId, List<String> drivers, NodeResources resources) {
     NodeDescription d = new NodeDescription("host-" + nodeId, "127.0.0.1", resources, drivers, Map.of(), "linux", "amd64",
         null, "process");
-    heartbeats.pipeInput(new TestRecord<>(nodeId, Json.toString(new NodeHeartbeat(nodeId, seq, d, List.of(), now.toEpochMilli(), proof)), now));
+    return new NodeHeartbeat(nodeId, 0, d, List.of(), now.toEpochMilli());
+  }
+
+  /** A heartbeat record as any producer could write it. */
+  void rawHeartbeat(String key, String json) {
+    heartbeats.pipeInput(new TestRecord<>(key, json, now));
     drain();
   }
 
@@ -176,8 +202,7 @@ final class DriverHarness implements AutoCloseable {
   void report(Task t, TaskState state, Integer exitCode) {
     TaskStatus s = new TaskStatus(t.id(), t.nodeId(), state, state.name().toLowerCase(), null, exitCode,
         "127.0.0.1:1", null, null, null, now.toEpochMilli());
-    status.pipeInput(new TestRecord<>(t.id(), Json.toString(s), now));
-    drain();
+    rawStatus(t.id(), Json.toString(nodeKeys.sign(s)));
   }
 
   void rawStatus(String key, String json) {
@@ -188,8 +213,7 @@ final class DriverHarness implements AutoCloseable {
   void reportHealth(Task t, String health) {
     TaskStatus s = new TaskStatus(t.id(), t.nodeId(), TaskState.RUNNING, "running", null, null,
         "127.0.0.1:1", null, health, null, now.toEpochMilli());
-    status.pipeInput(new TestRecord<>(t.id(), Json.toString(s), now));
-    drain();
+    rawStatus(t.id(), Json.toString(nodeKeys.sign(s)));
   }
 
   void advance(Duration d) {
@@ -200,12 +224,23 @@ final class DriverHarness implements AutoCloseable {
 
   void drain() {
     servicesOut.readRecordsToList().forEach(r -> put(services, r.key(), r.value()));
-    tasksOut.readRecordsToList().forEach(r -> put(tasks, r.key(), r.value()));
+    tasksOut.readRecordsToList().forEach(r -> {
+      taskSequences.add(sequence(r));
+      put(tasks, r.key(), r.value());
+    });
     nodesOut.readRecordsToList().forEach(r -> put(nodes, r.key(), r.value()));
     assignmentsOut.readRecordsToList().forEach(r -> put(assignments, r.key(), r.value()));
     eventsOut.readRecordsToList().forEach(r -> events.add(r.value()));
-    controlOut.readRecordsToList().forEach(r -> control.add(r.value()));
+    controlOut.readRecordsToList().forEach(r -> {
+      controlSequences.add(sequence(r));
+      control.add(r.value());
+    });
     clusterOut.readRecordsToList().forEach(r -> put(cluster, r.key(), r.value()));
+  }
+
+  private static String sequence(TestRecord<?, ?> r) {
+    var h = r.headers().lastHeader(Headers.SEQUENCE);
+    return h == null ? null : new String(h.value());
   }
 
   private static <V> void put(Map<String, V> m, String k, V v) {

@@ -82,6 +82,9 @@ class HardeningTopologyTest {
     h.spec("bad", "{\"name\":\"bad\",\"replicas\":-1}");
     assertThat(h.control).extracting(m -> m.getClass().getSimpleName())
         .containsExactly("NodeUp", "NodeUp", "NodeUp", "SpecApplied");
+    // each decision numbered in order, and its derived records carry its number
+    assertThat(h.controlSequences).containsExactly("1", "2", "3", "4");
+    assertThat(h.taskSequences).isNotEmpty().allMatch("4"::equals);
   }
 
   @Test
@@ -228,8 +231,8 @@ class HardeningTopologyTest {
     h.spec("web", WEB);
     Task t = h.runningDesired("web").get(0);
     String longMessage = "m".repeat(10_000);
-    h.rawStatus(t.id(), Json.toString(new dev.shoal.schemas.TaskStatus(t.id(), t.nodeId(), TaskState.FAILED, longMessage,
-        null, 1, null, null, null, null, 0)));
+    h.rawStatus(t.id(), Json.toString(h.nodeKeys.sign(new dev.shoal.schemas.TaskStatus(t.id(), t.nodeId(),
+        TaskState.FAILED, longMessage, null, 1, null, null, null, null, 0))));
     Task after = h.tasks.get(t.id());
     assertThat(after.state()).isEqualTo(TaskState.FAILED);
     assertThat(after.status().message()).hasSize(Limits.MAX_STATUS_TEXT).endsWith("…");

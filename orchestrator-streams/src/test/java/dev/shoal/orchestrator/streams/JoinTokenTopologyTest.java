@@ -8,7 +8,11 @@ import dev.shoal.schemas.Command;
 import dev.shoal.schemas.CommandEnvelope;
 import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.Node;
+import dev.shoal.schemas.Json;
+import dev.shoal.schemas.NodeHeartbeat;
+import dev.shoal.schemas.NodeSignatures;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,23 +25,27 @@ class JoinTokenTopologyTest {
     h.close();
   }
 
-  private String proof(String role, long generation, String nodeId) {
-    return JoinTokens.proof(JoinTokens.token(secret, role, generation), nodeId);
+  private String token(String role, long generation) {
+    return JoinTokens.token(secret, role, generation);
   }
 
   @Test
   void aValidTokenJoinsWithItsRole() {
-    h.heartbeatWithProof("w1", proof("worker", 1, "w1"));
-    h.heartbeatWithProof("m1", proof("manager", 1, "m1"));
+    h.heartbeatWithToken("w1", token("worker", 1));
+    h.heartbeatWithToken("m1", token("manager", 1));
     assertThat(h.nodes.get("w1").role()).isEqualTo(Node.ROLE_WORKER);
     assertThat(h.nodes.get("m1").role()).isEqualTo(Node.ROLE_MANAGER);
   }
 
   @Test
   void aWrongOrMissingTokenIsRefusedAndTheAgentIsToldWhy() {
-    h.heartbeatWithProof("bad", "not-a-proof");
-    h.heartbeatWithProof("none", null);
-    h.heartbeatWithProof("thief", proof("worker", 1, "someone-else"));
+    h.heartbeatWithToken("bad", JoinTokens.token("another secret".getBytes(StandardCharsets.UTF_8), "worker", 1));
+    h.heartbeatWithToken("none", null);
+    // A proof copied from another node's heartbeat, sent with the thief's own key.
+    var victim = h.nodeKeys.sign(h.unsignedHeartbeat("victim", List.of("process"), null), token("worker", 1));
+    h.rawHeartbeat("thief", Json.toString(NodeSignatures.sign(new NodeHeartbeat("thief", 1, victim.description(),
+        List.of(), victim.timestamp(), victim.joinProof(), 1L, h.nodeKeys.publicKey("thief"), null),
+        h.nodeKeys.keys("thief").getPrivate())));
     assertThat(h.nodes).isEmpty();
     assertThat(h.assignments.get("bad").refusal()).contains("invalid or was rotated");
     assertThat(h.assignments.get("none").refusal()).contains("no join token given");
@@ -47,14 +55,14 @@ class JoinTokenTopologyTest {
 
   @Test
   void rotationRefusesTheOldTokenButKeepsJoinedNodes() {
-    h.heartbeatWithProof("w1", proof("worker", 1, "w1"));
+    h.heartbeatWithToken("w1", token("worker", 1));
     h.command(new CommandEnvelope(new Command.RotateJoinToken("worker"), "admin", "r1", 0));
     assertThat(h.cluster.get(ClusterInfo.KEY).workerTokenGeneration()).isEqualTo(2);
-    h.heartbeatWithProof("w2", proof("worker", 1, "w2"));
+    h.heartbeatWithToken("w2", token("worker", 1));
     assertThat(h.nodes).doesNotContainKey("w2");
-    h.heartbeatWithProof("w3", proof("worker", 2, "w3"));
+    h.heartbeatWithToken("w3", token("worker", 2));
     assertThat(h.nodes).containsKey("w3");
-    h.heartbeatWithProof("w1", proof("worker", 1, "w1"));
+    h.heartbeatWithToken("w1", token("worker", 1));
     assertThat(h.nodes.get("w1").status()).isEqualTo(Node.READY);
     h.command(new CommandEnvelope(new Command.RotateJoinToken("admin"), "admin", "r2", 0));
     assertThat(h.events).anyMatch(e -> e.type().equals("command.rejected") && e.message().contains("worker or manager"));

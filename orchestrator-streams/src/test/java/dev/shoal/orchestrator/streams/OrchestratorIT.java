@@ -25,7 +25,6 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,6 +47,8 @@ class OrchestratorIT {
   private static OrchestratorApp app;
   private static KafkaProducer<String, String> producer;
   private static ScheduledExecutorService heartbeats;
+  /** Signs as the three nodes' agents would; used by the heartbeat thread and the tests. */
+  private static final TestNodes nodeKeys = new TestNodes();
   private static TopicWatcher<Service> services;
   private static TopicWatcher<Task> tasks;
   private static TopicWatcher<Assignment> assignments;
@@ -66,14 +67,13 @@ class OrchestratorIT {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-    AtomicLong seq = new AtomicLong();
     heartbeats = Executors.newSingleThreadScheduledExecutor();
     heartbeats.scheduleAtFixedRate(() -> {
-      long s = seq.getAndIncrement();
       for (String n : List.of("n1", "n2", "n3")) {
         NodeDescription d = new NodeDescription("host-" + n, "127.0.0.1", new NodeResources(2, 4L << 30),
             List.of("process"), Map.of(), "linux", "amd64", null, "process");
-        producer.send(new ProducerRecord<>(topics.heartbeats.name(), n, Json.toString(new NodeHeartbeat(n, s, d, List.of(), 0))));
+        NodeHeartbeat hb = nodeKeys.sign(new NodeHeartbeat(n, 0, d, List.of(), System.currentTimeMillis()), null);
+        producer.send(new ProducerRecord<>(topics.heartbeats.name(), n, Json.toString(hb)));
       }
     }, 0, 500, TimeUnit.MILLISECONDS);
     String b = kafka.bootstrapServers();
@@ -123,7 +123,7 @@ class OrchestratorIT {
     for (Task t : List.copyOf(tasks.latest.values())) {
       if (t.serviceName().equals("web")) {
         producer.send(new ProducerRecord<>(topics.taskStatus.name(), t.id(), dev.shoal.schemas.Json.toString(
-            dev.shoal.schemas.TaskStatus.of(t.id(), t.nodeId(), TaskState.SHUTDOWN, "stopped", 0))));
+            nodeKeys.sign(dev.shoal.schemas.TaskStatus.of(t.id(), t.nodeId(), TaskState.SHUTDOWN, "stopped", 0)))));
       }
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> tasks.latest.values().stream().noneMatch(t -> t.serviceName().equals("web"))

@@ -36,7 +36,8 @@ import java.util.TreeMap;
  * orchestrator's decision, made with a new task.
  *
  * <p>Refused here, with a reason starting {@code docker runtime:}: a mount type other than bind,
- * volume and tmpfs, a bind mount without a source, a tmpfs mount with one, a target port outside
+ * volume and tmpfs, a bind mount without a source or whose source the node does not allow
+ * ({@link BindMountPolicy}), a tmpfs mount with a source, a volume source that is a path, a target port outside
  * 1–65535, a protocol other than tcp, udp and sctp, an unparsable duration or memory size, a
  * non-positive CPU limit, and an env name the engine would misread. What only the engine can judge
  * (a user or working directory in the image, a stop signal, a bind source on the node) it refuses
@@ -50,7 +51,8 @@ final class ContainerSpecs {
   private ContainerSpecs() {}
 
   /** Fills {@code cmd} (created for the spec's image) for {@code task}; throws if the spec cannot be run as given. */
-  static CreateContainerCmd apply(Task task, CreateContainerCmd cmd) throws TaskRejectedException {
+  static CreateContainerCmd apply(Task task, CreateContainerCmd cmd, BindMountPolicy bindMounts)
+      throws TaskRejectedException {
     ServiceSpec spec = task.spec();
     Duration grace = stopGrace(spec);
     cmd.withName(RuntimeNames.of(task)).withLabels(ContainerLabels.of(task, grace));
@@ -86,7 +88,7 @@ final class ContainerSpecs {
       host.withReadonlyRootfs(true);
     }
     if (spec.mounts() != null && !spec.mounts().isEmpty()) {
-      host.withMounts(mounts(spec.mounts()));
+      host.withMounts(mounts(spec.mounts(), bindMounts));
     }
     if (spec.healthcheck() != null) {
       cmd.withHealthcheck(healthCheck(spec.healthcheck()));
@@ -150,7 +152,8 @@ final class ContainerSpecs {
     }
   }
 
-  private static List<Mount> mounts(List<ServiceSpec.Mount> mounts) throws TaskRejectedException {
+  private static List<Mount> mounts(List<ServiceSpec.Mount> mounts, BindMountPolicy bindMounts)
+      throws TaskRejectedException {
     List<Mount> out = new ArrayList<>();
     for (int i = 0; i < mounts.size(); i++) {
       ServiceSpec.Mount m = mounts.get(i);
@@ -168,6 +171,13 @@ final class ContainerSpecs {
       };
       if (mountType == MountType.BIND && !notBlank(m.source())) {
         throw rejected("mounts[" + i + "]: a bind mount needs a source");
+      }
+      if (mountType == MountType.BIND) {
+        bindMounts.check(i, m.source());
+      }
+      if (mountType == MountType.VOLUME && notBlank(m.source()) && m.source().contains("/")) {
+        // A volume is named; a path here would be the engine's to interpret, and must not become a host path.
+        throw rejected("mounts[" + i + "]: a volume source is a volume name, got " + m.source());
       }
       if (mountType == MountType.TMPFS && notBlank(m.source())) {
         // The engine would drop it: a tmpfs is always new and empty, whatever the spec says.

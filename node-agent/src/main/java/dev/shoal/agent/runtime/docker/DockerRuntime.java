@@ -16,6 +16,7 @@ import dev.shoal.schemas.Drivers;
 import dev.shoal.schemas.Task;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,11 +64,14 @@ public final class DockerRuntime implements ContainerRuntime {
   private final String engine;
   private final Images images;
   private final EngineWatcher watcher;
+  private final BindMountPolicy bindMounts;
   private final Map<String, ContainerEntry> entries = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile String version;
 
-  private DockerRuntime(DefaultDockerClientConfig config, String version, Duration pullTimeout) {
+  private DockerRuntime(DefaultDockerClientConfig config, String version, Duration pullTimeout,
+                        BindMountPolicy bindMounts) {
+    this.bindMounts = bindMounts;
     this.client = DockerEngine.client(config, CALL_TIMEOUT);
     this.longCalls = DockerEngine.client(config, null);
     this.engine = config.getDockerHost().toString();
@@ -77,15 +81,30 @@ public final class DockerRuntime implements ContainerRuntime {
     watcher.start();
   }
 
-  /** Connects to {@code DOCKER_HOST}, or the default socket; throws if no engine answers {@code _ping}. */
+  /**
+   * Connects to {@code DOCKER_HOST}, or the default socket; throws if no engine answers {@code _ping}.
+   * Tasks may bind-mount no host path ({@link BindMountPolicy#NONE}).
+   */
   public static DockerRuntime connect() throws DockerUnavailableException {
-    return connect(null, DEFAULT_PULL_TIMEOUT);
+    return connect(null, DEFAULT_PULL_TIMEOUT, List.of());
   }
 
   /** Connects to {@code dockerHost} (e.g. {@code unix:///var/run/docker.sock}; null: from the environment). */
   public static DockerRuntime connect(String dockerHost, Duration pullTimeout) throws DockerUnavailableException {
+    return connect(dockerHost, pullTimeout, List.of());
+  }
+
+  /**
+   * Connects as {@link #connect(String, Duration)} and lets tasks bind-mount host paths under
+   * {@code allowedBindMounts} ({@link BindMountPolicy}; the engine's own socket is protected too).
+   */
+  public static DockerRuntime connect(String dockerHost, Duration pullTimeout, List<String> allowedBindMounts)
+      throws DockerUnavailableException {
     DefaultDockerClientConfig config = DockerEngine.config(dockerHost);
-    return new DockerRuntime(config, DockerEngine.probe(config), pullTimeout);
+    URI host = config.getDockerHost();
+    BindMountPolicy policy = BindMountPolicy.allowing(allowedBindMounts,
+        "unix".equals(host.getScheme()) ? host.getPath() : null);
+    return new DockerRuntime(config, DockerEngine.probe(config), pullTimeout, policy);
   }
 
   /** Where the engine is, e.g. {@code unix:///var/run/docker.sock}. */
@@ -124,7 +143,7 @@ public final class DockerRuntime implements ContainerRuntime {
       return known.get().view();
     }
     String image = task.spec().image();
-    var create = ContainerSpecs.apply(task, client.createContainerCmd(image));
+    var create = ContainerSpecs.apply(task, client.createContainerCmd(image), bindMounts);
     images.ensure(image);
     String containerId;
     try {

@@ -36,7 +36,8 @@ class ContainerSpecsTest {
     CreateContainerCmd.Exec noEngine = c -> {
       throw new AssertionError("the mapping must not call the engine");
     };
-    return ContainerSpecs.apply(task(spec), new CreateContainerCmdImpl(noEngine, null, spec.image()));
+    return ContainerSpecs.apply(task(spec), new CreateContainerCmdImpl(noEngine, null, spec.image()),
+        BindMountPolicy.allowing(List.of("/srv")));
   }
 
   @Test
@@ -133,6 +134,13 @@ class ContainerSpecsTest {
     assertThatThrownBy(() -> apply(spec(null, null, null, null, null,
         List.of(new ServiceSpec.Mount("tmpfs", "/host/dir", "/x", null)), null)))
         .hasMessage("docker runtime: mounts[0]: a tmpfs mount takes no source, got /host/dir");
+    assertThatThrownBy(() -> apply(spec(null, null, null, null, null,
+        List.of(new ServiceSpec.Mount("volume", "/etc", "/x", null)), null)))
+        .hasMessage("docker runtime: mounts[0]: a volume source is a volume name, got /etc");
+    // A source without a type that looks like a path is a bind mount, and the node's rules apply.
+    assertThatThrownBy(() -> apply(spec(null, null, null, null, null,
+        List.of(new ServiceSpec.Mount(null, "/etc", "/x", null)), null)))
+        .hasMessageStartingWith("docker runtime: mounts[0]: bind mount source /etc is not under a prefix this node allows");
     ServiceSpec badEnv = new ServiceSpec("db", "local/busybox:1", null, null, java.util.Map.of("A=B", "c"), null, null,
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     assertThatThrownBy(() -> apply(badEnv)).hasMessageStartingWith("docker runtime: env: \"A=B\" cannot be passed");

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +38,9 @@ class DockerRuntimeIT {
   static void connect() throws Exception {
     engine = DockerTestEngine.open(DockerRuntimeIT.class);
     if (engine.available()) {
-      runtime = DockerRuntime.connect();
+      // Temporary directories may be bind-mounted: the mount test shares one with its container.
+      runtime = DockerRuntime.connect(null, DockerRuntime.DEFAULT_PULL_TIMEOUT,
+          List.of(System.getProperty("java.io.tmpdir")));
     }
   }
 

@@ -1,0 +1,70 @@
+package dev.shoal.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.KeyPair;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Signatures survive the wire (JSON out and back) and cover every field. */
+class NodeSignaturesTest {
+  private final KeyPair keys = NodeSignatures.newKeyPair();
+  private final String key = NodeSignatures.encode(keys.getPublic());
+
+  private NodeHeartbeat heartbeat(long boot, long sequence) {
+    NodeDescription d = new NodeDescription("host-a", "127.0.0.1", new NodeResources(2.5, 1L << 30),
+        List.of("process"), Map.of("zone", "a", "disk", "ssd"), "linux", "amd64", null, "process");
+    return new NodeHeartbeat("n1", sequence, d, List.of("t1", "t2"), 1_000, "proof", boot, key, null);
+  }
+
+  private static <T> T wire(T value, Class<T> type) {
+    return Json.fromString(Json.toString(value), type);
+  }
+
+  @Test
+  void aSignedHeartbeatVerifiesAfterTheWireAndNotWithAnotherKey() {
+    NodeHeartbeat signed = NodeSignatures.sign(heartbeat(3, 7), keys.getPrivate());
+    assertThat(signed.signature()).isNotBlank();
+    assertThat(NodeSignatures.verifies(wire(signed, NodeHeartbeat.class), key)).isTrue();
+    String other = NodeSignatures.encode(NodeSignatures.newKeyPair().getPublic());
+    assertThat(NodeSignatures.verifies(signed, other)).isFalse();
+    assertThat(NodeSignatures.verifies(signed.withSignature(null), key)).isFalse();
+    assertThat(NodeSignatures.verifies(signed, "not a key")).isFalse();
+    assertThat(NodeSignatures.verifies(signed.withSignature("!!"), key)).isFalse();
+  }
+
+  @Test
+  void theSignatureCoversEveryField() {
+    NodeHeartbeat signed = NodeSignatures.sign(heartbeat(3, 7), keys.getPrivate());
+    List<NodeHeartbeat> changed = List.of(
+        new NodeHeartbeat("n2", 7, signed.description(), signed.runningTaskIds(), 1_000, "proof", 3L, key, signed.signature()),
+        new NodeHeartbeat("n1", 8, signed.description(), signed.runningTaskIds(), 1_000, "proof", 3L, key, signed.signature()),
+        new NodeHeartbeat("n1", 7, signed.description(), List.of("t1"), 1_000, "proof", 3L, key, signed.signature()),
+        new NodeHeartbeat("n1", 7, signed.description(), signed.runningTaskIds(), 1_001, "proof", 3L, key, signed.signature()),
+        new NodeHeartbeat("n1", 7, signed.description(), signed.runningTaskIds(), 1_000, "proof", 4L, key, signed.signature()),
+        new NodeHeartbeat("n1", 7, null, signed.runningTaskIds(), 1_000, "proof", 3L, key, signed.signature()));
+    changed.forEach(hb -> assertThat(NodeSignatures.verifies(hb, key)).as(hb.toString()).isFalse());
+  }
+
+  @Test
+  void aTaskStatusSignatureCannotPassForAHeartbeatsOrAnotherStatus() {
+    TaskStatus s = new TaskStatus("t1", "n1", TaskState.RUNNING, "running", null, null, "127.0.0.1:8080",
+        List.of(new TaskStatus.PortBinding(80, "127.0.0.1", 8080, "tcp")), "healthy", null, 5).withOrder(2, 9);
+    TaskStatus signed = NodeSignatures.sign(s, keys.getPrivate());
+    assertThat(NodeSignatures.verifies(wire(signed, TaskStatus.class), key)).isTrue();
+    assertThat(NodeSignatures.verifies(signed.withOrder(2, 10).withSignature(signed.signature()), key)).isFalse();
+    TaskStatus unhealthy = new TaskStatus("t1", "n1", TaskState.RUNNING, "running", null, null, "127.0.0.1:8080",
+        s.ports(), "unhealthy", null, 5, 2L, 9L, signed.signature());
+    assertThat(NodeSignatures.verifies(unhealthy, key)).isFalse();
+    assertThat(TaskStatusValidator.validate(signed).value()).isEqualTo(signed);
+  }
+
+  @Test
+  void publicKeysHaveOneWireForm() {
+    assertThat(NodeSignatures.publicKey(key)).isEqualTo(keys.getPublic());
+    assertThat(key).hasSizeLessThan(NodeSignatures.MAX_TEXT);
+    assertThatThrownBy(() -> NodeSignatures.publicKey("AAAA")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
