@@ -1,7 +1,17 @@
 package dev.shoal.gateway;
 
 import dev.shoal.gateway.docker.DockerEngineApi;
+import dev.shoal.gateway.history.ControlLogHistory;
+import dev.shoal.gateway.history.HistoryRoutes;
+import dev.shoal.gateway.history.HistorySource;
+import dev.shoal.gateway.ingress.IngressConfig;
+import dev.shoal.gateway.ingress.IngressRoutes;
+import dev.shoal.gateway.ingress.IngressServer;
+import dev.shoal.gateway.ingress.IngressSource;
 import dev.shoal.gateway.kafka.KafkaClusterBackend;
+import dev.shoal.gateway.logs.KafkaLogReader;
+import dev.shoal.gateway.logs.LogLimits;
+import dev.shoal.gateway.logs.LogService;
 import dev.shoal.gateway.metrics.GatewayMetrics;
 import dev.shoal.metrics.ShoalMetrics;
 import dev.shoal.gateway.rest.EventRoutes;
@@ -26,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@link ClusterBackend}, on Javalin, behind the {@link SecurityLayer} (browser checks,
  * authentication, the role each route needs; HTTPS when configured). Built with a config alone it
  * connects to Kafka itself, owns that backend and also serves the Docker Engine API
- * ({@link DockerEngineApi}); built with a backend it only serves it, with the extra tables it is given.
+ * ({@link DockerEngineApi}) and, unless told not to, the ingress: the services' published ports
+ * ({@link IngressServer}, {@code /v1/ingress}); built with a backend it only serves it, with the
+ * extra tables it is given.
  */
 public final class GatewayServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
@@ -39,6 +51,8 @@ public final class GatewayServer implements AutoCloseable {
   private final Javalin app;
   private final GatewayMetrics metrics;
   private final ShoalMetrics ownedMetrics;
+  private final IngressServer ingress;
+  private LogService logs; // over its own backend only
   private boolean started;
 
   /**
@@ -48,7 +62,7 @@ public final class GatewayServer implements AutoCloseable {
    *     cannot be used (the Kafka clients made meanwhile are closed)
    */
   public GatewayServer(GatewayConfig config) {
-    this(config, (ShoalMetrics) null);
+    this(config, IngressConfig.defaults(), null);
   }
 
   /**
@@ -57,13 +71,35 @@ public final class GatewayServer implements AutoCloseable {
    * so this endpoint serves every component's metrics.
    */
   public GatewayServer(GatewayConfig config, ShoalMetrics metrics) {
-    this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC(), metrics);
+    this(config, IngressConfig.defaults(), metrics);
   }
 
-  /** Over its own Kafka backend, the gateway also serves the Docker Engine API (after the REST tables). */
-  private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock, ShoalMetrics metrics) {
-    this(config, owned, clock, List.of(new DockerEngineApi(owned, config.topics().prefix(), config.clusterSecret(),
-        clock)), true, metrics);
+  /** A gateway over Kafka with the given ingress settings ({@link IngressConfig#disabled()}: no published ports). */
+  public GatewayServer(GatewayConfig config, IngressConfig ingress) {
+    this(config, ingress, null);
+  }
+
+  public GatewayServer(GatewayConfig config, IngressConfig ingress, ShoalMetrics metrics) {
+    this(config, KafkaClusterBackend.connect(config, Clock.systemUTC()), Clock.systemUTC(), ingress, metrics);
+  }
+
+  /**
+   * Over its own Kafka backend, the gateway also serves logs, the Docker Engine API (after the REST
+   * tables) and the ingress.
+   */
+  private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock, IngressConfig ingress,
+                        ShoalMetrics metrics) {
+    this(config, owned, clock, ingress,
+        new LogService(owned, KafkaLogReader.of(config, LogLimits.DEFAULTS), LogLimits.DEFAULTS), metrics);
+  }
+
+  /** Log routes before the engine's: {@code /v1/services/{name}/logs} would otherwise match its {@code /v{version}/…}. */
+  private GatewayServer(GatewayConfig config, KafkaClusterBackend owned, Clock clock, IngressConfig ingress,
+                        LogService logs, ShoalMetrics metrics) {
+    this(config, owned, clock, List.of(logs.routes(), new DockerEngineApi(owned, config.topics().prefix(),
+        config.clusterSecret(), clock, logs)), true, metrics,
+        ingress.enabled() ? new IngressServer(ingress, IngressSource.of(owned.readModel())) : null);
+    this.logs = logs;
   }
 
   /** A gateway over a given backend, which the caller keeps and closes. */
@@ -73,17 +109,21 @@ public final class GatewayServer implements AutoCloseable {
 
   /** A gateway over a given backend with extra route tables (e.g. the Docker Engine API) after the REST ones. */
   public GatewayServer(GatewayConfig config, ClusterBackend backend, Clock clock, List<RouteTable> extraTables) {
-    this(config, backend, clock, extraTables, false, null);
+    this(config, backend, clock, extraTables, false, null, null);
   }
 
   private GatewayServer(GatewayConfig config, ClusterBackend backend, Clock clock, List<RouteTable> extraTables,
-                        boolean ownsBackend, ShoalMetrics shoalMetrics) {
+                        boolean ownsBackend, ShoalMetrics shoalMetrics, IngressServer ingress) {
     this.config = config;
+    this.ingress = ingress;
     this.backend = backend;
     this.ownedBackend = ownsBackend ? (KafkaClusterBackend) backend : null;
     this.ownedMetrics = shoalMetrics == null ? ShoalMetrics.create() : null;
     this.metrics = new GatewayMetrics(shoalMetrics == null ? ownedMetrics : shoalMetrics);
     metrics.bindReadModel(backend);
+    if (ingress != null) {
+      ingress.meterWith(metrics.ingress());
+    }
     if (ownedBackend != null) {
       metrics.bindKafka(ownedBackend.producer(), ownedBackend.readModelConsumer());
     }
@@ -96,7 +136,11 @@ public final class GatewayServer implements AutoCloseable {
       throw e;
     }
     List<RouteTable> tables = new ArrayList<>(List.of(new MetaRoutes(backend), new ServiceRoutes(backend),
-        new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock), new SwarmRoutes(backend, config.clusterSecret())));
+        new TaskRoutes(backend), new NodeRoutes(backend), new EventRoutes(backend, clock), new SwarmRoutes(backend, config.clusterSecret()),
+        new IngressRoutes(() -> ingress),
+        // A service's history is read from the logs, so it needs Kafka, not only a backend.
+        new HistoryRoutes(ownsBackend ? new ControlLogHistory(config.topics(), config.bootstrapServers(),
+            config.kafkaProperties()) : HistorySource.NONE)));
     tables.add(metrics.routes());
     tables.addAll(extraTables);
     this.app = Javalin.create(cfg -> {
@@ -105,6 +149,8 @@ public final class GatewayServer implements AutoCloseable {
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER.copy(), false));
       // Bodies are bounded at the door: nothing Shoal accepts is larger than a spec (413 otherwise).
       cfg.http.maxRequestSize = dev.shoal.schemas.Limits.MAX_SPEC_BYTES;
+      // What Jetty refuses before any route (bad request line, escapes, Host, oversized URI) is JSON too.
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       cfg.events.handlerAdded(h -> {
         if (h.getHttpMethod().isHttpMethod()) { // not the security layer's before handler
           routes.add(h.getHttpMethod().name() + " " + h.getPath());
@@ -134,6 +180,13 @@ public final class GatewayServer implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+    if (ingress != null) {
+      try {
+        ingress.start();
+      } catch (Exception e) {
+        throw new IllegalStateException("the ingress could not start", e);
       }
     }
     app.start(config.host(), config.port());
@@ -167,8 +220,19 @@ public final class GatewayServer implements AutoCloseable {
     return List.copyOf(routes);
   }
 
+  /** The ingress, when this gateway publishes service ports. */
+  public java.util.Optional<IngressServer> ingress() {
+    return java.util.Optional.ofNullable(ingress);
+  }
+
   @Override
   public synchronized void close() {
+    if (logs != null) {
+      logs.close(); // followers end, so stopping does not wait for them
+    }
+    if (ingress != null) {
+      ingress.close();
+    }
     app.stop();
     if (ownedBackend != null) {
       ownedBackend.close();

@@ -1,8 +1,12 @@
 package dev.shoal.agent;
 
+import dev.shoal.agent.logs.LogCounters;
+import dev.shoal.agent.logs.LogSettings;
+import dev.shoal.agent.logs.LogShipper;
 import dev.shoal.agent.metrics.AgentMetrics;
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.ProcessRuntime;
+import dev.shoal.agent.runtime.TaskOutputs;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.Topics;
@@ -41,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * convergence passes ({@link TaskSupervisor#converge()}), on every new assignment, ended operation
  * or task exit, and every {@code resyncInterval}, and the fencing check ({@link FenceGuard}); a pool
  * runs starts, stops and removes (one at a time per task); one sends heartbeats; one hands task
- * statuses to the Kafka producer.
+ * statuses to the Kafka producer; one ships task output ({@link LogShipper}, with its own producer).
  *
  * <p>{@link #close()} stops reading, stops every task with its grace period, reports them SHUTDOWN
  * and closes the Kafka clients within {@code closeTimeout}. Tasks are not left running. From
@@ -72,6 +76,8 @@ public final class NodeAgent implements AutoCloseable {
   private ScheduledExecutorService converger;
   private ScheduledExecutorService heartbeats;
   private AssignmentReader reader;
+  private LogShipper logShipper;
+  private LogSettings logSettings = LogSettings.DEFAULTS;
   private Thread readerThread;
   private final CompletableFuture<String> refused = new CompletableFuture<>();
   private final SharedClients shared;
@@ -150,6 +156,15 @@ public final class NodeAgent implements AutoCloseable {
     return this;
   }
 
+  /** Ships task output with these rate limits and bounds ({@link LogSettings#DEFAULTS} otherwise). Call before {@link #start()}. */
+  public synchronized NodeAgent withLogSettings(LogSettings settings) {
+    if (phase != Phase.NEW) {
+      throw new IllegalStateException("set log settings before the agent starts");
+    }
+    logSettings = java.util.Objects.requireNonNull(settings);
+    return this;
+  }
+
   /** Starts heartbeating, reading the assignment and converging, each on its own thread(s). */
   public synchronized void start() {
     if (phase != Phase.NEW) {
@@ -175,7 +190,8 @@ public final class NodeAgent implements AutoCloseable {
         s -> sender.send(topics.taskStatus.name(), s.taskId(), Json.toString(signer.sign(s))));
     ops = Executors.newCachedThreadPool(threads("shoal-agent-task-" + nodeId + "-"));
     converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
-    supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis);
+    supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis,
+        config.drainDelay());
     runtimes.all().forEach(r -> r.onChange(this::requestPass));
     long resync = config.resyncInterval().toMillis();
     converger.scheduleWithFixedDelay(this::pass, resync, resync, TimeUnit.MILLISECONDS);
@@ -201,6 +217,7 @@ public final class NodeAgent implements AutoCloseable {
     // Fixed delay, not rate: after Kafka was away, beats resume instead of bursting to catch up.
     heartbeats.scheduleWithFixedDelay(heartbeater, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
 
+    startLogShipper(topics);
     if (shared != null) {
       shared.assignments().subscribe(nodeId, this::onAssignment);
       return;
@@ -213,6 +230,21 @@ public final class NodeAgent implements AutoCloseable {
     reader = new AssignmentReader(consumer, topics.assignments.name(), nodeId, topics.assignments.valueSerde().deserializer(), this::onAssignment);
     readerThread = threads("shoal-agent-assignments-" + nodeId + "-").newThread(reader);
     readerThread.start();
+  }
+
+  /** Task output to {@code shoal.logs}, on its own thread and producer: it never queues before a heartbeat. */
+  private void startLogShipper(Topics topics) {
+    List<TaskOutputs> outputs = runtimes.all().stream().flatMap(r -> r.outputs().stream()).toList();
+    if (outputs.isEmpty()) {
+      return;
+    }
+    logShipper = LogShipper.toKafka(nodeId, outputs, config.dataDir(), config.bootstrapServers(),
+        config.kafkaProperties(), topics.logs.name(), logSettings,
+        metrics != null ? metrics.logCounters() : LogCounters.NONE);
+    if (metrics != null) {
+      metrics.bindKafka(logShipper.producer());
+    }
+    logShipper.start();
   }
 
   private void onAssignment(NodeSets.AssignedSet a) {
@@ -302,6 +334,9 @@ public final class NodeAgent implements AutoCloseable {
     }
     if (ops != null) {
       ops.shutdown();
+    }
+    if (logShipper != null) {
+      logShipper.close(); // the stopped tasks' last lines, within its drain timeout
     }
     if (sender != null && shared == null) {
       sender.closing();

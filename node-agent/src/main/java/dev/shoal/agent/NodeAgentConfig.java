@@ -34,6 +34,9 @@ import java.util.TreeMap;
  *     orchestrator's default node-down timeout; see "Fencing" in docs/design.md)
  * @param joinToken the cluster's join token ({@code SWMTKN-1-…}); never sent: the agent proves it
  *     holds it ({@link dev.shoal.schemas.JoinTokens#proof}). Null joins a cluster without tokens.
+ * @param drainDelay how long a task that publishes a port through the ingress keeps running after it
+ *     was told to stop, before its stop signal, so the gateways stop sending it requests first
+ *     ({@link Draining}); zero turns it off (default 1 s)
  */
 public record NodeAgentConfig(
     String bootstrapServers,
@@ -49,12 +52,16 @@ public record NodeAgentConfig(
     Long memoryBytes,
     Map<String, Object> kafkaProperties,
     Duration fencingTimeout,
-    String joinToken) {
+    String joinToken,
+    Duration drainDelay) {
 
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_RESYNC_INTERVAL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_FENCING_TIMEOUT = Duration.ofSeconds(6);
+  public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(1);
+  /** A drain longer than this would hold every stop (and so every stop-first update group) for minutes. */
+  public static final Duration MAX_DRAIN_DELAY = Duration.ofMinutes(1);
 
   public NodeAgentConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -73,6 +80,11 @@ public record NodeAgentConfig(
     if (!fencingTimeout.isZero() && fencingTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
       throw new IllegalArgumentException("the fencing timeout (" + Durations.format(fencingTimeout) + ") must be at"
           + " least twice the heartbeat interval (" + Durations.format(heartbeatInterval) + "), or 0 to turn fencing off");
+    }
+    drainDelay = drainDelay != null ? drainDelay : DEFAULT_DRAIN_DELAY;
+    if (drainDelay.isNegative() || drainDelay.compareTo(MAX_DRAIN_DELAY) > 0) {
+      throw new IllegalArgumentException("the drain delay must be 0 (off) to " + Durations.format(MAX_DRAIN_DELAY)
+          + ", got " + Durations.format(drainDelay));
     }
     if (joinToken != null && !dev.shoal.schemas.JoinTokens.wellFormed(joinToken)) {
       throw new IllegalArgumentException("the join token is malformed: expected SWMTKN-1-<50 characters>-<25 characters>");
@@ -109,6 +121,7 @@ public record NodeAgentConfig(
     private Map<String, Object> kafkaProperties;
     private Duration fencingTimeout;
     private String joinToken;
+    private Duration drainDelay;
 
     private Builder(String bootstrapServers, Path dataDir) {
       this.bootstrapServers = bootstrapServers;
@@ -175,10 +188,15 @@ public record NodeAgentConfig(
       return this;
     }
 
+    public Builder drainDelay(Duration v) {
+      drainDelay = v;
+      return this;
+    }
+
     public NodeAgentConfig build() {
       return new NodeAgentConfig(bootstrapServers, topics, nodeId, hostname, dataDir, heartbeatInterval,
           resyncInterval, closeTimeout, engineLabels, cpus, memoryBytes, kafkaProperties, fencingTimeout,
-          joinToken);
+          joinToken, drainDelay);
     }
   }
 }

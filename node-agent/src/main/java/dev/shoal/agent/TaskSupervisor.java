@@ -47,9 +47,19 @@ final class TaskSupervisor {
   private volatile String fence;
   /** Tasks a fence stopped, with its reason, so their SHUTDOWN says why even if it is reported after the lift. */
   private final Map<String, String> fencedStops = new ConcurrentHashMap<>();
+  private final Duration drainDelay;
+  /** Drain waits sleep on this; a fence or shutdown wakes them, since those stop at once. */
+  private final Object drains = new Object();
 
   TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, Executor ops,
                  Runnable requestConverge, LongSupplier clock) {
+    this(nodeId, runtimes, publisher, ops, requestConverge, clock, Duration.ZERO);
+  }
+
+  /** With a drain delay before the stop signal of tasks the ingress may be sending traffic to ({@link Draining}). */
+  TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, Executor ops,
+                 Runnable requestConverge, LongSupplier clock, Duration drainDelay) {
+    this.drainDelay = drainDelay;
     this.nodeId = nodeId;
     this.runtimes = runtimes;
     this.publisher = publisher;
@@ -74,6 +84,32 @@ final class TaskSupervisor {
   /** Stops every task and starts none until {@link #lift()}; the SHUTDOWN reports carry {@code reason}. */
   void fence(String reason) {
     fence = reason;
+    wakeDrains();
+  }
+
+  /** Waits out a drain delay, or less if the node is fenced or the agent closes meanwhile. */
+  private void awaitDrain(Duration drain) {
+    long deadline = System.nanoTime() + drain.toNanos();
+    synchronized (drains) {
+      while (!closing && fence == null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          drains.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void wakeDrains() {
+    synchronized (drains) {
+      drains.notifyAll();
+    }
   }
 
   /** Converges to the assignment again; what the fence stopped stays stopped (it was reported terminal). */
@@ -161,9 +197,19 @@ final class TaskSupervisor {
       LOG.info("starting task {} ({})", id, s.task().name());
       dispatch(id, () -> start(s.task()));
     } else if (a instanceof TaskAction.Stop s) {
-      LOG.info("stopping task {} (grace {})", id, s.grace());
       ContainerRuntime rt = held.get(id).runtime();
-      dispatch(id, () -> rt.stop(id, s.grace()));
+      Map<String, Task> tasks = assigned;
+      Duration drain = fence != null ? Duration.ZERO
+          : Draining.delay(tasks == null ? null : tasks.get(id), publisher.state(id), drainDelay);
+      if (drain.isZero()) {
+        LOG.info("stopping task {} (grace {})", id, s.grace());
+      } else {
+        LOG.info("stopping task {} after a drain delay of {} (grace {})", id, drain, s.grace());
+      }
+      dispatch(id, () -> {
+        awaitDrain(drain);
+        rt.stop(id, s.grace());
+      });
     } else if (a instanceof TaskAction.Remove) {
       LOG.info("removing task {}", id);
       ContainerRuntime rt = held.get(id).runtime();
@@ -240,6 +286,7 @@ final class TaskSupervisor {
    */
   void shutdown(String reason, Duration opsWait) {
     closing = true;
+    wakeDrains();
     long deadline = System.nanoTime() + opsWait.toNanos();
     while (!busy.isEmpty() && System.nanoTime() < deadline) {
       sleepBriefly();

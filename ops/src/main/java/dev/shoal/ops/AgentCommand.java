@@ -69,6 +69,12 @@ final class AgentCommand implements Callable<Integer> {
   @Mixin
   MetricsOptions metricsOptions = new MetricsOptions();
 
+  @Option(names = "--drain-delay", defaultValue = "1s", converter = Converters.DurationText.class,
+      description = "How long a task that publishes a port through the ingress keeps running after it was told"
+      + " to stop, before its stop signal, so gateways stop sending it requests first; 0 turns it off"
+      + " (default ${DEFAULT-VALUE}).")
+  String drainDelay;
+
   @Override
   public Integer call() throws Exception {
     metricsOptions.port(); // a bad value is a usage error before anything starts
@@ -76,7 +82,8 @@ final class AgentCommand implements Callable<Integer> {
     Map<String, Object> kafka = KafkaClientConfig.loadObjects(kafkaConfig);
     ShoalMetrics metrics = shutdown.register(ShoalMetrics.create());
     NodeAgent agent = shutdown.register(create(bootstrap, new Topics(prefix), hostname, dataDir, runtime,
-        Durations.parse(heartbeat), engineLabels, Durations.parse(fencingTimeout), joinToken, kafka, allowBindMounts));
+        Durations.parse(heartbeat), engineLabels, Durations.parse(fencingTimeout), joinToken, kafka, allowBindMounts,
+        Durations.parse(drainDelay)));
     agent.meterWith(metrics.registry());
     MetricsServer endpoint = metricsOptions.start(metrics);
     if (endpoint != null) {
@@ -108,20 +115,22 @@ final class AgentCommand implements Callable<Integer> {
                           Duration heartbeat, Map<String, String> engineLabels, Duration fencingTimeout,
                           String joinToken) {
     return create(bootstrap, topics, hostname, dataDir, runtime, heartbeat, engineLabels, fencingTimeout, joinToken,
-        Map.of(), List.of());
+        Map.of(), List.of(), null);
   }
 
   /**
-   * As above, with Kafka client properties ({@code --kafka-config}) and the host paths tasks may
-   * bind-mount ({@code --allow-bind-mount}).
+   * As above, with Kafka client properties ({@code --kafka-config}), the host paths tasks may
+   * bind-mount ({@code --allow-bind-mount}) and a drain delay (null: the agent's default).
    */
   static NodeAgent create(String bootstrap, Topics topics, String hostname, Path dataDir, RuntimeChoice runtime,
                           Duration heartbeat, Map<String, String> engineLabels, Duration fencingTimeout,
-                          String joinToken, Map<String, Object> kafka, List<String> allowBindMounts) {
+                          String joinToken, Map<String, Object> kafka, List<String> allowBindMounts,
+                          Duration drainDelay) {
     NodeAgentConfig cfg;
     try {
       cfg = NodeAgentConfig.builder(bootstrap, dataDir).topics(topics).hostname(hostname).heartbeatInterval(heartbeat)
           .engineLabels(engineLabels).fencingTimeout(fencingTimeout).joinToken(joinToken).kafkaProperties(kafka)
+          .drainDelay(drainDelay)
           .build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (see docs/benchmarks.md).",
     subcommands = {BenchFailoverCommand.class, dev.shoal.ops.bench.BenchUpdateCommand.class,
         dev.shoal.ops.bench.BenchScaleCommand.class,
-        dev.shoal.ops.bench.BenchWritesCommand.class,
+        dev.shoal.ops.bench.BenchWritesCommand.class, dev.shoal.ops.bench.BenchIngressCommand.class,
+        dev.shoal.ops.bench.BenchAuditCommand.class,
         picocli.CommandLine.HelpCommand.class})
 final class BenchCommand {
 }

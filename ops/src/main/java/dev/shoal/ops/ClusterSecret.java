@@ -14,7 +14,7 @@ import java.util.HexFormat;
  * orchestrator checks join proofs with it and the gateway shows tokens with it; the tokens
  * themselves are never written anywhere.
  */
-final class ClusterSecret {
+public final class ClusterSecret {
   private ClusterSecret() {}
 
   /** Reads the secret, creating the file with 32 random bytes (mode 600) when it does not exist. */
@@ -35,7 +35,7 @@ final class ClusterSecret {
    *
    * @throws UsageException when it is missing, unreadable or malformed, with a reason that says which
    */
-  static byte[] load(Path file) {
+  public static byte[] load(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new UsageException("cluster secret file " + file + " does not exist");
     }

@@ -3,6 +3,7 @@ package dev.shoal.ops;
 import dev.shoal.agent.NodeAgent;
 import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.GatewayServer;
+import dev.shoal.gateway.ingress.IngressConfig;
 import dev.shoal.kafka.EmbeddedKafka;
 import dev.shoal.kafka.KafkaSecurity;
 import dev.shoal.ops.kafka.KafkaClientConfig;
@@ -76,6 +77,15 @@ final class DevCommand implements Callable<Integer> {
       description = "Host path under which tasks may bind-mount, on every agent (repeatable; none by default).")
   List<String> allowBindMounts = new ArrayList<>();
 
+  @Option(names = "--ingress-host", defaultValue = IngressConfig.DEFAULT_HOST, description = "Address the services'"
+      + " published ports bind, e.g. 0.0.0.0 (default ${DEFAULT-VALUE}).")
+  String ingressHost;
+
+  @Option(names = "--drain-delay", defaultValue = "1s", converter = Converters.DurationText.class,
+      description = "How long a task that publishes a port keeps running after it was told to stop, before its"
+      + " stop signal, so the gateway stops sending it requests first; 0 turns it off (default ${DEFAULT-VALUE}).")
+  String drainDelay;
+
   @Override
   public Integer call() throws Exception {
     if (agents < 0) {
@@ -133,7 +143,8 @@ final class DevCommand implements Callable<Integer> {
     Map<String, String> gatewayKafka = new TreeMap<>();
     clientConfig(kafka, "gateway", extra).forEach((k, v) -> gatewayKafka.put(k, String.valueOf(v)));
     GatewayServer gateway = shutdown.register(new GatewayServer(GatewayConfig.defaults(bootstrap).withListener("127.0.0.1", apiPort)
-        .withKafkaProperties(gatewayKafka).withClusterSecret(secret).withSecurity(security), metrics));
+        .withKafkaProperties(gatewayKafka).withClusterSecret(secret).withSecurity(security),
+        IngressConfig.defaults().withHost(ingressHost), metrics));
     gateway.start();
     ClusterInfo info = gateway.backend().clusterInfo();
     String workerToken = JoinTokens.token(secret, JoinTokens.WORKER, info.workerTokenGeneration());
@@ -144,7 +155,7 @@ final class DevCommand implements Callable<Integer> {
     for (int i = 1; i <= agents; i++) {
       NodeAgent agent = AgentCommand.create(bootstrap, Topics.defaults(), "node-" + i,
           dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of(), down.multipliedBy(2), workerToken,
-          clientConfig(kafka, "agent", extra), allowBindMounts);
+          clientConfig(kafka, "agent", extra), allowBindMounts, dev.shoal.schemas.Durations.parse(drainDelay));
       started.add(agent);
       agent.meterWith(metrics.registry());
       agent.start();
@@ -153,6 +164,7 @@ final class DevCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("Shoal is running.");
     printApi(gateway);
+    System.out.println("  Ports:   services' published ports open on " + ingressHost + "   (GET /v1/ingress)");
     System.out.println("  Metrics: " + gateway.url() + "/metrics   (every component; Prometheus: ops/prometheus/prometheus.yml)");
     System.out.println("  Kafka:  " + bootstrap);
     System.out.println("  Data:   " + dataDir.toAbsolutePath());

@@ -4,6 +4,7 @@ import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.GatewayServer;
 import dev.shoal.gateway.security.ApiSecurity;
 import dev.shoal.ops.kafka.KafkaClientConfig;
+import dev.shoal.gateway.ingress.IngressConfig;
 import dev.shoal.schemas.Topics;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,6 +42,14 @@ final class GatewayCommand implements Callable<Integer> {
       + " for the gateway's producer and read-model consumer.")
   java.nio.file.Path kafkaConfig;
 
+  @Option(names = "--ingress-host", defaultValue = IngressConfig.DEFAULT_HOST, description = "Address the services'"
+      + " published ports bind on this gateway, e.g. 0.0.0.0 (default ${DEFAULT-VALUE}).")
+  String ingressHost;
+
+  @Option(names = "--ingress", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Publish the services' ports on this gateway (--no-ingress: do not).")
+  boolean ingress;
+
   @Override
   public Integer call() throws Exception {
     // Checked before Kafka is touched, so a bad flag is a one-line usage error.
@@ -51,10 +60,14 @@ final class GatewayCommand implements Callable<Integer> {
     GatewayServer gateway = shutdown.register(new GatewayServer(
         GatewayConfig.defaults(bootstrap).withTopics(new Topics(prefix)).withListener(host, port)
             .withKafkaProperties(KafkaClientConfig.load(kafkaConfig))
-            .withClusterSecret(ClusterSecret.optional(secretFile)).withSecurity(security)));
+            .withClusterSecret(ClusterSecret.optional(secretFile)).withSecurity(security),
+        IngressConfig.defaults().withHost(ingressHost).withEnabled(ingress)));
     gateway.start();
     System.out.println("API at " + gateway.url() + " (Kafka " + bootstrap + "). Ctrl-C stops it.");
     System.out.println("Metrics: " + gateway.url() + "/metrics (reader role when the API authenticates)");
+    if (ingress) {
+      System.out.println("Published ports of services open on " + ingressHost + " (GET /v1/ingress).");
+    }
     shutdown.awaitSignal();
     return 0;
   }

@@ -19,7 +19,8 @@ import picocli.CommandLine.ParseResult;
 @Command(name = "shoal", mixinStandardHelpOptions = true, version = "shoal 0.1.0",
     description = "A container orchestrator in the spirit of Docker Swarm mode whose control plane is Apache Kafka.",
     subcommands = {DevCommand.class, KafkaCommand.class, OrchestratorCommand.class, GatewayCommand.class,
-        AgentCommand.class, AclsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        AgentCommand.class, AclsCommand.class, BenchCommand.class, dev.shoal.ops.audit.AuditCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Shoal {
   static final String DEBUG_ENV = "SHOAL_DEBUG";
 

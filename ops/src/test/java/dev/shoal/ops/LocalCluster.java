@@ -20,16 +20,25 @@ final class LocalCluster implements AutoCloseable {
   private final Shutdown shutdown = new Shutdown();
 
   LocalCluster(String bootstrap, String prefix, Path dir, int agentCount, RuntimeChoice runtime) throws Exception {
+    this(bootstrap, prefix, dir, agentCount, runtime, Duration.ofSeconds(3));
+  }
+
+  /**
+   * With a node-down timeout of its own (agents fence after twice that): a longer one keeps a test
+   * that is not about failures from seeing live nodes declared down on a loaded machine.
+   */
+  LocalCluster(String bootstrap, String prefix, Path dir, int agentCount, RuntimeChoice runtime, Duration nodeDown)
+      throws Exception {
     topics = new Topics(prefix);
     orchestrator = shutdown.register(new OrchestratorApp(OrchestratorCommand.config(bootstrap, dir.resolve("orchestrator"),
-        prefix, 0, Duration.ofSeconds(3), 5)));
+        prefix, 0, nodeDown, 5)));
     orchestrator.start(Duration.ofSeconds(60));
     gateway = shutdown.register(new GatewayServer(GatewayConfig.defaults(bootstrap).withTopics(topics)
         .withListener("127.0.0.1", 0)));
     gateway.start();
     for (int i = 1; i <= agentCount; i++) {
       NodeAgent a = shutdown.register(AgentCommand.create(bootstrap, topics, "node-" + i, dir.resolve("agent-" + i),
-          runtime, Duration.ofMillis(500), Map.of(), Duration.ofSeconds(6)));
+          runtime, Duration.ofMillis(500), Map.of(), nodeDown.multipliedBy(2)));
       a.start();
       agents.add(a);
     }

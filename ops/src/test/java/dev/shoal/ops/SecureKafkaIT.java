@@ -13,6 +13,7 @@ import dev.shoal.kafka.EmbeddedKafka;
 import dev.shoal.kafka.KafkaSecurity;
 import dev.shoal.ops.kafka.ShoalAcls;
 import dev.shoal.orchestrator.streams.OrchestratorApp;
+import dev.shoal.schemas.Assignment;
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.Json;
@@ -115,7 +116,7 @@ class SecureKafkaIT {
   private static void agent(String bootstrap, String host, Path dir, RuntimeChoice runtime, String token,
                             Map<String, Object> kafkaConfig, List<String> allowBindMounts) {
     NodeAgent a = SHUTDOWN.register(AgentCommand.create(bootstrap, TOPICS, host, dir.resolve(host), runtime,
-        Duration.ofMillis(500), Map.of(), Duration.ofSeconds(6), token, kafkaConfig, allowBindMounts));
+        Duration.ofMillis(500), Map.of(), Duration.ofSeconds(6), token, kafkaConfig, allowBindMounts, null));
     a.start();
   }
 
@@ -217,11 +218,16 @@ class SecureKafkaIT {
     for (JsonNode n : Http.get(api() + "/v1/nodes").json()) {
       assertThat(n.path("publicKey").asText()).as("node %s has its key on record", n.path("id")).isNotBlank();
     }
+    // The gateway's principal may read the control log (not write it): a service's history works here too.
+    Http.Response history = Http.get(api() + "/v1/services/secure-web/history");
+    assertThat(history.status()).as(history.body()).isEqualTo(200);
+    assertThat(history.body()).contains("secure-web");
   }
 
   @Test
   void aClientWithoutCredentialsCannotWriteAssignmentsAndEachComponentOnlyItsOwnTopics() {
-    String key = "intruder-" + UUID.randomUUID();
+    String node = "intruder-" + UUID.randomUUID();
+    String key = Assignment.key(node, "t1"); // a forged placement, as the orchestrator writes one
     Map<String, Object> trustOnly = new HashMap<>();
     trustOnly.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
         kafka.clientConfig("agent").get(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG));
@@ -229,7 +235,7 @@ class SecureKafkaIT {
     trustOnly.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
         kafka.clientConfig("agent").get(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG));
     trustOnly.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
-    String value = "{\"nodeId\":\"" + key + "\",\"tasks\":[]}";
+    String value = "{\"nodeId\":\"" + node + "\",\"sequence\":1,\"task\":{\"id\":\"t1\",\"nodeId\":\"" + node + "\"}}";
     // No credentials at all: plain text, TLS without a login, TLS without a certificate on the mTLS port.
     assertThat(send(Map.of(), kafka.bootstrapServers(), TOPICS.assignments.name(), key, value)).isNotNull();
     assertThat(send(trustOnly, kafka.bootstrapServers(), TOPICS.assignments.name(), key, value)).isNotNull();

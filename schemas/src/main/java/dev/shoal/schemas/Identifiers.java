@@ -7,8 +7,14 @@ import java.util.regex.Pattern;
  * rule), node ids, task ids, principals and request ids. Every door checks with these.
  */
 public final class Identifiers {
-  /** Docker's service name rule (swarmkit): letters and digits, single - or _ runs inside, at most 63. */
-  public static final Pattern SERVICE_NAME = Pattern.compile("^[a-zA-Z0-9](?:[-_]*[a-zA-Z0-9]+)*$");
+  /**
+   * Docker's service name rule (swarmkit): letters and digits, with - or _ only between them, at
+   * most 63. Written with character classes only, no repeated group: Java's regex engine
+   * backtracks quadratically on {@code (?:[-_]*[a-zA-Z0-9]+)*} and recurses once per repetition
+   * of a group, so a 60 KB name in a spec (the JSON Schema checks the pattern whatever the length)
+   * cost a minute of CPU or overflowed the stack of the thread validating it.
+   */
+  public static final Pattern SERVICE_NAME = Pattern.compile("^[a-zA-Z0-9](?:[-_a-zA-Z0-9]*[a-zA-Z0-9])?$");
   /** Node and task ids: Swarm's are 25 lowercase alphanumerics; configured ones may be longer. */
   public static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$");
   /** A principal or request id: printable, no spaces, bounded. */

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.io.IOException;
@@ -20,9 +23,11 @@ import java.io.UncheckedIOException;
  * Map keys are sorted, so the same value always serialises to the same bytes.
  *
  * <p>Reading is strict, the same at every door: a duplicate key, a fraction or exponent where an
- * integer belongs ({@code 1e2}), a string where a number belongs, a null for a primitive, or
- * trailing content is an error, never a guess. Nesting, strings and numbers are bounded so that a
- * hostile document costs little to refuse.
+ * integer belongs ({@code 1e2}), a string where a number belongs, a number or boolean where a
+ * string belongs, a null for a primitive, or trailing content is an error, never a guess. (The spec
+ * schema refuses {@code "name": 1}; a spec read into a record, as on the control log, must not turn
+ * it into {@code "1"} and accept it.) Nesting, strings and numbers are bounded so that a hostile
+ * document costs little to refuse.
  */
 public final class Json {
   /** Deeper documents are refused; no Shoal record nests more than a few levels. */
@@ -43,6 +48,11 @@ public final class Json {
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      // ALLOW_COERCION_OF_SCALARS does not stop numbers and booleans becoming strings; this does.
+      .withCoercionConfig(LogicalType.Textual, c -> c
+          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       // Records carry helpers such as isGlobal(); only their components are data.
       .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)

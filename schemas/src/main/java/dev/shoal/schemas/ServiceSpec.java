@@ -42,15 +42,35 @@ public record ServiceSpec(
   public static final String MODE_REPLICATED = "replicated";
   public static final String MODE_GLOBAL = "global";
 
-  /** One port a task listens on; {@code published} is the port users reach it by. */
+  /**
+   * One port a task listens on; {@code published} is the port users reach it by. In mode
+   * {@code ingress} (the default) every gateway listens on the published port and balances over the
+   * service's running tasks; {@code appProtocol: http} has it balance requests rather than
+   * connections (see {@code docs/design.md}, "Ingress"). In mode {@code host} the task's node
+   * publishes it directly.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record PortConfig(Integer target, Integer published, String protocol, String mode) {
+  public record PortConfig(Integer target, Integer published, String protocol, String mode, String appProtocol) {
     public static final String MODE_INGRESS = "ingress";
     public static final String MODE_HOST = "host";
+    /** The application protocol of a port whose ingress proxies HTTP requests (X-Forwarded-*, retries). */
+    public static final String APP_HTTP = "http";
+    /** The default application protocol: any TCP stream, balanced per connection. */
+    public static final String APP_TCP = "tcp";
+
+    /** A port without an application protocol (raw TCP through the ingress). */
+    public PortConfig(Integer target, Integer published, String protocol, String mode) {
+      this(target, published, protocol, mode, null);
+    }
 
     PortConfig withDefaults() {
       return new PortConfig(target, published, protocol == null ? "tcp" : protocol,
-          mode == null ? MODE_INGRESS : mode);
+          mode == null ? MODE_INGRESS : mode, appProtocol);
+    }
+
+    /** A port every gateway publishes: ingress mode with a published port. */
+    public boolean isIngress() {
+      return !MODE_HOST.equals(mode) && published != null && published > 0;
     }
 
     /** A host-mode port with a fixed published port books that port on the node it runs on. */

@@ -150,6 +150,20 @@ public final class SpecValidator {
           errors.add("$.ports: published port " + key + " is used twice");
         }
       }
+      ingressPortErrors(p, errors);
+    }
+    errors.addAll(IngressLabels.errors(spec));
+  }
+
+  /** The gateways' ingress proxies TCP only; an HTTP application protocol needs a port they publish. */
+  private static void ingressPortErrors(ServiceSpec.PortConfig p, List<String> errors) {
+    if (p.isIngress() && p.protocol() != null && !"tcp".equals(p.protocol())) {
+      errors.add("$.ports: published port " + p.published() + "/" + p.protocol() + ": the ingress routes tcp only;"
+          + " publish " + p.protocol() + " with mode host");
+    }
+    if (p.appProtocol() != null && !p.isIngress()) {
+      errors.add("$.ports: appProtocol of target port " + p.target() + " applies only to a port published in"
+          + " ingress mode");
     }
   }
 

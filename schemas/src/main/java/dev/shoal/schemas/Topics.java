@@ -19,6 +19,13 @@ public final class Topics {
   private static final String MAX_BYTES = "max.message.bytes";
   private static final String OUTPUT_MAX = Integer.toString(1024 * 1024 + 12);
 
+  /** Partitions of {@code shoal.logs}: a read scans one partition, so more of them means less to scan. */
+  public static final int LOG_PARTITIONS = 12;
+  /** How long {@code shoal.logs} keeps lines. */
+  public static final java.time.Duration LOG_RETENTION = java.time.Duration.ofDays(3);
+  /** How many bytes each partition of {@code shoal.logs} keeps at most (the oldest segments go first). */
+  public static final long LOG_RETENTION_BYTES = 256L * 1024 * 1024;
+
   private final String prefix;
 
   public final TopicSpec<String, String> specs;
@@ -34,6 +41,7 @@ public final class Topics {
   public final TopicSpec<String, Node> nodes;
   public final TopicSpec<String, ClusterEvent> events;
   public final TopicSpec<String, ClusterInfo> cluster;
+  public final TopicSpec<String, LogBatch> logs;
 
   public Topics(String prefix) {
     this.prefix = prefix == null ? "" : prefix;
@@ -64,6 +72,14 @@ public final class Topics {
     events = topic("shoal.events", s, new JsonSerde<>(ClusterEvent.class), 3, Map.of("cleanup.policy", "delete",
         "retention.ms", "604800000", MAX_BYTES, OUTPUT_MAX, "message.timestamp.type", "LogAppendTime"));
     cluster = topic("shoal.cluster", s, new JsonSerde<>(ClusterInfo.class), 1, compacted());
+    // Tasks' output, keyed by task id. Bounded by time and by size per partition (retention.bytes
+    // counts per partition; small segments let it delete in small steps). Append time, so a reader
+    // finds a task's lines from its creation time with offsetsForTimes. Only agents write it (Java
+    // producers, one record per batch), so the broker's limit can sit close above the agents' own.
+    logs = topic("shoal.logs", s, new JsonSerde<>(LogBatch.class), LOG_PARTITIONS, Map.of("cleanup.policy", "delete",
+        "retention.ms", Long.toString(LOG_RETENTION.toMillis()), "retention.bytes", Long.toString(LOG_RETENTION_BYTES),
+        "segment.bytes", Integer.toString(32 * 1024 * 1024), "segment.ms", "3600000",
+        MAX_BYTES, Integer.toString(2 * LogBatch.MAX_BYTES), "message.timestamp.type", "LogAppendTime"));
   }
 
   /**
@@ -96,7 +112,7 @@ public final class Topics {
 
   public List<TopicSpec<?, ?>> all() {
     return List.of(specs, commands, taskStatus, heartbeats, liveness, timers, control, services, tasks, assignments,
-        nodes, events, cluster);
+        nodes, events, cluster, logs);
   }
 
   private <K, V> TopicSpec<K, V> topic(String name, Serde<K> k, Serde<V> v, int partitions, Map<String, String> cfg) {

@@ -82,6 +82,25 @@ class ParsingTest {
   }
 
   @Test
+  void aNumberOrBooleanIsNeverReadAsAString() {
+    // The spec schema refuses "name": 1; a record read without the schema (a spec on the control
+    // log, a command, a heartbeat) must refuse it too, not read "1" and accept it. Found by FuzzIT.
+    for (String bad : java.util.List.of("1", "1.5", "true", "-0", "1e2")) {
+      assertThatThrownBy(() -> Json.fromString("{\"kind\":\"spec-applied\",\"spec\":{\"name\":" + bad
+          + ",\"command\":[\"sleep\"]}}", ControlMessage.class)).as(bad).isInstanceOf(java.io.UncheckedIOException.class);
+      assertThatThrownBy(() -> Json.fromString("{\"name\":\"a\",\"command\":[" + bad + "]}", ServiceSpec.class))
+          .as(bad).isInstanceOf(java.io.UncheckedIOException.class);
+      assertThatThrownBy(() -> Json.fromString("{\"name\":\"a\",\"labels\":{\"k\":" + bad + "}}", ServiceSpec.class))
+          .as(bad).isInstanceOf(java.io.UncheckedIOException.class);
+      assertThatThrownBy(() -> Json.fromString("{\"command\":{\"type\":\"scale\",\"service\":" + bad
+          + ",\"replicas\":1}}", CommandEnvelope.class)).as(bad).isInstanceOf(java.io.UncheckedIOException.class);
+      assertThatThrownBy(() -> Json.fromString("{\"nodeId\":\"n\",\"sequence\":1,\"description\":{\"hostname\":" + bad
+          + "}}", NodeHeartbeat.class)).as(bad).isInstanceOf(java.io.UncheckedIOException.class);
+    }
+    assertThat(Json.fromString("{\"name\":\"1\",\"command\":[\"2\"]}", ServiceSpec.class).command()).containsExactly("2");
+  }
+
+  @Test
   void sizesRefuseWhatDoesNotFit64Bits() {
     assertThat(Sizes.parseBytes("1p")).isEqualTo(1L << 50);
     assertThatThrownBy(() -> Sizes.parseBytes("99999999p")).hasMessageContaining("too large");

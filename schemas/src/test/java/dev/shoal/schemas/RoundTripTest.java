@@ -44,7 +44,12 @@ class RoundTripTest {
     Topics t = new Topics("x-");
     assertThat(t.specs.name()).isEqualTo("x-shoal.specs");
     assertThat(t.control.partitions()).isEqualTo(1);
-    assertThat(t.all()).hasSize(13);
+    assertThat(t.all()).hasSize(14);
+    // shoal.logs feeds no decision: many partitions (a read scans one), append time for offsetsForTimes
+    assertThat(t.inputs()).doesNotContain(t.logs);
+    assertThat(t.logs.name()).isEqualTo("x-shoal.logs");
+    assertThat(t.logs.partitions()).isEqualTo(Topics.LOG_PARTITIONS);
+    assertThat(t.logs.configs()).containsEntry("message.timestamp.type", "LogAppendTime");
     assertThat(t.inputs()).allMatch(i -> i.partitions() == 1 && "LogAppendTime".equals(i.configs().get("message.timestamp.type")));
     assertThat(t.services.configs()).containsEntry("cleanup.policy", "compact");
   }

@@ -2,6 +2,7 @@ package dev.shoal.gateway.docker;
 
 import dev.shoal.gateway.ClusterBackend;
 import dev.shoal.gateway.RouteTable;
+import dev.shoal.gateway.logs.LogService;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Clock;
 
@@ -20,12 +21,20 @@ public final class DockerEngineApi implements RouteTable {
   private final byte[] clusterSecret;
   private final StackNetworkRegistry networks = new StackNetworkRegistry();
   private final Clock clock;
+  private final LogService logs;
 
   /**
    * @param topicPrefix the cluster's topic prefix and {@code clusterSecret} its secret (null without
    *     one): together they derive the cluster id every gateway of the cluster shows
    */
   public DockerEngineApi(ClusterBackend backend, String topicPrefix, byte[] clusterSecret, Clock clock) {
+    this(backend, topicPrefix, clusterSecret, clock, null);
+  }
+
+  /** As above, serving service and task logs through {@code logs} (null: they answer 501). */
+  public DockerEngineApi(ClusterBackend backend, String topicPrefix, byte[] clusterSecret, Clock clock,
+                         LogService logs) {
+    this.logs = logs;
     this.backend = backend;
     this.clusterSecret = clusterSecret == null ? null : clusterSecret.clone();
     this.clock = clock;
@@ -37,8 +46,8 @@ public final class DockerEngineApi implements RouteTable {
     EngineRouter engine = new EngineRouter(routes);
     EngineLookup lookup = new EngineLookup(backend, controlPlane);
     new EngineSystemRoutes(backend, controlPlane, clock).addTo(routes, engine);
-    new EngineServiceRoutes(backend, lookup).addTo(engine);
-    new EngineTaskRoutes(backend, lookup).addTo(engine);
+    new EngineServiceRoutes(backend, lookup, logs).addTo(engine);
+    new EngineTaskRoutes(backend, lookup, logs).addTo(engine);
     new EngineNodeRoutes(backend, lookup, controlPlane).addTo(engine);
     new EngineSwarmRoutes(backend, controlPlane, clusterSecret).addTo(engine);
     new EngineNetworkRoutes(backend, controlPlane, networks, clock).addTo(engine);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shoal.gateway.ApiException;
 import dev.shoal.gateway.Caller;
 import dev.shoal.gateway.ClusterBackend;
+import dev.shoal.gateway.logs.LogService;
 import dev.shoal.schemas.RejectionCode;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.ServiceSpec;
@@ -31,10 +32,12 @@ final class EngineServiceRoutes {
 
   private final ClusterBackend backend;
   private final EngineLookup lookup;
+  private final LogService logs;
 
-  EngineServiceRoutes(ClusterBackend backend, EngineLookup lookup) {
+  EngineServiceRoutes(ClusterBackend backend, EngineLookup lookup, LogService logs) {
     this.backend = backend;
     this.lookup = lookup;
+    this.logs = logs;
   }
 
   void addTo(EngineRouter engine) {
@@ -124,6 +127,10 @@ final class EngineServiceRoutes {
 
   private void logs(Context ctx) {
     Service s = lookup.service(ctx.pathParam("id"));
+    if (logs != null) {
+      logs.engine(ctx, s);
+      return;
+    }
     throw new ApiException(501, "service logs are not available in Shoal yet (they come with the observability work); "
         + "meanwhile each task's output is in its container on its node: docker logs " + s.name() + ".<slot>.<task id>");
   }

@@ -3,6 +3,7 @@ package dev.shoal.gateway.docker;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.shoal.gateway.ApiException;
 import dev.shoal.gateway.ClusterBackend;
+import dev.shoal.gateway.logs.LogService;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.Task;
 import io.javalin.http.Context;
@@ -35,17 +36,23 @@ final class EngineTaskRoutes {
 
   private final ClusterBackend backend;
   private final EngineLookup lookup;
+  private final LogService logs;
 
-  EngineTaskRoutes(ClusterBackend backend, EngineLookup lookup) {
+  EngineTaskRoutes(ClusterBackend backend, EngineLookup lookup, LogService logs) {
     this.backend = backend;
     this.lookup = lookup;
+    this.logs = logs;
   }
 
   void addTo(EngineRouter engine) {
     engine.get("/tasks", this::list);
     engine.get("/tasks/{id}", ctx -> DockerJson.send(ctx, TaskObjects.of(task(ctx.pathParam("id")))));
     engine.get("/tasks/{id}/logs", ctx -> {
-      task(ctx.pathParam("id"));
+      Task t = task(ctx.pathParam("id"));
+      if (logs != null) {
+        logs.engine(ctx, t);
+        return;
+      }
       throw new ApiException(501, "task logs are not available in Shoal yet (they come with the observability work)");
     });
   }

@@ -19,8 +19,9 @@ import java.util.Set;
  * template and replace every task. Aligned, a scale stays a scale.
  *
  * <p>Aligned: durations, memory sizes and CPU counts that are equal in value; fields the engine
- * cannot express as absent versus empty (an empty placement, a zero retry count); and the split of
- * the argv between {@code command} and {@code args}.
+ * cannot express as absent versus empty (an empty placement, a zero retry count); the split of
+ * the argv between {@code command} and {@code args}; and a port's {@code appProtocol}, which the
+ * engine has no field for.
  */
 final class SpecAlignment {
   private static final Set<String> DURATIONS = Set.of("delay", "window", "monitor", "interval", "timeout",
@@ -33,6 +34,36 @@ final class SpecAlignment {
     ObjectNode cur = Json.MAPPER.valueToTree(current);
     alignObject(next, cur);
     alignArgv(next, current);
+    alignAppProtocols(next, current);
+  }
+
+  /**
+   * The engine's port has no {@code appProtocol}: a port the engine sends back unchanged keeps the
+   * one it has, so {@code docker service update} does not turn an HTTP ingress port into raw TCP.
+   */
+  private static void alignAppProtocols(ObjectNode next, ServiceSpec current) {
+    JsonNode ports = next.get("ports");
+    if (ports == null || !ports.isArray() || current.ports() == null) {
+      return;
+    }
+    for (JsonNode p : ports) {
+      if (!p.isObject() || p.hasNonNull("appProtocol")) {
+        continue;
+      }
+      for (ServiceSpec.PortConfig c : current.ports()) {
+        if (c.appProtocol() != null && samePort(p, c)) {
+          ((ObjectNode) p).put("appProtocol", c.appProtocol());
+          break;
+        }
+      }
+    }
+  }
+
+  private static boolean samePort(JsonNode p, ServiceSpec.PortConfig c) {
+    return p.path("target").asInt(-1) == (c.target() == null ? -2 : c.target())
+        && p.path("published").asInt(-1) == (c.published() == null ? -1 : c.published())
+        && p.path("protocol").asText("tcp").equals(c.protocol() == null ? "tcp" : c.protocol())
+        && p.path("mode").asText("ingress").equals(c.mode() == null ? "ingress" : c.mode());
   }
 
   private static void alignObject(ObjectNode next, ObjectNode cur) {

@@ -37,6 +37,7 @@ public final class ReadModel {
   private final ArrayDeque<ClusterEvent> events = new ArrayDeque<>();
   private final Map<String, ClusterEvent> verdicts = new HashMap<>();
   private final List<Watch<?>> watches = new CopyOnWriteArrayList<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch caughtUp = new CountDownLatch(1);
 
   public ReadModel() {
@@ -61,6 +62,7 @@ public final class ReadModel {
       serviceIdsByName.put(key(service.name()), id);
     }
     checkWatches();
+    notifyListeners();
   }
 
   public void removeService(String id) {
@@ -71,6 +73,7 @@ public final class ReadModel {
       }
     }
     checkWatches();
+    notifyListeners();
   }
 
   public void putTask(String id, Task task) {
@@ -84,6 +87,7 @@ public final class ReadModel {
       }
     }
     checkWatches();
+    notifyListeners();
   }
 
   public void removeTask(String id) {
@@ -94,6 +98,7 @@ public final class ReadModel {
       }
     }
     checkWatches();
+    notifyListeners();
   }
 
   private void unindex(String serviceId, String taskId) {
@@ -123,6 +128,7 @@ public final class ReadModel {
       nodes.put(id, node);
     }
     checkWatches();
+    notifyListeners();
   }
 
   public void removeNode(String id) {
@@ -130,6 +136,7 @@ public final class ReadModel {
       nodes.remove(id);
     }
     checkWatches();
+    notifyListeners();
   }
 
   /** Appends an event, forgetting the oldest beyond the capacity. */
@@ -252,6 +259,28 @@ public final class ReadModel {
   /** How many awaits are pending; for tests and metrics. */
   public int pendingAwaits() {
     return watches.size();
+  }
+
+  // ---- change notifications (the ingress follows tasks through them) ----
+
+  /**
+   * Runs {@code listener} after every change to a service, task or node, on the feeding thread, so
+   * it must return at once (hand the work to another thread). Closing the handle unsubscribes.
+   */
+  public AutoCloseable subscribe(Runnable listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  private void notifyListeners() {
+    for (Runnable l : listeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        // A listener's failure is its own; the feed goes on.
+        org.slf4j.LoggerFactory.getLogger(ReadModel.class).warn("a read-model listener failed", e);
+      }
+    }
   }
 
   private void checkWatches() {

@@ -39,7 +39,8 @@ final class Requests {
     if (body == null || body.isBlank()) {
       throw ApiException.badRequest("the request needs a JSON object body");
     }
-    if (body.length() > dev.shoal.schemas.Limits.MAX_COMMAND_BYTES) {
+    // Bytes, not characters: the limit is in bytes, and a character may take up to four.
+    if (ctx.bodyAsBytes().length > dev.shoal.schemas.Limits.MAX_COMMAND_BYTES) {
       throw ApiException.tooLarge("this request's body is at most " + dev.shoal.schemas.Limits.MAX_COMMAND_BYTES + " bytes");
     }
     JsonNode node = Json.MAPPER.readTree(body);

@@ -27,6 +27,9 @@ public final class AccessRules {
   }
 
   private static final List<Rule> RULES = List.of(
+      // Logs are reads like any other (the task's output may hold secrets its owner printed, so they are
+      // never open to callers without the reader role); named so a refusal says what was refused.
+      rule(Role.READER, "GET", "(/v1)?/(services|tasks)/[^/]+/logs", "read task logs"),
       // Shoal's REST API
       rule(Role.ADMIN, "GET", "/v1/swarm/join-tokens", "see the join tokens"),
       rule(Role.ADMIN, "POST", "/v1/swarm/join-tokens/rotate", "rotate a join token"),

@@ -51,6 +51,15 @@ class SpecRoundTripTest {
   }
 
   @Test
+  void anHttpIngressPortKeepsItsAppProtocolThroughTheEngineApi() {
+    ServiceSpec p = SpecValidator.validate("""
+        {"name":"web","image":"local/busybox:1","replicas":2,
+         "ports":[{"target":80,"published":8080,"appProtocol":"http"},{"target":81,"published":8081}]}
+        """).spec();
+    assertThat(throughTheEngineApi(p)).isEqualTo(p);
+  }
+
+  @Test
   void randomSpecsSurviveTheRoundTrip() {
     Random r = new Random(7);
     List<String> durations = List.of("0s", "5s", "1m", "90s", "45m", "250ms", "1.5s", "2m0s"); // within Limits

@@ -132,6 +132,10 @@ class KafkaClusterBackendTest {
     assertThat(r.topic()).isEqualTo("x-shoal.commands");
     assertThat(Json.fromString(r.value(), CommandEnvelope.class))
         .isEqualTo(new CommandEnvelope(new Command.ScaleService("web", 4), "alice", "req-1", 42_000));
+    // Who and which request in the headers too, as on a spec record: audit reads either the same way.
+    assertThat(header(r, "shoal-principal")).isEqualTo("alice");
+    assertThat(header(r, "shoal-request-id")).isEqualTo("req-1");
+    assertThat(r.headers().lastHeader("shoal-expected-version")).isNull();
     Service v2 = web.withSpec(web.spec().withReplicas(4), 5, 5);
     model.putService(v2.id(), v2);
     verdict("service.scaled", "applied", "req-1", 5, null);
@@ -147,6 +151,8 @@ class KafkaClusterBackendTest {
     ProducerRecord<String, String> r = producer.history().get(0);
     assertThat(r.key()).isEqualTo("n1");
     assertThat(Json.fromString(r.value(), CommandEnvelope.class).command()).isEqualTo(update);
+    assertThat(header(r, "shoal-principal")).isEqualTo("alice");
+    assertThat(header(r, "shoal-request-id")).isEqualTo("req-1");
     Node next = n1.with(n1.role(), "drain", n1.labels(), n1.description(), n1.status(), null, 7);
     model.putNode("n1", next);
     verdict("node.updated", "applied", "req-1", next.version(), null);

@@ -51,6 +51,9 @@ class MetaRoutesTest extends RoutesTestBase {
         documented.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey());
       }
     }));
-    assertThat(documented).containsExactlyInAnyOrderElementsOf(server.routes());
+    // The logs routes come with a gateway over Kafka (LogService), which this test's server is not.
+    List<String> served = new ArrayList<>(server.routes());
+    served.addAll(List.of("GET /v1/services/{name}/logs", "GET /v1/tasks/{id}/logs"));
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(served);
   }
 }

@@ -285,6 +285,14 @@ class ServiceRoutesTest extends RoutesTestBase {
   }
 
   @Test
+  void aCommandBodyOverItsLimitInBytesIs413WhateverItsLengthInCharacters() {
+    // Found by FuzzIT: 16 KiB is bytes, and "€" takes three of them.
+    String euros = "\u20ac".repeat(dev.shoal.schemas.Limits.MAX_COMMAND_BYTES / 3 + 10);
+    Response r = http.post("/v1/services/web/scale", "{\"replicas\":1,\"x\":\"" + euros + "\"}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(413);
+  }
+
+  @Test
   void aBodyOverTheLimitIs413() {
     String big = "{\"name\":\"big\",\"command\":[\"" + "x".repeat(dev.shoal.schemas.Limits.MAX_SPEC_BYTES) + "\"]}";
     Response r = http.post("/v1/services", big);

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shoal.gateway.GatewayConfig;
 import dev.shoal.gateway.GatewayServer;
 import dev.shoal.gateway.InMemoryClusterBackend;
+import dev.shoal.gateway.logs.KafkaLogReader;
+import dev.shoal.gateway.logs.LogLimits;
+import dev.shoal.gateway.logs.LogService;
 import io.javalin.http.HandlerType;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -20,8 +25,11 @@ class SecurityAccessRulesTest {
   @Test
   void everyRestRouteNeedsItsRole() {
     Map<String, Role> actual = new TreeMap<>();
-    try (GatewayServer server = new GatewayServer(GatewayConfig.defaults("unused:9092").withListener("127.0.0.1", 0),
-        new InMemoryClusterBackend())) {
+    GatewayConfig config = GatewayConfig.defaults("unused:9092").withListener("127.0.0.1", 0);
+    InMemoryClusterBackend backend = new InMemoryClusterBackend();
+    // The logs routes come with a Kafka reader, which connects only when a request reads.
+    LogService logs = new LogService(backend, KafkaLogReader.of(config, LogLimits.DEFAULTS), LogLimits.DEFAULTS);
+    try (GatewayServer server = new GatewayServer(config, backend, Clock.systemUTC(), List.of(logs.routes()))) {
       server.routes().forEach(r -> actual.put(r, need(r)));
     }
     Map<String, Role> expected = new TreeMap<>(Map.ofEntries(
@@ -33,10 +41,14 @@ class SecurityAccessRulesTest {
         Map.entry("POST /v1/services", Role.DEPLOYER), Map.entry("PUT /v1/services/{name}", Role.DEPLOYER),
         Map.entry("DELETE /v1/services/{name}", Role.DEPLOYER), Map.entry("POST /v1/services/{name}/scale", Role.DEPLOYER),
         Map.entry("POST /v1/services/{name}/rollback", Role.DEPLOYER),
+        // As the service itself: the history shows the specs a reader can already see, and who changed them.
+        Map.entry("GET /v1/services/{name}/history", Role.READER),
         Map.entry("GET /v1/tasks", Role.READER), Map.entry("GET /v1/tasks/{id}", Role.READER),
+        Map.entry("GET /v1/services/{name}/logs", Role.READER), Map.entry("GET /v1/tasks/{id}/logs", Role.READER),
         Map.entry("GET /v1/nodes", Role.READER), Map.entry("GET /v1/nodes/{id}", Role.READER),
         Map.entry("PATCH /v1/nodes/{id}", Role.ADMIN), Map.entry("DELETE /v1/nodes/{id}", Role.ADMIN),
         Map.entry("GET /v1/events", Role.READER),
+        Map.entry("GET /v1/ingress", Role.READER), Map.entry("GET /v1/ingress/{port}", Role.READER),
         Map.entry("GET /v1/swarm/join-tokens", Role.ADMIN), Map.entry("POST /v1/swarm/join-tokens/rotate", Role.ADMIN)));
     assertThat(actual).isEqualTo(expected);
   }
@@ -55,6 +67,9 @@ class SecurityAccessRulesTest {
       assertThat(need("GET " + v + "/swarm/unlockkey")).isEqualTo(Role.ADMIN);
       assertThat(need("POST " + v + "/swarm/init")).isEqualTo(Role.ADMIN);
       assertThat(need("GET " + v + "/info")).isEqualTo(Role.READER);
+      assertThat(need("GET " + v + "/services/{id}/logs")).isEqualTo(Role.READER);
+      assertThat(need("GET " + v + "/tasks/{id}/logs")).isEqualTo(Role.READER);
+      assertThat(AccessRules.needed(HandlerType.GET, v + "/tasks/{id}/logs").what()).isEqualTo("read task logs");
       assertThat(need("HEAD " + v + "/_ping")).isEqualTo(Role.READER);
     }
   }

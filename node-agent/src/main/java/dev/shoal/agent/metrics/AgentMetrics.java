@@ -1,6 +1,7 @@
 package dev.shoal.agent.metrics;
 
 import dev.shoal.agent.runtime.ContainerRuntime;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -25,7 +26,7 @@ import org.apache.kafka.clients.producer.Producer;
  * One node agent's metrics, every series labelled with its {@code node} (several agents share a
  * process in {@code shoal dev}): heartbeats sent and acknowledged and the silence since the last
  * acknowledgement, runtime operations by kind and outcome with their latency, running tasks,
- * fencing, and the agent's Kafka clients. Closing it removes the node's series, so an agent that
+ * fencing, log shipping ({@link #logCounters()}), and the agent's Kafka clients. Closing it removes the node's series, so an agent that
  * stopped does not linger in a process that goes on.
  */
 public final class AgentMetrics implements AutoCloseable {
@@ -94,6 +95,58 @@ public final class AgentMetrics implements AutoCloseable {
     Gauge.builder("shoal.agent.fencing.timeout", timeout, t -> t.toNanos() / 1e9)
         .description("The agent's fencing timeout (0: fencing is off)").baseUnit("seconds").tags(tags)
         .register(registry);
+  }
+
+  /**
+   * What the log shipper counts, as {@code shoal_agent_log_*} series by node and service: lines
+   * shipped, lines and bytes the rate limit dropped, bytes skipped unread, lines cut, batches by outcome.
+   */
+  public dev.shoal.agent.logs.LogCounters logCounters() {
+    return new dev.shoal.agent.logs.LogCounters() {
+      @Override
+      public void shipped(String service, int lines) {
+        counter("shoal.agent.log.lines", "Output lines shipped to shoal.logs (marker lines included)", service)
+            .increment(lines);
+      }
+
+      @Override
+      public void dropped(String service, long lines, long bytes) {
+        counter("shoal.agent.log.dropped.lines", "Output lines the per-task rate limit dropped", service)
+            .increment(lines);
+        Counter.builder("shoal.agent.log.dropped.bytes").baseUnit("bytes")
+            .description("Output bytes dropped: by the rate limit, or skipped unread (the task wrote faster than the agent reads)")
+            .tags(tags).tag("service", service).tag("reason", "rate_limit").register(registry).increment(bytes);
+      }
+
+      @Override
+      public void skipped(String service, long bytes) {
+        Counter.builder("shoal.agent.log.dropped.bytes").baseUnit("bytes")
+            .description("Output bytes dropped: by the rate limit, or skipped unread (the task wrote faster than the agent reads)")
+            .tags(tags).tag("service", service).tag("reason", "unread").register(registry).increment(bytes);
+      }
+
+      @Override
+      public void cut(String service) {
+        counter("shoal.agent.log.cut.lines", "Output lines cut to the longest line shipped", service).increment();
+      }
+
+      @Override
+      public void batch(String outcome) {
+        Counter.builder("shoal.agent.log.batches").description("Batches of output lines sent, by outcome (acknowledged, failed)")
+            .tags(tags).tag("outcome", outcome).register(registry).increment();
+      }
+
+      private Counter counter(String name, String description, String service) {
+        return Counter.builder(name).description(description).tags(tags).tag("service", service).register(registry);
+      }
+    };
+  }
+
+  /** The log shipper's own producer's metrics. */
+  public void bindKafka(Producer<?, ?> producer) {
+    KafkaClientMetrics m = new KafkaClientMetrics(producer);
+    m.bindTo(registry);
+    kafka.add(m);
   }
 
   /**

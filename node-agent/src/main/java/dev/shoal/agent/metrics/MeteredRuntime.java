@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A runtime that times each operation the agent asks of it (prepare, start, stop, remove, list)
  * with its outcome, then does exactly what the runtime behind it does. Everything else (exits,
- * change listeners, logs) passes straight through.
+ * change listeners, logs, outputs) passes straight through.
  */
 final class MeteredRuntime implements ContainerRuntime {
   private final ContainerRuntime runtime;
@@ -115,6 +115,11 @@ final class MeteredRuntime implements ContainerRuntime {
   @Override
   public InputStream logs(String taskId) throws IOException {
     return runtime.logs(taskId);
+  }
+
+  @Override
+  public java.util.Optional<dev.shoal.agent.runtime.TaskOutputs> outputs() {
+    return runtime.outputs();
   }
 
   @Override

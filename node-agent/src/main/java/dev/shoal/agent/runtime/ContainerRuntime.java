@@ -79,8 +79,13 @@ public interface ContainerRuntime extends AutoCloseable {
    */
   default void onChange(Runnable listener) {}
 
-  /** The task's combined output so far. */
+  /** The task's output so far: stdout, then stderr where the runtime keeps them apart. */
   InputStream logs(String taskId) throws IOException;
+
+  /** How the log shipper reads this runtime's task output; empty when it offers none. */
+  default java.util.Optional<TaskOutputs> outputs() {
+    return java.util.Optional.empty();
+  }
 
   /**
    * Releases the runtime. Tasks still running are stopped: an agent that exits normally leaves no

@@ -38,8 +38,13 @@ final class ProcessEntry {
     return dir.resolve("task.json");
   }
 
-  static Path logFile(Path dir) {
-    return dir.resolve("output.log");
+  /** Where the task's stdout goes; stderr goes to {@link #stderrFile}, so the log shipper can tell them apart. */
+  static Path stdoutFile(Path dir) {
+    return dir.resolve("stdout.log");
+  }
+
+  static Path stderrFile(Path dir) {
+    return dir.resolve("stderr.log");
   }
 
   static Path workDir(Path dir) {
@@ -108,8 +113,8 @@ final class ProcessEntry {
       }
       ProcessBuilder pb = new ProcessBuilder(record.commandLine())
           .directory(Path.of(record.workdir()).toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(dir).toFile()));
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutFile(dir).toFile()))
+          .redirectError(ProcessBuilder.Redirect.appendTo(stderrFile(dir).toFile()));
       pb.environment().putAll(record.env());
       try {
         p = pb.start();

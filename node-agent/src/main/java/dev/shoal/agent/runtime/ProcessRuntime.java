@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * spec field, and which ones it refuses, is {@link ProcessSpecs}'s business.
  *
  * <p>Each task gets {@code <data dir>/tasks/<task id>/} holding {@code task.json} (its record with
- * the pid), {@code output.log} (stdout and stderr, interleaved as written), {@code health.log} (the
+ * the pid), {@code stdout.log} and {@code stderr.log} (its output, which the log shipper reads), {@code health.log} (the
  * last health check's output) and {@code work/} (the working directory unless the spec sets one).
  * Each target port gets a free port on 127.0.0.1, passed as {@code PORT_<target>} and, for the first,
  * {@code PORT}; see {@link ProcessLaunch}. A task with a {@code user} runs as that user through
@@ -277,14 +277,36 @@ public final class ProcessRuntime implements ContainerRuntime {
         .toList();
   }
 
+  /** The task's stdout, then its stderr (kept in two files, so the log shipper can tell them apart). */
   @Override
   public InputStream logs(String taskId) throws IOException {
-    return Files.newInputStream(logFile(taskId));
+    Path dir = tasksDir.resolve(taskId);
+    return new java.io.SequenceInputStream(readOrEmpty(ProcessEntry.stdoutFile(dir)),
+        readOrEmpty(ProcessEntry.stderrFile(dir)));
   }
 
-  /** Where the task's output goes; it stays until the task is removed, for log shipping. */
-  public Path logFile(String taskId) {
-    return ProcessEntry.logFile(tasksDir.resolve(taskId));
+  private static InputStream readOrEmpty(Path file) throws IOException {
+    return Files.exists(file) ? Files.newInputStream(file) : InputStream.nullInputStream();
+  }
+
+  /** Each task's stdout and stderr files, read from byte offsets; they stay until the task is removed. */
+  @Override
+  public java.util.Optional<TaskOutputs> outputs() {
+    return java.util.Optional.of(new TaskOutputs() {
+      @Override
+      public List<RuntimeTask> readable(String nodeId) {
+        return list(nodeId);
+      }
+
+      @Override
+      public OutputReader open(String taskId, Map<String, Long> from) throws IOException {
+        ProcessEntry e = entries.get(taskId);
+        if (e == null) {
+          throw new IOException("unknown task " + taskId);
+        }
+        return new ProcessOutputReader(e.dir(), from, () -> e.exit().isDone());
+      }
+    });
   }
 
   @Override

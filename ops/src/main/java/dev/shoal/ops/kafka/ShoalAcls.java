@@ -18,11 +18,12 @@ import org.apache.kafka.common.resource.ResourceType;
  * The Kafka ACLs each Shoal component needs, and no more (DESIGN principle 6), for one topic prefix:
  *
  * <ul>
- *   <li><b>agent</b>: write {@code shoal.heartbeats} and {@code shoal.task-status}; read
- *       {@code shoal.assignments} (its own partition, without a consumer group).</li>
+ *   <li><b>agent</b>: write {@code shoal.heartbeats}, {@code shoal.task-status} and its tasks' output
+ *       to {@code shoal.logs}; read {@code shoal.assignments} (its own partition, without a consumer
+ *       group).</li>
  *   <li><b>gateway</b>: write {@code shoal.specs} and {@code shoal.commands}; read the topics its read
- *       model shows (services, tasks, nodes, events, cluster), without a consumer group. It cannot
- *       write {@code shoal.control} or any derived topic.</li>
+ *       model shows (services, tasks, nodes, events, cluster) and {@code shoal.logs} for log requests,
+ *       without a consumer group. It cannot write {@code shoal.control} or any derived topic.</li>
  *   <li><b>orchestrator</b>: create and read every topic of the catalogue; write the control log and the
  *       derived topics, which no one else may; and everything under its Kafka Streams application id
  *       (internal topics, consumer group, transactional ids: prefixed ACLs).</li>
@@ -46,11 +47,15 @@ public final class ShoalAcls {
     // Agents: their two input logs, and their assignments.
     allow(out, p.agent(), topic(topics.heartbeats), AclOperation.WRITE);
     allow(out, p.agent(), topic(topics.taskStatus), AclOperation.WRITE);
+    allow(out, p.agent(), topic(topics.logs), AclOperation.WRITE);
     allow(out, p.agent(), topic(topics.assignments), AclOperation.READ);
     // Gateway: the two doors it writes, the topics its read model reads.
     allow(out, p.gateway(), topic(topics.specs), AclOperation.WRITE);
     allow(out, p.gateway(), topic(topics.commands), AclOperation.WRITE);
-    for (TopicSpec<?, ?> t : List.of(topics.services, topics.tasks, topics.nodes, topics.events, topics.cluster)) {
+    // The control log too: a service's history is read from it. It holds the specs the gateway already
+    // serves, with who asked and when; reading it lets the gateway write nothing.
+    for (TopicSpec<?, ?> t : List.of(topics.services, topics.tasks, topics.nodes, topics.events, topics.cluster,
+        topics.logs, topics.control)) {
       allow(out, p.gateway(), topic(t), AclOperation.READ);
     }
     // Orchestrator: creates every topic; reads the inputs (and nodes, for liveness's keys); writes the rest.
@@ -58,11 +63,12 @@ public final class ShoalAcls {
       allow(out, p.orchestrator(), topic(t), AclOperation.CREATE);
     }
     for (TopicSpec<?, ?> t : List.of(topics.specs, topics.commands, topics.taskStatus, topics.heartbeats,
-        topics.control, topics.nodes)) {
+        topics.liveness, topics.timers, topics.control, topics.nodes)) {
       allow(out, p.orchestrator(), topic(t), AclOperation.READ);
     }
-    for (TopicSpec<?, ?> t : List.of(topics.control, topics.services, topics.tasks, topics.assignments, topics.nodes,
-        topics.events, topics.cluster)) {
+    // Liveness and timers are the orchestrator's own inputs: it writes them and reads them back.
+    for (TopicSpec<?, ?> t : List.of(topics.control, topics.liveness, topics.timers, topics.services, topics.tasks,
+        topics.assignments, topics.nodes, topics.events, topics.cluster)) {
       allow(out, p.orchestrator(), topic(t), AclOperation.WRITE);
     }
     // Kafka Streams: changelogs and repartition topics, the group and the EOS transactional ids all

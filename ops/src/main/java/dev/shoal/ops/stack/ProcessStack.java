@@ -173,16 +173,17 @@ public final class ProcessStack implements AutoCloseable {
   }
 
   /**
-   * The orchestrator instance whose Kafka Streams task owns the control partition — the one making
-   * decisions — as the broker's view of the consumer group says; empty while the group rebalances.
+   * The orchestrator instance whose Kafka Streams task owns the decision task — the one making
+   * decisions, which reads every input log and so {@code shoal.specs}' only partition — as the
+   * broker's view of the consumer group says; empty while the group rebalances.
    */
   public Optional<ShoalProcess> activeOrchestrator() {
     try (Admin admin = Admin.create(clientConfig("admin"))) {
       ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(APPLICATION_ID)).all()
           .get(10, TimeUnit.SECONDS).get(APPLICATION_ID);
-      TopicPartition control = new TopicPartition("shoal.control", 0);
+      TopicPartition specs = new TopicPartition("shoal.specs", 0);
       for (MemberDescription m : group.members()) {
-        if (m.assignment().topicPartitions().contains(control)) {
+        if (m.assignment().topicPartitions().contains(specs)) {
           // Client ids are "<--client-id>-StreamThread-<n>-consumer".
           return orchestrators.values().stream().filter(o -> m.clientId().startsWith(o.name() + "-")).findFirst();
         }
@@ -407,7 +408,7 @@ public final class ProcessStack implements AutoCloseable {
      * The jar this code was loaded from when it runs from the launcher jar; otherwise (tests, an
      * IDE) the class path of this JVM, which then must hold every module.
      */
-    private static String defaultClasspath() {
+    public static String defaultClasspath() {
       String explicit = System.getProperty("shoal.jar");
       if (explicit != null && !explicit.isBlank()) {
         return explicit;

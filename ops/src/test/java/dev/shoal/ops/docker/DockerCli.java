@@ -55,16 +55,7 @@ final class DockerCli {
     List<String> command = new ArrayList<>();
     command.add("docker");
     command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command);
-    Map<String, String> env = pb.environment();
-    env.remove("DOCKER_HOST");
-    env.remove("DOCKER_CONTEXT");
-    env.remove("DOCKER_TLS_VERIFY");
-    if (host != null) {
-      env.put("DOCKER_HOST", host);
-    }
-    env.put("DOCKER_CONFIG", config.toString());
-    env.put("DOCKER_CLI_HINTS", "false");
+    ProcessBuilder pb = builder(command);
     try {
       Process p = pb.start();
       p.getOutputStream().close();
@@ -81,6 +72,34 @@ final class DockerCli {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** A command that goes on (e.g. {@code service logs -f}), its output merged, for the caller to read and stop. */
+  Process start(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add("docker");
+    command.addAll(List.of(args));
+    try {
+      Process p = builder(command).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + command, e);
+    }
+  }
+
+  private ProcessBuilder builder(List<String> command) {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    Map<String, String> env = pb.environment();
+    env.remove("DOCKER_HOST");
+    env.remove("DOCKER_CONTEXT");
+    env.remove("DOCKER_TLS_VERIFY");
+    if (host != null) {
+      env.put("DOCKER_HOST", host);
+    }
+    env.put("DOCKER_CONFIG", config.toString());
+    env.put("DOCKER_CLI_HINTS", "false");
+    return pb;
   }
 
   private static CompletableFuture<String> read(java.io.InputStream in) {

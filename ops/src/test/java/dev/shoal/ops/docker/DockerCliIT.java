@@ -49,6 +49,8 @@ class DockerCliIT {
   private static void awaitReplicas(String service, String replicas) {
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
         assertThat(docker.run("service", "ls", "--filter", "name=" + service).ok().out())
+            // when it fails: where the tasks are and why, as the CLI says
+            .as(() -> docker.run("service", "ps", "--no-trunc", service).out() + docker.run("node", "ls").out())
             .containsPattern(service + "\\s+\\S+\\s+" + replicas + "\\s"));
   }
 
@@ -189,9 +191,9 @@ class DockerCliIT {
       assertThat(docker.run("service", "inspect", "-f", "{{.Spec.Mode.Replicated.Replicas}}", web).ok().out().trim())
           .isEqualTo("3");
 
-      DockerCli.Result logs = docker.run("service", "logs", web);
-      assertThat(logs.exit()).isEqualTo(1);
-      assertThat(logs.err()).contains("not available in Shoal yet");
+      // busybox httpd prints nothing: an empty stream and exit 0, as capture 25 (DockerServiceLogsIT reads lines)
+      DockerCli.Result logs = docker.run("service", "logs", web).ok();
+      assertThat(logs.out()).isEmpty();
 
       assertThat(docker.run("service", "rm", web, other).ok().lines()).containsExactly(web, other);
     } finally {

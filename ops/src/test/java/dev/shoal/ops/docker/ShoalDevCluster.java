@@ -64,7 +64,9 @@ final class ShoalDevCluster implements AutoCloseable {
       String jar = System.getProperty("shoal.jar", "ops/target/shoal.jar");
       process = new ProcessBuilder("java", "-Xmx768m", "-jar", jar, "dev", "--api-port", String.valueOf(apiPort),
           "--kafka-port", String.valueOf(kafkaPort), "--data-dir", dataDir.toString(), "--runtime", "docker",
-          "--agents", String.valueOf(AGENTS))
+          "--agents", String.valueOf(AGENTS),
+          // the tests bind-mount their own temporary directories; nothing else on the host
+          "--allow-bind-mount", System.getProperty("java.io.tmpdir"))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -27,24 +27,26 @@ class ShoalAclsTest {
   @Test
   void agentsWriteTheirInputsAndReadTheirAssignmentsOnly() {
     assertThat(topicsWith("User:agent", AclOperation.WRITE)).containsExactlyInAnyOrder("p-shoal.heartbeats",
-        "p-shoal.task-status");
+        "p-shoal.task-status", "p-shoal.logs");
     assertThat(topicsWith("User:agent", AclOperation.READ)).containsExactly("p-shoal.assignments");
-    assertThat(acls).filteredOn(b -> b.entry().principal().equals("User:agent")).hasSize(3);
+    assertThat(acls).filteredOn(b -> b.entry().principal().equals("User:agent")).hasSize(4);
   }
 
   @Test
   void theGatewayWritesSpecsAndCommandsButNeverTheControlLogOrDerivedTopics() {
     assertThat(topicsWith("User:gateway", AclOperation.WRITE)).containsExactlyInAnyOrder("p-shoal.specs",
         "p-shoal.commands");
-    assertThat(topicsWith("User:gateway", AclOperation.READ)).doesNotContain("p-shoal.heartbeats",
-        "p-shoal.task-status", "p-shoal.control", "p-shoal.assignments");
+    assertThat(topicsWith("User:gateway", AclOperation.READ))
+        .contains("p-shoal.logs", "p-shoal.control") // a service's history is read from the control log
+        .doesNotContain("p-shoal.heartbeats", "p-shoal.task-status", "p-shoal.assignments", "p-shoal.liveness",
+            "p-shoal.timers");
     assertThat(acls).filteredOn(b -> b.entry().principal().equals("User:gateway"))
         .noneMatch(b -> b.entry().operation() == AclOperation.ALL || b.pattern().patternType() != PatternType.LITERAL);
   }
 
   @Test
   void onlyTheOrchestratorWritesTheControlLogAndDerivedTopicsAndOwnsItsStreamsPrefix() {
-    for (String derived : List.of("p-shoal.control", "p-shoal.services", "p-shoal.tasks", "p-shoal.assignments",
+    for (String derived : List.of("p-shoal.control", "p-shoal.liveness", "p-shoal.timers", "p-shoal.services", "p-shoal.tasks", "p-shoal.assignments",
         "p-shoal.nodes", "p-shoal.events", "p-shoal.cluster")) {
       assertThat(acls).filteredOn(b -> b.pattern().name().equals(derived) && b.entry().operation() == AclOperation.WRITE)
           .extracting(b -> b.entry().principal()).containsExactly("User:orchestrator");

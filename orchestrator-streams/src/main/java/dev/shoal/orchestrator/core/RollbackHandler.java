@@ -25,6 +25,12 @@ final class RollbackHandler implements CommandHandler<Command.RollbackService> {
           + " has no previous spec to roll back to");
       return Scope.NOTHING;
     }
+    java.util.Optional<String> portTaken = PublishedPorts.conflict(s.previousSpec(), d.state.services());
+    if (portTaken.isPresent()) {
+      d.reject(RejectionCode.CONFLICT, "command.rejected", "service", s.name(), "cannot roll back: "
+          + portTaken.get());
+      return Scope.NOTHING;
+    }
     Service next = Updates.start(s.withSpec(s.previousSpec(), d.state.nextVersion(), d.time), true, d);
     d.state.put(next);
     d.applied("service.rollback", "service", s.name(), "service " + s.name() + " is rolling back to its previous spec",

@@ -134,17 +134,44 @@ public class Scheduler {
     return Optional.empty();
   }
 
-  private static Comparator<NodeInfo> ranking(ServiceSpec spec, String serviceId, List<NodeInfo> eligible) {
-    List<String> spreads = spec.placement() == null || spec.placement().preferences() == null
-        ? List.of() : spec.placement().preferences().stream().map(ServiceSpec.Preference::spread).toList();
-    List<Map<String, Integer>> groupCounts = new ArrayList<>();
-    for (String attribute : spreads) {
-      Map<String, Integer> counts = new HashMap<>();
-      for (NodeInfo n : eligible) {
-        counts.merge(valueOf(attribute, n), n.tasksOf(serviceId), Integer::sum);
+  /**
+   * As {@link #place}, with its reasons: every node's verdict (the filter that excluded it, or its
+   * rank among the eligible nodes with the keys the ranking compared). The chosen node is the one
+   * {@link #place} picks for the same input. Pure; for audit.
+   */
+  public PlacementExplanation explain(ServiceSpec spec, String serviceId, List<NodeInfo> nodes) {
+    List<NodeInfo> eligible = new ArrayList<>();
+    Map<String, Integer> rejections = new TreeMap<>();
+    Map<NodeInfo, String> excluded = new HashMap<>();
+    for (NodeInfo n : nodes) {
+      Optional<String> why = firstRejection(spec, serviceId, n);
+      if (why.isPresent()) {
+        rejections.merge(why.get(), 1, Integer::sum);
+        excluded.put(n, why.get());
+      } else {
+        eligible.add(n);
       }
-      groupCounts.add(counts);
     }
+    List<String> spreads = spreads(spec);
+    List<Map<String, Integer>> counts = groupCounts(spreads, serviceId, eligible);
+    List<NodeInfo> ranked = eligible.stream().sorted(ranking(spec, serviceId, eligible)).toList();
+    List<PlacementExplanation.Candidate> out = new ArrayList<>();
+    for (NodeInfo n : nodes) {
+      int rank = ranked.indexOf(n);
+      List<Integer> spread = new ArrayList<>();
+      for (int i = 0; rank >= 0 && i < spreads.size(); i++) {
+        spread.add(counts.get(i).get(valueOf(spreads.get(i), n)));
+      }
+      out.add(new PlacementExplanation.Candidate(n.node().id(), n.node().hostname(), excluded.get(n),
+          rank < 0 ? null : rank + 1, List.copyOf(spread), n.tasksOf(serviceId), n.totalTasks()));
+    }
+    return ranked.isEmpty() ? new PlacementExplanation(out, null, explain(rejections, nodes.size()))
+        : new PlacementExplanation(out, ranked.get(0).node().id(), null);
+  }
+
+  private static Comparator<NodeInfo> ranking(ServiceSpec spec, String serviceId, List<NodeInfo> eligible) {
+    List<String> spreads = spreads(spec);
+    List<Map<String, Integer>> groupCounts = groupCounts(spreads, serviceId, eligible);
     Comparator<NodeInfo> c = Comparator.comparingInt(n -> 0);
     for (int i = 0; i < spreads.size(); i++) {
       String attribute = spreads.get(i);
@@ -154,6 +181,25 @@ public class Scheduler {
     return c.thenComparingInt((NodeInfo n) -> n.tasksOf(serviceId))
         .thenComparingInt(NodeInfo::totalTasks)
         .thenComparing(n -> n.node().id());
+  }
+
+  private static List<String> spreads(ServiceSpec spec) {
+    return spec.placement() == null || spec.placement().preferences() == null
+        ? List.of() : spec.placement().preferences().stream().map(ServiceSpec.Preference::spread).toList();
+  }
+
+  /** For each spread attribute: tasks of the service per attribute value, over the eligible nodes. */
+  private static List<Map<String, Integer>> groupCounts(List<String> spreads, String serviceId,
+                                                        List<NodeInfo> eligible) {
+    List<Map<String, Integer>> groupCounts = new ArrayList<>();
+    for (String attribute : spreads) {
+      Map<String, Integer> counts = new HashMap<>();
+      for (NodeInfo n : eligible) {
+        counts.merge(valueOf(attribute, n), n.tasksOf(serviceId), Integer::sum);
+      }
+      groupCounts.add(counts);
+    }
+    return groupCounts;
   }
 
   private static String valueOf(String attribute, NodeInfo n) {

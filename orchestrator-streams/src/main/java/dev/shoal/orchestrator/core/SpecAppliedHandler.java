@@ -33,6 +33,9 @@ final class SpecAppliedHandler implements ControlHandler<ControlMessage.SpecAppl
       return Scope.NOTHING;
     }
     if (current.isEmpty()) {
+      if (portTaken(spec, d)) {
+        return Scope.NOTHING;
+      }
       Service s = new Service(Ids.of("service", name, d.position), name, d.state.nextVersion(), spec, null, null,
           d.time, d.time);
       d.state.put(s);
@@ -54,6 +57,9 @@ final class SpecAppliedHandler implements ControlHandler<ControlMessage.SpecAppl
           + " cannot be changed from " + s.spec().mode() + " to " + spec.mode());
       return Scope.NOTHING;
     }
+    if (portTaken(spec, d)) {
+      return Scope.NOTHING;
+    }
     Service next = s.withSpec(spec, d.state.nextVersion(), d.time);
     next = s.spec().taskTemplate().equals(spec.taskTemplate()) ? Updates.clearFinished(next, d.time)
         : Updates.start(next, false, d);
@@ -61,5 +67,12 @@ final class SpecAppliedHandler implements ControlHandler<ControlMessage.SpecAppl
     d.applied("service.updated", "service", name, "service " + name + " updated to version " + next.version(),
         next.version());
     return Scope.serviceAndCapacity(name);
+  }
+
+  /** Refuses a spec that publishes a port another service holds ({@link PublishedPorts}). */
+  private static boolean portTaken(ServiceSpec spec, Decision d) {
+    Optional<String> why = PublishedPorts.conflict(spec, d.state.services());
+    why.ifPresent(w -> d.reject(RejectionCode.CONFLICT, "spec.rejected", "service", spec.name(), w));
+    return why.isPresent();
   }
 }

@@ -32,8 +32,19 @@ final class ControlIntake implements Processor<String, String, String, Object> {
     this.context = context;
   }
 
+  /** Reads one record; a failure in reading it refuses the record, never stops the log (invariant 6). */
   @Override
   public void process(Record<String, String> record) {
+    try {
+      read(record);
+    } catch (RuntimeException | StackOverflowError e) {
+      ClusterEvent ev = Rejections.of("control.rejected", "control", topic, "the record could not be read: " + e, null,
+          topic, RejectionCode.INTERNAL, record.timestamp());
+      context.forward(Headers.dropped(record).withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+    }
+  }
+
+  private void read(Record<String, String> record) {
     Validated<ControlMessage> read = ControlMessageReader.read(record.key(), record.value());
     if (read.valid() && !kinds.contains(read.value().getClass())) {
       read = Validated.refused(RejectionCode.INVALID, topic + " does not carry " + read.value().getClass().getSimpleName());
@@ -42,10 +53,12 @@ final class ControlIntake implements Processor<String, String, String, Object> {
       long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
       ClusterEvent e = Rejections.of("control.rejected", "control", topic + "@" + offset, read.reason(), null, topic,
           read.code(), record.timestamp());
-      context.forward(record.withKey(e.entityId()).withValue((Object) e), sinks.events());
+      // none of the refused record's headers: they could fill the event past the broker's limit
+      context.forward(Headers.dropped(record).withKey(e.entityId()).withValue((Object) e), sinks.events());
       dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(e);
       return;
     }
-    context.forward(record.withValue((Object) read.value()), sinks.control());
+    // The orchestrator writes these logs without headers; any a client added mean nothing here.
+    context.forward(Headers.dropped(record).withValue((Object) read.value()), sinks.control());
   }
 }

@@ -19,11 +19,11 @@ final class ControlMessageReader {
     if (value == null) {
       return Validated.refused(RejectionCode.INVALID, "empty control record");
     }
-    if (value.length() > Limits.MAX_CONTROL_BYTES) {
+    if (Utf8.longerThan(value, Limits.MAX_CONTROL_BYTES)) {
       return Validated.refused(RejectionCode.TOO_LARGE, "a control message is at most " + Limits.MAX_CONTROL_BYTES
           + " bytes");
     }
-    if (key != null && key.length() > Limits.MAX_KEY_BYTES) {
+    if (key != null && Utf8.longerThan(key, Limits.MAX_KEY_BYTES)) {
       return Validated.refused(RejectionCode.TOO_LARGE, "a control record key is at most " + Limits.MAX_KEY_BYTES
           + " bytes");
     }

@@ -41,6 +41,17 @@ public final class Headers {
     return v;
   }
 
+  /**
+   * {@code record} without the headers its publisher set: what the intake publishes is its own
+   * record. Copied headers would carry a client's bytes into the control log and the events
+   * (principle 6), and can make a record over the producer's limit out of a small one (a
+   * megabyte of headers on a one-byte value), which fails the stream thread on every retry.
+   */
+  static <K, V> org.apache.kafka.streams.processor.api.Record<K, V> dropped(
+      org.apache.kafka.streams.processor.api.Record<K, V> record) {
+    return record.withHeaders(new org.apache.kafka.common.header.internals.RecordHeaders());
+  }
+
   /** The request id, or null when absent or unusable (it only ties a rejection to its request). */
   static String requestIdOrNull(org.apache.kafka.common.header.Headers headers) {
     try {

@@ -40,14 +40,24 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
     this.context = context;
   }
 
+  /** Reads one record; a failure in reading it refuses the record, never stops the log (invariant 6). */
   @Override
   public void process(Record<String, String> record) {
+    try {
+      read(record);
+    } catch (RuntimeException | StackOverflowError e) {
+      reject(record, "the record could not be read: " + e, null, RejectionCode.INTERNAL);
+    }
+  }
+
+  private void read(Record<String, String> record) {
     String requestId = Headers.requestIdOrNull(record.headers());
     if (record.value() == null) {
       reject(record, "empty record", requestId, RejectionCode.INVALID);
       return;
     }
-    if (record.value().length() > maxBytes || (record.key() != null && record.key().length() > Limits.MAX_KEY_BYTES)) {
+    if (Utf8.longerThan(record.value(), maxBytes)
+        || (record.key() != null && Utf8.longerThan(record.key(), Limits.MAX_KEY_BYTES))) {
       reject(record, "a " + type.getSimpleName() + " record is at most " + maxBytes + " bytes with a key of at most "
           + Limits.MAX_KEY_BYTES, requestId, RejectionCode.TOO_LARGE);
       return;
@@ -74,13 +84,13 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
       reject(record, v.reason(), requestId, v.code());
       return;
     }
-    context.forward(record.withValue((Object) v.value()), sinks.control());
+    context.forward(Headers.dropped(record).withValue((Object) v.value()), sinks.control());
   }
 
   private void reject(Record<String, String> record, String reason, String requestId, RejectionCode code) {
     ClusterEvent ev = Rejections.of(rejectionType, type.getSimpleName(), record.key(), reason, requestId, topic, code,
         record.timestamp());
-    context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+    context.forward(Headers.dropped(record).withKey(ev.entityId()).withValue((Object) ev), sinks.events());
     dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(ev);
   }
 

@@ -61,16 +61,27 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkTimeouts);
   }
 
+  /** Reads one record; a failure in reading it refuses the record, never stops the log (invariant 6). */
   @Override
   public void process(Record<String, String> record) {
+    try {
+      read(record);
+    } catch (RuntimeException | StackOverflowError e) {
+      ClusterEvent ev = Rejections.of("heartbeat.rejected", "node", record.key(), "the heartbeat could not be read: " + e,
+          null, topic, RejectionCode.INTERNAL, record.timestamp());
+      context.forward(Headers.dropped(record).withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+    }
+  }
+
+  private void read(Record<String, String> record) {
     NodeHeartbeat hb;
     String problem;
     RejectionCode code = RejectionCode.INVALID;
     if (record.value() == null) {
       problem = "empty heartbeat";
       hb = null;
-    } else if (record.value().length() > Limits.MAX_HEARTBEAT_BYTES
-        || (record.key() != null && record.key().length() > Limits.MAX_KEY_BYTES)) {
+    } else if (Utf8.longerThan(record.value(), Limits.MAX_HEARTBEAT_BYTES)
+        || (record.key() != null && Utf8.longerThan(record.key(), Limits.MAX_KEY_BYTES))) {
       problem = "a heartbeat is at most " + Limits.MAX_HEARTBEAT_BYTES + " bytes";
       code = RejectionCode.TOO_LARGE;
       hb = null;
@@ -87,7 +98,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     if (hb == null) {
       ClusterEvent ev = Rejections.of("heartbeat.rejected", "node", record.key(), problem, null, topic, code,
           record.timestamp());
-      context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
+      context.forward(Headers.dropped(record).withKey(ev.entityId()).withValue((Object) ev), sinks.events());
       dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(ev);
       return;
     }
@@ -129,13 +140,18 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
       return;
     }
     stalled = false;
+    // Silence is measured against the newest heartbeat liveness has read (broker time, one
+    // partition, so it only grows), not against the wall clock: when liveness reads late, every
+    // node looks equally late on the wall clock, but only a silent node falls behind the others.
     try (KeyValueIterator<String, LivenessEntry> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<String, LivenessEntry> kv = it.next();
         LivenessEntry e = kv.value;
-        if (e.up() && now - e.lastSeen() > downTimeout.toMillis()) {
+        long silence = freshestHeartbeat - e.lastSeen();
+        if (e.up() && silence > downTimeout.toMillis()) {
           store.put(kv.key, e.down());
-          String reason = "no heartbeat for " + (now - e.lastSeen()) + " ms (timeout " + downTimeout.toMillis() + " ms)";
+          String reason = "no heartbeat for " + silence + " ms while other nodes' kept coming (timeout "
+              + downTimeout.toMillis() + " ms)";
           context.forward(new Record<String, Object>(kv.key, new ControlMessage.NodeDown(kv.key, reason), now),
               sinks.control());
         }

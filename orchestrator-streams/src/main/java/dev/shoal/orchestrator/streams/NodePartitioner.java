@@ -15,7 +15,12 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 final class NodePartitioner implements StreamPartitioner<String, byte[]> {
   @Override
   public Optional<Set<Integer>> partitions(String topic, String key, byte[] value, int numPartitions) {
-    return Optional.of(Set.of(partitionOf(Assignment.nodeOf(key), numPartitions)));
+    return Optional.of(Set.of(partitionOf(partitionKey(key), numPartitions)));
+  }
+
+  /** The key whose default partition an assignment record with {@code key} goes to: its node id. */
+  static String partitionKey(String key) {
+    return Assignment.nodeOf(key);
   }
 
   /** As Kafka's default partitioner for a string key. */

@@ -27,6 +27,7 @@ public final class OrchestratorApp implements AutoCloseable {
 
   private final OrchestratorConfig config;
   private final OrchestratorMetrics metrics;
+  private final java.util.concurrent.atomic.AtomicInteger failedThreads = new java.util.concurrent.atomic.AtomicInteger();
   private KafkaStreams streams;
 
   public OrchestratorApp(OrchestratorConfig config) {
@@ -56,6 +57,7 @@ public final class OrchestratorApp implements AutoCloseable {
       }
     });
     streams.setUncaughtExceptionHandler(e -> {
+      failedThreads.incrementAndGet();
       LOG.error("orchestrator stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
@@ -74,6 +76,15 @@ public final class OrchestratorApp implements AutoCloseable {
     return streams;
   }
 
+  /**
+   * How many stream threads have died with an uncaught exception since start (each was replaced).
+   * Invariant 6 says no record stops a processor, so anything above 0 is a bug; tests read this
+   * because a replaced thread looks healthy again a moment later.
+   */
+  public int failedThreads() {
+    return failedThreads.get();
+  }
+
   Properties properties() {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -88,6 +99,7 @@ public final class OrchestratorApp implements AutoCloseable {
     p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
     // A record that cannot be read is skipped and logged, never a stopped stream (invariant 6).
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizedRecordHandler.class);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
     // A transaction begun right after the last one committed may meet its markers still being

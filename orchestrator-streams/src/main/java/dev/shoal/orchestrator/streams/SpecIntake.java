@@ -29,8 +29,17 @@ final class SpecIntake implements Processor<String, String, String, Object> {
     this.context = context;
   }
 
+  /** Reads one record; a failure in reading it refuses the record, never stops the log (invariant 6). */
   @Override
   public void process(Record<String, String> record) {
+    try {
+      read(record);
+    } catch (RuntimeException | StackOverflowError e) {
+      reject(record, record.key(), "the record could not be read: " + e, null, RejectionCode.INTERNAL);
+    }
+  }
+
+  private void read(Record<String, String> record) {
     String requestId = Headers.requestIdOrNull(record.headers());
     String key = record.key();
     String principal;
@@ -59,7 +68,7 @@ final class SpecIntake implements Processor<String, String, String, Object> {
       return;
     }
     if (record.value() == null) {
-      context.forward(record.withValue((Object) new ControlMessage.SpecRemoved(key, principal, requestId)),
+      context.forward(Headers.dropped(record).withValue((Object) new ControlMessage.SpecRemoved(key, principal, requestId)),
           sinks.control());
       return;
     }
@@ -73,13 +82,13 @@ final class SpecIntake implements Processor<String, String, String, Object> {
           requestId, RejectionCode.INVALID);
       return;
     }
-    context.forward(record.withValue((Object) new ControlMessage.SpecApplied(result.spec(), expected, principal, requestId)),
+    context.forward(Headers.dropped(record).withValue((Object) new ControlMessage.SpecApplied(result.spec(), expected, principal, requestId)),
         sinks.control());
   }
 
   private void reject(Record<String, String> record, String key, String reason, String requestId, RejectionCode code) {
     ClusterEvent e = Rejections.of("spec.rejected", "service", key, reason, requestId, topic, code, record.timestamp());
-    context.forward(record.withKey(e.entityId()).withValue((Object) e), sinks.events());
+    context.forward(Headers.dropped(record).withKey(e.entityId()).withValue((Object) e), sinks.events());
     dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(e);
   }
 }

@@ -56,6 +56,9 @@ final class DriverHarness implements AutoCloseable {
   /** The sequence header of every record published to the control log and the tasks topic, in order. */
   final List<String> controlSequences = new ArrayList<>();
   final List<String> taskSequences = new ArrayList<>();
+  /** The headers of every event and control record published, in order. */
+  final List<org.apache.kafka.common.header.Headers> eventHeaders = new ArrayList<>();
+  final List<org.apache.kafka.common.header.Headers> controlHeaders = new ArrayList<>();
   final Map<String, dev.shoal.schemas.ClusterInfo> cluster = new LinkedHashMap<>();
   private TestOutputTopic<String, dev.shoal.schemas.ClusterInfo> clusterOut;
   /** Signs heartbeats and statuses as the nodes' agents would. */
@@ -156,6 +159,13 @@ final class DriverHarness implements AutoCloseable {
     drain();
   }
 
+  /** A record with headers on any input topic, as a client may write it. */
+  void raw(String topic, String key, String value, org.apache.kafka.common.header.Headers headers) {
+    var s = Serdes.String();
+    driver.createInputTopic(topic, s.serializer(), s.serializer()).pipeInput(new TestRecord<>(key, value, headers, now));
+    drain();
+  }
+
   void command(CommandEnvelope e) {
     commands.pipeInput(new TestRecord<>(e.command().target(), Json.toString(e), now));
     drain();
@@ -230,10 +240,14 @@ final class DriverHarness implements AutoCloseable {
     });
     nodesOut.readRecordsToList().forEach(r -> put(nodes, r.key(), r.value()));
     assignmentsOut.readRecordsToList().forEach(r -> put(assignments, r.key(), r.value()));
-    eventsOut.readRecordsToList().forEach(r -> events.add(r.value()));
+    eventsOut.readRecordsToList().forEach(r -> {
+      events.add(r.value());
+      eventHeaders.add(r.headers());
+    });
     controlOut.readRecordsToList().forEach(r -> {
       controlSequences.add(sequence(r));
       control.add(r.value());
+      controlHeaders.add(r.headers());
     });
     clusterOut.readRecordsToList().forEach(r -> put(cluster, r.key(), r.value()));
   }

@@ -55,6 +55,48 @@ class HardeningTopologyTest {
   }
 
   @Test
+  void aRecordOverItsLimitInBytesIsTooLargeWhateverItsLengthInCharacters() {
+    // Found by FuzzIT: the limits are bytes, and "€" takes three of them.
+    String euros = "\u20ac".repeat(Limits.MAX_COMMAND_BYTES / 3 + 10);
+    h.rawCommand("web", "{\"command\":{\"type\":\"rollback\",\"service\":\"web\"},\"principal\":\"" + euros + "\"}");
+    h.rawStatus("t1", "{\"taskId\":\"t1\",\"nodeId\":\"n1\",\"state\":\"RUNNING\",\"message\":\"" + euros + "\"}");
+    h.rawLiveness("x", "{\"kind\":\"node-down\",\"nodeId\":\"n1\",\"reason\":\""
+        + "\u20ac".repeat(Limits.MAX_CONTROL_BYTES / 3 + 10) + "\"}");
+    h.rawCommand("\u20ac".repeat(Limits.MAX_KEY_BYTES / 3 + 1), "{}");
+    assertThat(events("command.rejected")).extracting(e -> e.attributes().get("code"))
+        .containsExactly("too_large", "too_large");
+    assertThat(events("task-status.rejected")).extracting(e -> e.attributes().get("code")).containsExactly("too_large");
+    assertThat(events("control.rejected")).extracting(e -> e.attributes().get("code")).containsExactly("too_large");
+  }
+
+  @Test
+  void aClientsHeadersAreNotCopiedIntoWhatTheOrchestratorPublishes() {
+    // Found by FuzzIT: a rejection event kept its input record's headers, so a heartbeat of a few
+    // bytes under a megabyte of headers became an event over the producer's limit; the stream
+    // thread died on it and, replaced, read the same record again.
+    threeNodes();
+    for (String topic : List.of(h.topics.specs.name(), h.topics.commands.name(), h.topics.taskStatus.name(),
+        h.topics.heartbeats.name())) {
+      h.raw(topic, "web", "{", junk());
+    }
+    h.raw(h.topics.specs.name(), "web", WEB, junk());
+    assertThat(h.eventTypes()).contains("spec.rejected", "command.rejected", "task-status.rejected",
+        "heartbeat.rejected", "service.created");
+    assertThat(h.eventHeaders).allSatisfy(hs -> assertThat(hs.toArray())
+        .extracting(org.apache.kafka.common.header.Header::key).isSubsetOf(Headers.SEQUENCE));
+    // the control log carries only the decision's own header, never the client's
+    assertThat(h.controlHeaders).isNotEmpty().allSatisfy(hs -> assertThat(hs.toArray())
+        .extracting(org.apache.kafka.common.header.Header::key).containsExactly(Headers.SEQUENCE));
+  }
+
+  private static org.apache.kafka.common.header.Headers junk() {
+    org.apache.kafka.common.header.Headers hs = new org.apache.kafka.common.header.internals.RecordHeaders();
+    hs.add("junk", "x".repeat(10_000).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    hs.add(Headers.REQUEST_ID, "r-1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return hs;
+  }
+
+  @Test
   void noLogIsABackDoorForWhatItsIntakeWouldRefuse() {
     threeNodes();
     String spec = "{\"kind\":\"spec-applied\",\"spec\":{\"name\":\"sneaky\",\"command\":[\"x\"],\"replicas\":1}}";

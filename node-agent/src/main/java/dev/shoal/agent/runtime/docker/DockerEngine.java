@@ -47,6 +47,12 @@ final class DockerEngine {
   }
 
   private static DockerClient client(DefaultDockerClientConfig config, Duration connectTimeout, Duration responseTimeout) {
+    return DockerClientImpl.getInstance(config, httpClient(config, connectTimeout, responseTimeout));
+  }
+
+  /** The bare HTTP client, for streams read with their own framing ({@link EngineFrames}). */
+  static ApacheDockerHttpClient httpClient(DefaultDockerClientConfig config, Duration connectTimeout,
+                                           Duration responseTimeout) {
     ApacheDockerHttpClient.Builder http = new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
         .sslConfig(config.getSSLConfig())
@@ -54,7 +60,7 @@ final class DockerEngine {
     if (responseTimeout != null) {
       http.responseTimeout(responseTimeout);
     }
-    return DockerClientImpl.getInstance(config, http.build());
+    return http.build();
   }
 
   /** Pings the engine with short timeouts and returns its version, e.g. {@code docker 20.10.24 (API 1.41)}. */

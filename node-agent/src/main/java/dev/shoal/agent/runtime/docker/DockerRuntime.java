@@ -9,6 +9,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.transport.DockerHttpClient;
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.RuntimeTask;
 import dev.shoal.agent.runtime.TaskRejectedException;
@@ -61,11 +62,15 @@ public final class DockerRuntime implements ContainerRuntime {
    */
   private final DockerClient client;
   private final DockerClient longCalls;
+  /** Log streams, one per container, held for as long as it runs: in a pool of their own, so they never hold up a stop. */
+  private final DockerHttpClient logStreams;
   private final String engine;
   private final Images images;
   private final EngineWatcher watcher;
   private final BindMountPolicy bindMounts;
   private final Map<String, ContainerEntry> entries = new ConcurrentHashMap<>();
+  /** The nodes this runtime runs tasks for, as they ask it (an agent's one; each of shoal dev's). */
+  private final Set<String> nodes = ConcurrentHashMap.newKeySet();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile String version;
 
@@ -74,6 +79,7 @@ public final class DockerRuntime implements ContainerRuntime {
     this.bindMounts = bindMounts;
     this.client = DockerEngine.client(config, CALL_TIMEOUT);
     this.longCalls = DockerEngine.client(config, null);
+    this.logStreams = DockerEngine.httpClient(config, DockerEngine.CONNECT_TIMEOUT, null);
     this.engine = config.getDockerHost().toString();
     this.version = version;
     this.images = new Images(longCalls, image -> DockerEngine.auth(config, image), pullTimeout);
@@ -137,6 +143,9 @@ public final class DockerRuntime implements ContainerRuntime {
   public RuntimeTask prepare(Task task) throws TaskRejectedException {
     if (task.spec() == null || task.spec().image() == null || task.spec().image().isBlank()) {
       throw new TaskRejectedException("the docker driver runs images; the task has none");
+    }
+    if (task.nodeId() != null) {
+      nodes.add(task.nodeId());
     }
     Optional<ContainerEntry> known = find(task.id());
     if (known.isPresent()) {
@@ -223,6 +232,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
   @Override
   public List<RuntimeTask> list(String nodeId) {
+    nodes.add(nodeId);
     List<Container> containers = client.listContainersCmd().withShowAll(true)
         .withLabelFilter(Map.of(ContainerLabels.NODE_ID, nodeId)).exec();
     Set<String> seen = new HashSet<>();
@@ -260,6 +270,27 @@ public final class DockerRuntime implements ContainerRuntime {
     return ContainerLogs.read(longCalls, e.containerId(), "task " + taskId);
   }
 
+  /** Each container's output as the engine keeps it, followed stdout and stderr apart. */
+  @Override
+  public Optional<dev.shoal.agent.runtime.TaskOutputs> outputs() {
+    return Optional.of(new dev.shoal.agent.runtime.TaskOutputs() {
+      @Override
+      public List<RuntimeTask> readable(String nodeId) {
+        return entries.values().stream().filter(e -> nodeId.equals(e.nodeId())).map(ContainerEntry::view)
+            .sorted(Comparator.comparing(RuntimeTask::taskId)).toList();
+      }
+
+      @Override
+      public dev.shoal.agent.runtime.OutputReader open(String taskId, Map<String, Long> from) throws IOException {
+        ContainerEntry e = entries.get(taskId);
+        if (e == null) {
+          throw new IOException("unknown task " + taskId);
+        }
+        return new ContainerOutputReader(logStreams, e.containerId(), from, () -> e.exit().isDone());
+      }
+    });
+  }
+
   /**
    * Stops the containers still running (each with its grace period, capped at 10 s, all at once)
    * and closes the connection. The containers stay, for the next agent to find.
@@ -286,7 +317,7 @@ public final class DockerRuntime implements ContainerRuntime {
         break;
       }
     }
-    for (DockerClient c : List.of(client, longCalls)) {
+    for (java.io.Closeable c : List.<java.io.Closeable>of(client, longCalls, logStreams)) {
       try {
         c.close();
       } catch (IOException e) {
@@ -313,6 +344,11 @@ public final class DockerRuntime implements ContainerRuntime {
     List<Container> found = client.listContainersCmd().withShowAll(true)
         .withLabelFilter(Map.of(ContainerLabels.TASK_ID, taskId)).exec();
     for (Container c : found) {
+      // Task ids are unique within a cluster only: an engine shared with another cluster (two
+      // `shoal dev`, a test suite) may hold its container of the same task id. Not ours to touch.
+      if (c.getLabels() == null || !nodes.contains(c.getLabels().get(ContainerLabels.NODE_ID))) {
+        continue;
+      }
       try {
         return Optional.of(track(client.inspectContainerCmd(c.getId()).exec()));
       } catch (NotFoundException removedMeanwhile) {

@@ -116,6 +116,26 @@ class DockerRuntimeIT {
   }
 
   @Test
+  void anotherClustersContainerWithTheSameTaskIdIsNotAdopted() throws Exception {
+    // Task ids are unique within a cluster; two clusters sharing an engine may both have this one.
+    String id = id();
+    RuntimeTask foreign;
+    try (DockerRuntime otherCluster = DockerRuntime.connect(null, DockerRuntime.DEFAULT_PULL_TIMEOUT, List.of())) {
+      foreign = otherCluster.prepare(busybox("theirs", "true").task(id, 1, "other-" + NODE));
+      otherCluster.start(id);
+      otherCluster.onExit(id).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    RuntimeTask ours = runtime.prepare(busybox("ours", "sleep", "600").task(id, 1, NODE));
+    assertThat(ours.containerId()).isNotEqualTo(foreign.containerId());
+    assertThat(ours.state()).isEqualTo(RuntimeTask.State.CREATED);
+    assertThat(runtime.list(NODE)).filteredOn(t -> t.taskId().equals(id)).singleElement()
+        .satisfies(t -> assertThat(t.containerId()).isEqualTo(ours.containerId()));
+    runtime.stop(id, Duration.ofSeconds(1));
+    assertThat(inspect(foreign).getState().getStatus()).as("theirs, untouched").isEqualTo("exited");
+  }
+
+  @Test
   void aKilledContainerEndsWithItsNonZeroExitCodeAndIsKept() throws Exception {
     String id = id();
     RuntimeTask running = run(busybox("sleeper", "sleep", "600").task(id, 1, NODE));

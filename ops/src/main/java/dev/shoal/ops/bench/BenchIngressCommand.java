@@ -1,0 +1,295 @@
+package dev.shoal.ops.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shoal.ops.stack.ApiClient;
+import dev.shoal.ops.stack.Poll;
+import dev.shoal.schemas.Durations;
+import dev.shoal.schemas.Json;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shoal bench ingress}: requests per second and latency through Shoal's ingress, against
+ * the tasks directly and against nginx configured as a reverse proxy to the same tasks, all driven by
+ * wrk for a fixed time. Runs a cluster in this JVM (as {@code shoal dev}), a service whose tasks are
+ * small nginx servers answering a fixed body (so the proxies are what is measured, not the tasks),
+ * published in HTTP mode; the three targets take turns, round after round, so a change in the load of
+ * the machine falls on all of them alike. The tasks directly means one task (wrk drives one address).
+ */
+@Command(name = "ingress", mixinStandardHelpOptions = true,
+    description = "Measure the ingress with wrk: requests/s and p50/p99 latency for the tasks directly, Shoal's"
+        + " published port and nginx as a reverse proxy to the same tasks. Needs wrk and nginx"
+        + " (Debian: apt-get install wrk nginx-light).")
+public final class BenchIngressCommand implements Callable<Integer> {
+  private static final String SERVICE = "ingress-bench";
+  /** The task writes its nginx configuration for its $PORT and runs nginx in the foreground. */
+  private static final String TASK_SCRIPT = "mkdir -p tmp && printf '%s' \"$BACKEND_CONF\" | sed \"s/"
+      + NginxConfigs.PORT_PLACEHOLDER + "/$PORT/\" > backend.conf && exec nginx -e stderr -p \"$PWD/\""
+      + " -c \"$PWD/backend.conf\"";
+
+  @Option(names = "--duration", defaultValue = "10s", converter = dev.shoal.ops.Converters.DurationText.class,
+      description = "Length of each measured wrk run (default ${DEFAULT-VALUE}).")
+  String duration;
+
+  @Option(names = "--warmup", defaultValue = "30s", converter = dev.shoal.ops.Converters.DurationText.class,
+      description = "An unmeasured wrk run per target first, so the JVM has compiled its hot paths; on a"
+          + " loaded machine that takes tens of seconds (default ${DEFAULT-VALUE}).")
+  String warmup;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "Measured runs per target, taking turns (default"
+      + " ${DEFAULT-VALUE}); the summary gives medians.")
+  int rounds;
+
+  @Option(names = "--connections", defaultValue = "64", description = "wrk's open connections (default ${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(names = "--threads", defaultValue = "2", description = "wrk's threads (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--replicas", defaultValue = "3", description = "Tasks behind the published port (default ${DEFAULT-VALUE}).")
+  int replicas;
+
+  @Option(names = "--verbose", description = "Keep the components' INFO log lines (default: warnings only).")
+  boolean verbose;
+
+  @Option(names = "--work-dir", description = "Where Kafka, the orchestrator, the agents and nginx keep data"
+      + " (default: a temporary directory, deleted afterwards).")
+  Path workDir;
+
+  private final PrintStream out = System.out;
+
+  /** A target of the benchmark and its measured runs. */
+  private record Target(String name, String url, List<WrkResult> runs) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (rounds < 1 || connections < 1 || threads < 1 || replicas < 1) {
+      throw new dev.shoal.ops.UsageException("--rounds, --connections, --threads and --replicas must be 1 or more");
+    }
+    for (String tool : List.of("wrk", "nginx")) {
+      if (which(tool) == null) {
+        System.err.println("shoal bench ingress needs " + tool + " on the PATH (Debian: apt-get install wrk nginx-light)");
+        return 2;
+      }
+    }
+    if (!verbose) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    Path dir = workDir != null ? workDir : Files.createTempDirectory("shoal-bench-ingress-");
+    Process proxy = null;
+    List<Target> targets = new ArrayList<>();
+    try (InJvmCluster cluster = InJvmCluster.start(dir, 1, Duration.ofSeconds(3), out)) {
+      ApiClient api = cluster.api();
+      Poll.until("the agent to be ready", Duration.ofSeconds(120), () -> api.nodes().stream()
+          .anyMatch(n -> "ready".equals(n.path("status").asText())));
+      int published = freePort();
+      ApiClient.Response created = api.call("POST", "/v1/services", spec(published).toString());
+      if (!created.ok()) {
+        throw new IllegalStateException("could not create the service: " + created.status() + " " + created.body());
+      }
+      Poll.until(replicas + " tasks to run", Duration.ofSeconds(120), () -> api.running(SERVICE).size() == replicas);
+      List<String> endpoints = api.running(SERVICE).stream().map(t -> t.path("status").path("endpoint").asText())
+          .sorted().toList();
+      for (String e : endpoints) {
+        Poll.until("task " + e + " to listen", Duration.ofSeconds(60), () -> listens(e));
+      }
+      Poll.until("the ingress to serve " + replicas + " tasks", Duration.ofSeconds(60), () ->
+          api.json("/v1/ingress/" + published).path("tasks").size() == replicas);
+      out.println("[bench] " + replicas + " nginx tasks at " + endpoints + ", published on 127.0.0.1:" + published);
+
+      int proxyPort = freePort();
+      proxy = startNginxProxy(dir.resolve("nginx-proxy"), proxyPort, endpoints);
+      Poll.until("nginx to listen on " + proxyPort, Duration.ofSeconds(30), () -> listens("127.0.0.1:" + proxyPort));
+      out.println("[bench] nginx reverse proxy to the same tasks on 127.0.0.1:" + proxyPort);
+
+      targets.add(new Target("tasks directly (one task)", "http://" + endpoints.get(0) + "/", new ArrayList<>()));
+      targets.add(new Target("Shoal ingress", "http://127.0.0.1:" + published + "/", new ArrayList<>()));
+      targets.add(new Target("nginx reverse proxy", "http://127.0.0.1:" + proxyPort + "/", new ArrayList<>()));
+      measure(targets);
+      printIngressView(api, published);
+      api.call("DELETE", "/v1/services/" + SERVICE, null);
+      Poll.until("the service's tasks to stop", Duration.ofSeconds(60), () -> api.running(SERVICE).isEmpty());
+    } finally {
+      if (proxy != null) {
+        stop(proxy);
+      }
+      if (workDir == null) {
+        deleteTree(dir);
+      }
+    }
+    summary(targets);
+    return 0;
+  }
+
+  private ObjectNode spec(int published) {
+    ObjectNode s = Json.MAPPER.createObjectNode();
+    s.put("name", SERVICE);
+    s.putArray("command").add("sh").add("-c").add(TASK_SCRIPT);
+    s.putObject("env").put("BACKEND_CONF", NginxConfigs.backend());
+    s.put("replicas", replicas);
+    ObjectNode port = s.putArray("ports").addObject();
+    port.put("target", 8000).put("published", published).put("appProtocol", "http");
+    return s;
+  }
+
+  private Process startNginxProxy(Path dir, int port, List<String> endpoints) throws IOException {
+    Files.createDirectories(dir.resolve("tmp"));
+    boolean root = "root".equals(System.getProperty("user.name"));
+    Path conf = dir.resolve("nginx.conf");
+    Files.writeString(conf, NginxConfigs.proxy(port, endpoints, root));
+    return new ProcessBuilder("nginx", "-e", "stderr", "-p", dir + "/", "-c", conf.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
+  }
+
+  private void measure(List<Target> targets) throws IOException, InterruptedException {
+    Duration warm = Durations.parse(warmup);
+    if (!warm.isZero()) {
+      for (Target t : targets) {
+        out.printf(Locale.ROOT, "[bench] warming up %s for %s%n", t.name(), warmup);
+        wrk(t.url(), warm);
+      }
+    }
+    Duration run = Durations.parse(duration);
+    for (int r = 1; r <= rounds; r++) {
+      for (Target t : targets) {
+        String before = loadAverage();
+        WrkResult w = wrk(t.url(), run);
+        t.runs().add(w);
+        out.printf(Locale.ROOT, "[bench] round %d  %-26s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d"
+            + "  (load %s -> %s)%n", r, t.name(), w.requestsPerSecond(), w.p50Millis(), w.p99Millis(), w.errors(),
+            before, loadAverage());
+      }
+    }
+  }
+
+  private WrkResult wrk(String url, Duration d) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + Math.max(1, d.toSeconds()) + "s",
+        "--latency", url).redirectErrorStream(true).start();
+    String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(d.toSeconds() + 30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("wrk failed:\n" + report);
+    }
+    return WrkResult.parse(report);
+  }
+
+  private void printIngressView(ApiClient api, int published) {
+    JsonNode view = api.json("/v1/ingress/" + published);
+    StringBuilder line = new StringBuilder("[bench] served by each task through the ingress:");
+    view.path("tasks").forEach(t -> line.append(' ').append(t.path("task").asText()).append('=')
+        .append(t.path("served").asLong()).append(" (failed ").append(t.path("failures").asLong()).append(')'));
+    out.println(line);
+  }
+
+  private void summary(List<Target> targets) {
+    if (targets.isEmpty() || targets.get(0).runs().isEmpty()) {
+      return;
+    }
+    out.println();
+    out.printf(Locale.ROOT, "wrk -t%d -c%d -d%s --latency, %d round(s), medians; %d tasks (nginx, fixed %d-byte"
+        + " body)%n", threads, connections, duration, rounds, replicas, "hello from a shoal task\n".length());
+    out.printf(Locale.ROOT, "%-26s %12s %10s %10s %8s%n", "target", "requests/s", "p50 ms", "p99 ms", "errors");
+    Map<String, double[]> medians = new LinkedHashMap<>();
+    for (Target t : targets) {
+      double rps = median(t.runs(), WrkResult::requestsPerSecond);
+      double p50 = median(t.runs(), WrkResult::p50Millis);
+      double p99 = median(t.runs(), WrkResult::p99Millis);
+      long errors = t.runs().stream().mapToLong(WrkResult::errors).sum();
+      medians.put(t.name(), new double[] {rps, p50, p99});
+      out.printf(Locale.ROOT, "%-26s %12.0f %10.2f %10.2f %8d%n", t.name(), rps, p50, p99, errors);
+    }
+    double[] direct = medians.get(targets.get(0).name());
+    double[] shoal = medians.get(targets.get(1).name());
+    double[] nginx = medians.get(targets.get(2).name());
+    double ratio = shoal[0] / nginx[0];
+    double p99Above = shoal[2] - direct[2];
+    out.printf(Locale.ROOT, "Shoal / nginx requests/s: %.2f (goal >= 0.80: %s)%n", ratio, ratio >= 0.8 ? "met" : "NOT met");
+    out.printf(Locale.ROOT, "Shoal p99 - direct p99: %+.2f ms (goal <= 2 ms: %s)%n", p99Above,
+        p99Above <= 2 ? "met" : "NOT met");
+    out.println("Machine load average now: " + loadAverage() + " (" + Runtime.getRuntime().availableProcessors()
+        + " cores)");
+  }
+
+  private static double median(List<WrkResult> runs, ToDoubleFunction<WrkResult> f) {
+    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return parts[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static boolean listens(String endpoint) {
+    int colon = endpoint.lastIndexOf(':');
+    try (Socket s = new Socket(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)))) {
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static String which(String tool) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
+    }
+    for (String d : path.split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(d, tool))) {
+        return Path.of(d, tool).toString();
+      }
+    }
+    return Files.isExecutable(Path.of("/usr/sbin", tool)) ? "/usr/sbin/" + tool : null;
+  }
+
+  /** Stops the nginx proxy this command started: its master, whose workers follow. */
+  private static void stop(Process p) {
+    p.destroy();
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.shoal.orchestrator.audit;
+
+import dev.shoal.schemas.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The audit tool's local cache of {@link StateSnapshot}s for one control log (one directory per
+ * control topic id, so a topic deleted and created again starts afresh), so that a long replay
+ * starts from the nearest snapshot instead of the first record. A snapshot is a gzipped JSON file
+ * named by its sequence, decision time and kind (verified or not); the directory is the user's own
+ * (mode 700, files 600): snapshots hold every spec, environment variables included.
+ *
+ * <p>A snapshot is a cache, never a source of truth: one that cannot be read is ignored, and a
+ * verified snapshot is whatever this tool wrote after comparing — whoever can write this directory
+ * can make {@code verify} skip work, as whoever can replace the tool can; {@code --full} ignores it.
+ */
+public final class SnapshotCache {
+  private static final Pattern NAME = Pattern.compile("snap-(\\d{20})-(\\d{20})-(verified|state)\\.json\\.gz");
+
+  /** One snapshot file: its last decision's sequence and time, and whether it was verified. */
+  public record Entry(long sequence, long time, boolean verified, Path file) {}
+
+  private final Path dir;
+
+  public SnapshotCache(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Every snapshot, by sequence. */
+  public List<Entry> entries() {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Entry> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.forEach(f -> {
+        Matcher m = NAME.matcher(f.getFileName().toString());
+        if (m.matches()) {
+          out.add(new Entry(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), m.group(3).equals("verified"), f));
+        }
+      });
+    } catch (IOException e) {
+      return List.of();
+    }
+    out.sort(Comparator.comparingLong(Entry::sequence).thenComparing(Entry::verified));
+    return out;
+  }
+
+  /** The snapshot in {@code e}, or empty when it cannot be read (a cache miss, not an error). */
+  public Optional<StateSnapshot> read(Entry e) {
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(e.file()), 1 << 16)) {
+      StateSnapshot s = Json.MAPPER.readValue(in, StateSnapshot.class);
+      return s.format() == StateSnapshot.FORMAT ? Optional.of(s) : Optional.empty();
+    } catch (IOException | RuntimeException x) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Writes {@code s} (atomically: a reader sees the whole file or none). A verified snapshot replaces
+   * an unverified one of the same decision; an unverified one never replaces a verified one.
+   */
+  public void write(StateSnapshot s) {
+    boolean verified = s.verified() != null;
+    Path target = dir.resolve(String.format("snap-%020d-%020d-%s.json.gz", s.sequence(), s.time(),
+        verified ? "verified" : "state"));
+    if (!verified && Files.exists(dir.resolve(String.format("snap-%020d-%020d-verified.json.gz", s.sequence(), s.time())))) {
+      return;
+    }
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      Path tmp = Files.createTempFile(dir, "snap-", ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        Json.MAPPER.writeValue(out, s);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      if (verified) {
+        Files.deleteIfExists(dir.resolve(String.format("snap-%020d-%020d-state.json.gz", s.sequence(), s.time())));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write an audit snapshot in " + dir, e);
+    }
+  }
+}
