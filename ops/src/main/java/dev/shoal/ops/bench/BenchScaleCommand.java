@@ -67,6 +67,10 @@ public final class BenchScaleCommand implements Callable<Integer> {
   @Option(names = "--plot", description = "Write a PNG of placed and running tasks over time.")
   Path plot;
 
+  @Option(names = "--orchestrator-jvm-option", description = "An extra option for the orchestrator's JVM, e.g. "
+      + "-XX:StartFlightRecording=filename=/tmp/o.jfr to profile it (repeatable).")
+  List<String> orchestratorJvmOptions = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -141,8 +145,8 @@ public final class BenchScaleCommand implements Callable<Integer> {
       out.println();
       out.println(progress.summary(tasks));
       out.println(TopicBytes.perPlacement(bytesBefore, bytesAfter, tasks));
-      out.println("[scale] orchestrator heap: ran with -Xmx" + heap + " (its JVM: " + (orchestrator.isAlive()
-          ? "alive" : "DIED, see " + dir.resolve("orchestrator.log")) + ")");
+      out.println("[scale] orchestrator heap (-Xmx" + heap + "): " + GcLog.read(dir.resolve("orchestrator-gc.log")).text()
+          + " (its JVM: " + (orchestrator.isAlive() ? "alive" : "DIED, see " + dir.resolve("orchestrator.log")) + ")");
       if (plot != null) {
         progress.plot(plot, nodes, tasks);
         out.println("[scale] plot written to " + plot.toAbsolutePath());
@@ -165,10 +169,12 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
   private Process startOrchestrator(String bootstrap, Path dir, PrintStream out) throws Exception {
     String jar = Path.of(BenchScaleCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-        "-jar", jar, "orchestrator", "--bootstrap-servers", bootstrap, "--state-dir", dir.resolve("orchestrator").toString(),
-        "--standby-replicas", "0", "--node-down-timeout", downTimeout,
-        "--cluster-secret-file", dir.resolve("cluster-secret").toString());
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + heap, "-Xlog:gc:file=" + dir.resolve("orchestrator-gc.log")));
+    cmd.addAll(orchestratorJvmOptions);
+    cmd.addAll(List.of("-jar", jar, "orchestrator", "--bootstrap-servers", bootstrap,
+        "--state-dir", dir.resolve("orchestrator").toString(), "--standby-replicas", "0",
+        "--node-down-timeout", downTimeout, "--cluster-secret-file", dir.resolve("cluster-secret").toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(dir.resolve("orchestrator.log").toFile()).start();
     long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
