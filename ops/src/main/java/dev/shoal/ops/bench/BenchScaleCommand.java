@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -108,11 +111,13 @@ public final class BenchScaleCommand implements Callable<Integer> {
       Progress progress = new Progress();
       long t0 = System.nanoTime();
       int each = tasks / services;
-      for (int s = 0; s < services; s++) {
-        ApiClient.Response r = api.call("POST", "/v1/services", "{\"name\":\"s" + s
-            + "\",\"command\":[\"sleep\",\"3600\"],\"replicas\":" + each + "}");
-        if (!r.ok()) {
-          throw new IllegalStateException("creating s" + s + ": " + r.status() + " " + r.body());
+      // Straight to the spec topic, as any Kafka client may: the clock starts when the specs are
+      // published, not when the gateway has seen each one applied (which waits on the decisions).
+      try (KafkaProducer<String, String> specs = new KafkaProducer<>(
+          Map.of("bootstrap.servers", bootstrap, "acks", "all"), new StringSerializer(), new StringSerializer())) {
+        for (int s = 0; s < services; s++) {
+          specs.send(new ProducerRecord<>(Topics.defaults().specs.name(), "s" + s, "{\"name\":\"s" + s
+              + "\",\"command\":[\"sleep\",\"3600\"],\"replicas\":" + each + "}")).get();
         }
       }
       out.printf(Locale.ROOT, "[scale] %d services of %d replicas published in %.2f s%n", services, each,
