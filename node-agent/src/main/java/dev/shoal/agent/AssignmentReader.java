@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the node's assignment: only the partition of the compacted assignments topic that the node
  * id maps to (as Kafka's default partitioner maps keys), from the beginning, without a consumer
- * group. Hands on the newest value under the node's key, but only once it has read up to the end
- * offset it saw at start: before that the newest record may still be ahead, and converging to an
- * older set could stop tasks that are still wanted. A tombstone or no record at all is the empty set.
+ * group. The partition holds one record per task placed on the node (key {@code <node>/<task>}, a
+ * tombstone when it leaves) and the node's own record (key {@code <node>}: a refusal); the reader
+ * keeps the node's whole set and hands it on, but only once it has read up to the end offset it saw
+ * at start: before that a newer record may still be ahead, and converging to an older set could stop
+ * tasks that are still wanted. No record at all is the empty set.
  */
 final class AssignmentReader implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(AssignmentReader.class);
@@ -31,16 +33,17 @@ final class AssignmentReader implements Runnable {
   private final String topic;
   private final String nodeId;
   private final Deserializer<Assignment> values;
-  private final Consumer<Assignment> onAssignment;
+  private final Consumer<NodeSets.AssignedSet> onAssignment;
+  private final NodeSets sets;
   private volatile boolean closed;
   private TopicPartition partition;
   private long endAtStart = -1;
   private boolean caughtUp;
-  private Assignment newest;
   private boolean warned;
 
   AssignmentReader(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, String topic,
-                   String nodeId, Deserializer<Assignment> values, Consumer<Assignment> onAssignment) {
+                   String nodeId, Deserializer<Assignment> values, Consumer<NodeSets.AssignedSet> onAssignment) {
+    this.sets = new NodeSets(java.util.List.of(nodeId));
     this.consumer = consumer;
     this.topic = topic;
     this.nodeId = nodeId;
@@ -97,20 +100,17 @@ final class AssignmentReader implements Runnable {
     ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
     boolean changed = false;
     for (ConsumerRecord<String, byte[]> r : records) {
-      if (nodeId.equals(r.key())) {
-        try {
-          newest = values.deserialize(r.topic(), r.value());
-          changed = true;
-        } catch (RuntimeException e) {
-          LOG.warn("ignoring unreadable assignment at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
-        }
+      try {
+        changed |= sets.apply(r.key(), values.deserialize(r.topic(), r.value())) != null;
+      } catch (RuntimeException e) {
+        LOG.warn("ignoring unreadable assignment at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
       }
     }
     if (!caughtUp && consumer.position(partition) >= endAtStart) {
       caughtUp = true;
-      onAssignment.accept(newest);
+      onAssignment.accept(sets.current(nodeId));
     } else if (caughtUp && changed) {
-      onAssignment.accept(newest);
+      onAssignment.accept(sets.current(nodeId));
     }
   }
 

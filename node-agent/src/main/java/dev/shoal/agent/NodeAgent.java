@@ -8,7 +8,6 @@ import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.ProcessRuntime;
 import dev.shoal.agent.runtime.TaskOutputs;
 import dev.shoal.schemas.Json;
-import dev.shoal.schemas.Assignment;
 import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.Topics;
 import java.time.Duration;
@@ -81,6 +80,7 @@ public final class NodeAgent implements AutoCloseable {
   private LogSettings logSettings = LogSettings.DEFAULTS;
   private Thread readerThread;
   private final CompletableFuture<String> refused = new CompletableFuture<>();
+  private final SharedClients shared;
 
   /** An agent with the process runtime, keeping its state under {@code <dataDir>/process}. */
   public NodeAgent(NodeAgentConfig config) {
@@ -106,6 +106,16 @@ public final class NodeAgent implements AutoCloseable {
    * @throws PrivateFiles.ExposedException when the node key file can be read by others
    */
   public NodeAgent(NodeAgentConfig config, DataDirLock lock, List<ContainerRuntime> runtimes) {
+    this(config, lock, runtimes, null);
+  }
+
+  /**
+   * An agent that sends through {@code shared}'s producer and learns its assignment from
+   * {@code shared}'s reader instead of Kafka clients of its own: for many agents in one JVM (hollow
+   * nodes in {@code shoal bench scale}). The caller keeps and closes {@code shared}.
+   */
+  public NodeAgent(NodeAgentConfig config, DataDirLock lock, List<ContainerRuntime> runtimes, SharedClients shared) {
+    this.shared = shared;
     this.config = config;
     this.lock = lock;
     try {
@@ -172,9 +182,9 @@ public final class NodeAgent implements AutoCloseable {
 
   private void startThreads() {
     Topics topics = config.topics();
-    KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
-        new StringSerializer());
-    sender = new KafkaSender(producer, "shoal-agent-send-" + nodeId);
+    KafkaProducer<String, String> producer = shared != null ? null
+        : new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer());
+    sender = shared != null ? shared.sender() : new KafkaSender(producer, "shoal-agent-send-" + nodeId);
     // Signed where queued: the publisher hands statuses over one at a time, so sequences go out in order.
     StatusPublisher publisher = new StatusPublisher(
         s -> sender.send(topics.taskStatus.name(), s.taskId(), Json.toString(signer.sign(s))));
@@ -208,6 +218,10 @@ public final class NodeAgent implements AutoCloseable {
     heartbeats.scheduleWithFixedDelay(heartbeater, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
 
     startLogShipper(topics);
+    if (shared != null) {
+      shared.assignments().subscribe(nodeId, this::onAssignment);
+      return;
+    }
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(),
         new ByteArrayDeserializer());
     if (metrics != null) {
@@ -233,13 +247,13 @@ public final class NodeAgent implements AutoCloseable {
     logShipper.start();
   }
 
-  private void onAssignment(Assignment a) {
-    if (a != null && a.refusal() != null) {
+  private void onAssignment(NodeSets.AssignedSet a) {
+    if (a.refusal() != null) {
       LOG.error("node {} could not join the cluster: {}", nodeId, a.refusal());
       refused.complete(a.refusal());
       return;
     }
-    supervisor.assign(a);
+    supervisor.assign(a.tasks());
   }
 
   /**
@@ -324,14 +338,14 @@ public final class NodeAgent implements AutoCloseable {
     if (logShipper != null) {
       logShipper.close(); // the stopped tasks' last lines, within its drain timeout
     }
-    if (sender != null) {
+    if (sender != null && shared == null) {
       sender.closing();
     }
     if (heartbeats != null) {
       heartbeats.shutdown();
       await(heartbeats, config.closeTimeout());
     }
-    if (sender != null) {
+    if (sender != null && shared == null) {
       sender.close(config.closeTimeout());
     }
     runtimes.closeAll();
@@ -340,6 +354,22 @@ public final class NodeAgent implements AutoCloseable {
     }
     lock.close(); // last: until its tasks are stopped, the directory is still this agent's
     LOG.info("node agent {} closed", nodeId);
+  }
+
+  /**
+   * Stops at once, as a SIGKILL would: no more heartbeats, reports or convergence, and its tasks
+   * are neither stopped nor reported. For benchmarks that lose a node (hollow nodes share the JVM).
+   */
+  public synchronized void halt() {
+    phase = Phase.CLOSED;
+    for (ExecutorService e : new ExecutorService[] {heartbeats, converger, ops}) {
+      if (e != null) {
+        e.shutdownNow();
+      }
+    }
+    if (readerThread != null) {
+      reader.close();
+    }
   }
 
   private static void join(Thread t, Duration timeout) {

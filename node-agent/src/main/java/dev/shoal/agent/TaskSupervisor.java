@@ -3,7 +3,6 @@ package dev.shoal.agent;
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.RuntimeTask;
 import dev.shoal.agent.runtime.TaskRejectedException;
-import dev.shoal.schemas.Assignment;
 import dev.shoal.schemas.Task;
 import dev.shoal.schemas.TaskState;
 import dev.shoal.schemas.TaskStatus;
@@ -69,11 +68,11 @@ final class TaskSupervisor {
     this.clock = clock;
   }
 
-  /** The node's assignment now; null (a tombstone, or none published yet) is the empty set. */
-  void assign(Assignment assignment) {
+  /** The node's whole assignment now (null is the empty set). */
+  void assign(java.util.Collection<Task> assignment) {
     Map<String, Task> tasks = new TreeMap<>();
-    if (assignment != null && assignment.tasks() != null) {
-      for (Task t : assignment.tasks()) {
+    if (assignment != null) {
+      for (Task t : assignment) {
         // Runtimes list tasks by node: one filed under another node would look missing and be started again.
         tasks.put(t.id(), nodeId.equals(t.nodeId()) ? t : t.withNode(nodeId, t.status(), t.updatedAt()));
       }

@@ -24,7 +24,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,9 +62,8 @@ class ChattyTaskIT {
          NodeAgent agent = new NodeAgent(NodeAgentConfig.builder(kafka.bootstrapServers(), dataDir).nodeId(node)
              .topics(topics).heartbeatInterval(HEARTBEAT).build())) {
       agent.start();
-      assignments.send(new ProducerRecord<>(topics.assignments.name(), node, new Assignment(node, 1,
-          List.of(new Task("chatty1", "svc-chatty", "chatty", 1, node, 1, spec, DesiredState.RUNNING, null, 1, 1)))))
-          .get();
+      new AssignmentPublisher(assignments, topics.assignments.name()).publish(node, 1,
+          List.of(new Task("chatty1", "svc-chatty", "chatty", 1, node, 1, spec, DesiredState.RUNNING, null, 1, 1)));
       await().atMost(WAIT).until(() -> recorder.values(topics.taskStatus.name()).stream()
           .map(v -> Json.fromString(v, TaskStatus.class))
           .anyMatch(s -> s.taskId().equals("chatty1") && s.state() == TaskState.RUNNING));

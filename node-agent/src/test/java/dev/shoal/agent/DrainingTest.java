@@ -5,7 +5,6 @@ import static dev.shoal.agent.Fixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.shoal.schemas.Assignment;
 import dev.shoal.schemas.DesiredState;
 import dev.shoal.schemas.ServiceSpec;
 import dev.shoal.schemas.Task;
@@ -60,19 +59,19 @@ class DrainingTest {
         System::currentTimeMillis, DRAIN);
     Task a = task("a", DesiredState.RUNNING, TaskState.ASSIGNED, published(null));
     Task b = task("b", DesiredState.RUNNING, TaskState.ASSIGNED, published(null));
-    supervisor.assign(new Assignment(NODE, 1, List.of(a, b)));
+    supervisor.assign(List.of(a, b));
     await().atMost(Duration.ofSeconds(10)).until(() -> {
       supervisor.converge();
       return publisher.state("a") == TaskState.RUNNING && publisher.state("b") == TaskState.RUNNING;
     });
 
     long told = System.nanoTime();
-    supervisor.assign(new Assignment(NODE, 2, List.of(a.withDesiredState(DesiredState.SHUTDOWN, 2), b)));
+    supervisor.assign(List.of(a.withDesiredState(DesiredState.SHUTDOWN, 2), b));
     supervisor.converge();
     await().atMost(Duration.ofSeconds(10)).until(() -> runtime.calls.stream().anyMatch(c -> c.startsWith("stop a")));
     assertThat(Duration.ofNanos(System.nanoTime() - told)).isGreaterThanOrEqualTo(DRAIN);
 
-    supervisor.assign(new Assignment(NODE, 3, List.of(b.withDesiredState(DesiredState.SHUTDOWN, 3))));
+    supervisor.assign(List.of(b.withDesiredState(DesiredState.SHUTDOWN, 3)));
     supervisor.converge();
     long fenced = System.nanoTime();
     supervisor.fence("no contact with Kafka");

@@ -117,8 +117,16 @@ class NodeAgentDockerIT {
   }
 
   private void publish(String nodeId, long sequence, Task... tasks) throws Exception {
-    assignments.send(new ProducerRecord<>(topics.assignments.name(), nodeId,
-        new Assignment(nodeId, sequence, List.of(tasks)))).get();
+    publisher().publish(nodeId, sequence, List.of(tasks));
+  }
+
+  private AssignmentPublisher publisher;
+
+  private AssignmentPublisher publisher() {
+    if (publisher == null) {
+      publisher = new AssignmentPublisher(assignments, topics.assignments.name());
+    }
+    return publisher;
   }
 
   private List<TaskStatus> statuses(String taskId) {

@@ -76,8 +76,16 @@ class NodeAgentFencingIT {
   }
 
   private void publish(long sequence, Task... tasks) throws Exception {
-    assignments.send(new ProducerRecord<>(topics.assignments.name(), NODE, new Assignment(NODE, sequence, List.of(tasks))))
-        .get();
+    publisher().publish(NODE, sequence, List.of(tasks));
+  }
+
+  private AssignmentPublisher publisher;
+
+  private AssignmentPublisher publisher() {
+    if (publisher == null) {
+      publisher = new AssignmentPublisher(assignments, topics.assignments.name());
+    }
+    return publisher;
   }
 
   private List<TaskStatus> statuses(String taskId) {

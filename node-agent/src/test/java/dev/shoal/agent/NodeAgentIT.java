@@ -88,10 +88,18 @@ class NodeAgentIT {
         TaskStatus.of(id, nodeId, TaskState.ASSIGNED, "scheduled", 1), 1, 1);
   }
 
-  /** Default partitioner, as the orchestrator's producer uses: the agent must find it in the same partition. */
+  /** One record per task in the node id's partition, as the orchestrator publishes them. */
   private void publish(String nodeId, long sequence, Task... tasks) throws Exception {
-    assignments.send(new ProducerRecord<>(topics.assignments.name(), nodeId,
-        new Assignment(nodeId, sequence, List.of(tasks)))).get();
+    publisher().publish(nodeId, sequence, List.of(tasks));
+  }
+
+  private AssignmentPublisher publisher;
+
+  private AssignmentPublisher publisher() {
+    if (publisher == null) {
+      publisher = new AssignmentPublisher(assignments, topics.assignments.name());
+    }
+    return publisher;
   }
 
   private List<TaskStatus> statuses(String taskId) {

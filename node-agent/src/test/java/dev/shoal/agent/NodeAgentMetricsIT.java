@@ -62,9 +62,9 @@ class NodeAgentMetricsIT {
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
         topics.assignments.keySerde().serializer(), topics.assignments.valueSerde().serializer())) {
       agent.start();
-      assignments.send(new ProducerRecord<>(topics.assignments.name(), node, new Assignment(node, 1, List.of(
+      new AssignmentPublisher(assignments, topics.assignments.name()).publish(node, 1, List.of(
           task("t-sleep", node, 1, List.of("sleep", "600")),
-          task("t-missing", node, 2, List.of("/no/such/command")))))).get();
+          task("t-missing", node, 2, List.of("/no/such/command"))));
 
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         assertThat(value(registry.find("shoal.agent.heartbeats").tags("node", node, "outcome", "acknowledged")))

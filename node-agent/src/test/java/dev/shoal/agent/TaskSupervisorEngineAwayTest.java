@@ -44,7 +44,7 @@ class TaskSupervisorEngineAwayTest {
   }
 
   private void assign(Task... tasks) {
-    supervisor.assign(new Assignment(NODE, 1, List.of(tasks)));
+    supervisor.assign(List.of(tasks));
     for (int i = 0; i < 20; i++) {
       if (supervisor.converge() == 0) {
         return;

@@ -31,7 +31,7 @@ class TaskSupervisorFencingTest {
       Runnable::run, () -> { }, () -> 7);
 
   private void assign(Task... tasks) {
-    supervisor.assign(new Assignment(NODE, 1, List.of(tasks)));
+    supervisor.assign(List.of(tasks));
     converge();
   }
 

@@ -33,7 +33,7 @@ class TaskSupervisorTest {
       Runnable::run, passRequests::incrementAndGet, () -> 7);
 
   private void assign(Task... tasks) {
-    supervisor.assign(new Assignment(NODE, 1, List.of(tasks)));
+    supervisor.assign(List.of(tasks));
     converge();
   }
 

@@ -13,6 +13,7 @@ import dev.shoal.kafka.EmbeddedKafka;
 import dev.shoal.kafka.KafkaSecurity;
 import dev.shoal.ops.kafka.ShoalAcls;
 import dev.shoal.orchestrator.streams.OrchestratorApp;
+import dev.shoal.schemas.Assignment;
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.Json;
@@ -225,7 +226,8 @@ class SecureKafkaIT {
 
   @Test
   void aClientWithoutCredentialsCannotWriteAssignmentsAndEachComponentOnlyItsOwnTopics() {
-    String key = "intruder-" + UUID.randomUUID();
+    String node = "intruder-" + UUID.randomUUID();
+    String key = Assignment.key(node, "t1"); // a forged placement, as the orchestrator writes one
     Map<String, Object> trustOnly = new HashMap<>();
     trustOnly.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
         kafka.clientConfig("agent").get(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG));
@@ -233,7 +235,7 @@ class SecureKafkaIT {
     trustOnly.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
         kafka.clientConfig("agent").get(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG));
     trustOnly.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
-    String value = "{\"nodeId\":\"" + key + "\",\"tasks\":[]}";
+    String value = "{\"nodeId\":\"" + node + "\",\"sequence\":1,\"task\":{\"id\":\"t1\",\"nodeId\":\"" + node + "\"}}";
     // No credentials at all: plain text, TLS without a login, TLS without a certificate on the mTLS port.
     assertThat(send(Map.of(), kafka.bootstrapServers(), TOPICS.assignments.name(), key, value)).isNotNull();
     assertThat(send(trustOnly, kafka.bootstrapServers(), TOPICS.assignments.name(), key, value)).isNotNull();

@@ -1,18 +1,33 @@
 package dev.shoal.schemas;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.List;
 
 /**
- * The whole set of tasks a node should know about: value of {@code shoal.assignments}, key = node
- * id. Level-triggered: the agent converges its runtime to this set, stopping and removing anything
- * of its node that is not in it, so a missed or repeated record cannot leave it wrong. Tasks are
- * sorted by id. {@code refusal}, when set, says why the node was not admitted (a bad join token):
- * the agent reports it and stops.
+ * A record of {@code shoal.assignments}, partitioned by node id (every record of a node lands in
+ * the partition Kafka's default partitioner gives the node id, so the node's agent reads one
+ * partition):
+ * <ul>
+ *   <li>key {@code <node id>/<task id>}: {@code task} is placed on the node, with everything the agent
+ *       needs to run it; a tombstone when the task leaves the node's set. One record per task, so a
+ *       placement costs one record, never a republication of the node's other tasks.</li>
+ *   <li>key {@code <node id>}: {@code refusal} says why the node was not admitted (a bad join token):
+ *       the agent reports it and stops.</li>
+ * </ul>
+ * Level-triggered all the same: the compacted partition holds the node's whole set, which the agent
+ * rebuilds by reading it from the beginning. {@code sequence} is the decision that wrote the record.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Assignment(String nodeId, long sequence, List<Task> tasks, String refusal) {
-  public Assignment(String nodeId, long sequence, List<Task> tasks) {
-    this(nodeId, sequence, tasks, null);
+public record Assignment(String nodeId, long sequence, Task task, String refusal) {
+  public static final char SEPARATOR = '/';
+
+  /** The key of {@code taskId}'s record on {@code nodeId}. */
+  public static String key(String nodeId, String taskId) {
+    return nodeId + SEPARATOR + taskId;
+  }
+
+  /** The node id a key belongs to: the part before the separator, or the whole key (a node record). */
+  public static String nodeOf(String key) {
+    int at = key.indexOf(SEPARATOR);
+    return at < 0 ? key : key.substring(0, at);
   }
 }

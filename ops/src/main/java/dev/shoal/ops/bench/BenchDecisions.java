@@ -23,11 +23,13 @@ final class BenchDecisions {
 
   private final Topics topics;
   private final ClusterState state = new ClusterState();
+  private final OrchestratorSettings settings;
   private final Orchestrator orchestrator;
   private long refused;
 
   BenchDecisions(Topics topics, OrchestratorSettings settings, JoinPolicy joins) {
     this.topics = topics;
+    this.settings = settings;
     this.orchestrator = new Orchestrator(state, new Scheduler(), settings, joins);
   }
 
@@ -47,7 +49,7 @@ final class BenchDecisions {
     DecisionOutputs.Result out;
     try {
       plan = orchestrator.plan(in.message(), in.time());
-      out = DecisionOutputs.of(plan, state, in.message(), in.key(), topics);
+      out = DecisionOutputs.of(plan, state, in.message(), in.key(), topics, settings);
     } catch (RuntimeException e) {
       orchestrator.rollback();
       refused++;

@@ -11,11 +11,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Publishes decisions as the orchestrator's transactional producer does: every record of a decision
  * (the control-log entry and the derived records) keyed, with the decision time as its record time
- * and the {@code shoal-sequence} header, partitioned by Kafka's default partitioner. Decisions go in
+ * and the {@code shoal-sequence} header, partitioned by Kafka's default partitioner of each record's
+ * {@code partitionKey} (an assignment record goes to its node's partition). Decisions go in
  * transactions of {@code perTransaction} (the orchestrator commits about every 100 ms, a few
  * decisions each; one transaction per decision would make the generator, not the replay, the
  * bottleneck); so the logs hold commit markers between records, as the real ones do.
@@ -23,6 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class DecisionLogWriter implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final int perTransaction;
+  private final Map<String, Integer> partitions = new HashMap<>();
   private int inTransaction;
   private long records;
 
@@ -46,12 +49,17 @@ final class DecisionLogWriter implements AutoCloseable {
     for (DecisionOutputs.Published p : d.records()) {
       RecordHeaders h = new RecordHeaders();
       h.add(Headers.SEQUENCE, sequence);
-      producer.send(new ProducerRecord<>(p.topic(), null, d.time(), p.key(), p.value(), h));
+      producer.send(new ProducerRecord<>(p.topic(), partition(p), d.time(), p.key(), p.value(), h));
       records++;
     }
     if (++inTransaction >= perTransaction) {
       commit();
     }
+  }
+
+  private int partition(DecisionOutputs.Published p) {
+    int n = partitions.computeIfAbsent(p.topic(), t -> producer.partitionsFor(t).size());
+    return Utils.toPositive(Utils.murmur2(p.partitionKey().getBytes(StandardCharsets.UTF_8))) % n;
   }
 
   /** Records sent so far, over every topic. */

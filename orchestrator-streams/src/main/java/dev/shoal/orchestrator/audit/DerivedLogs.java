@@ -15,7 +15,7 @@ public interface DerivedLogs {
   /** Whether {@code topic} is compacted: older records of a key may be gone once a newer one is written. */
   boolean compacted(String topic);
 
-  /** The partition a record with {@code key} goes to (Kafka's default partitioner, as the orchestrator's producer). */
+  /** The partition Kafka's default partitioner gives {@code key} (a decision's {@code partitionKey}, as its sink partitions it). */
   int partitionFor(String topic, String key, int partitions);
 
   /** A reader of one partition from {@code position} (-1: from its first record). */

@@ -7,12 +7,15 @@ import dev.shoal.orchestrator.core.Scheduler;
 import dev.shoal.schemas.ServiceSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The real scheduler, which also writes down, while recording, every placement it is asked for
  * with its explanation ({@link Scheduler#explain}) taken at the moment of the call: the node views
  * change as the placement pass books tasks, so an explanation made later would not be the one that
- * counted. Places exactly as {@link Scheduler} does.
+ * counted. Places exactly as {@link Scheduler} does: while it records, a run ({@link #placeAll}) is
+ * placed one task at a time, which gives the same placements as the batch path (SchedulerTest
+ * checks that on random clusters) and an explanation for each.
  */
 final class ExplainingScheduler extends Scheduler {
   /** One placement asked for during a decision, in call order. */
@@ -37,9 +40,30 @@ final class ExplainingScheduler extends Scheduler {
   @Override
   public Placement place(ServiceSpec spec, String serviceId, List<NodeInfo> nodes) {
     Placement p = super.place(spec, serviceId, nodes);
-    if (this.serviceId != null && (this.serviceId.equals(ALL) || this.serviceId.equals(serviceId))) {
+    if (recording(serviceId)) {
       calls.add(new Call(serviceId, explain(spec, serviceId, nodes), p));
     }
     return p;
+  }
+
+  @Override
+  public List<Placement> placeAll(ServiceSpec spec, String serviceId, int count, List<NodeInfo> nodes,
+                                  ObjIntConsumer<NodeInfo> booked) {
+    if (!recording(serviceId)) {
+      return super.placeAll(spec, serviceId, count, nodes, booked);
+    }
+    List<Placement> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Placement p = place(spec, serviceId, nodes);
+      out.add(p);
+      int index = i;
+      p.node().ifPresent(id -> nodes.stream().filter(n -> n.node().id().equals(id)).findFirst()
+          .ifPresent(n -> booked.accept(n, index)));
+    }
+    return out;
+  }
+
+  private boolean recording(String serviceId) {
+    return this.serviceId != null && (this.serviceId.equals(ALL) || this.serviceId.equals(serviceId));
   }
 }

@@ -145,7 +145,7 @@ public final class Replayer {
     DecisionOutputs.Result outputs;
     try {
       plan = orchestrator.plan(message, r.timestamp());
-      outputs = DecisionOutputs.of(plan, state, message, r.key(), topics);
+      outputs = DecisionOutputs.of(plan, state, message, r.key(), topics, settings);
     } catch (RuntimeException | StackOverflowError e) {
       orchestrator.rollback();
       useUp(r);

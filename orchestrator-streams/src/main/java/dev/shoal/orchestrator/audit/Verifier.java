@@ -111,7 +111,7 @@ public final class Verifier {
       if (o.topic().equals(topics.control.name())) {
         continue; // the input itself: it is what was replayed
       }
-      int p = logs.partitionFor(o.topic(), o.key(), logs.partitions(o.topic()));
+      int p = logs.partitionFor(o.topic(), o.partitionKey(), logs.partitions(o.topic()));
       byPartition.computeIfAbsent(o.topic() + "-" + p, k -> new ArrayList<>()).add(o);
     }
     byPartition.forEach((tp, expected) -> compare(cursor(tp), sequence, controlOffset, time, expected));

@@ -65,7 +65,8 @@ public final class ClusterState {
   private final TreeSet<String> changedNodes = new TreeSet<>();
   private final TreeSet<String> changedRestarts = new TreeSet<>();
   private final TreeSet<String> changedUpdates = new TreeSet<>();
-  private final TreeSet<String> changedAssignments = new TreeSet<>();
+  /** Tasks whose record on their node's assignment changed, by task id, with that node's id. */
+  private final TreeMap<String, String> changedAssignments = new TreeMap<>();
   private final TreeSet<String> changedRequests = new TreeSet<>();
   private final TreeMap<String, String> refusals = new TreeMap<>();
   private boolean clusterInfoChanged;
@@ -258,11 +259,8 @@ public final class ClusterState {
     Task before = tasks.get(t.id());
     putTask(t);
     track(changedTasks, t.id());
-    if (before != null && before.nodeId() != null && !before.nodeId().equals(t.nodeId())) {
-      track(changedAssignments, before.nodeId());
-    }
-    if (t.nodeId() != null) {
-      track(changedAssignments, t.nodeId());
+    if (t.nodeId() != null && (before == null || agentSees(before, t))) {
+      trackAssignment(t.id(), t.nodeId());
     }
     undo.push(() -> {
       removeTaskEntry(t);
@@ -280,9 +278,27 @@ public final class ClusterState {
     removeTaskEntry(before);
     track(changedTasks, t.id());
     if (before.nodeId() != null) {
-      track(changedAssignments, before.nodeId());
+      trackAssignment(before.id(), before.nodeId());
     }
     undo.push(() -> putTask(before));
+  }
+
+  /**
+   * Whether a change of a placed task is one its agent must be told: the node, the desired state,
+   * the spec, or the observed state becoming terminal (so an agent that restarts with an empty
+   * memory never starts again a task that ended). Progress it reported itself (accepted, starting,
+   * running, health) is not written back to it: that would double every status's bytes.
+   */
+  private static boolean agentSees(Task before, Task after) {
+    return !java.util.Objects.equals(before.nodeId(), after.nodeId())
+        || before.desiredState() != after.desiredState()
+        || before.specVersion() != after.specVersion()
+        || before.state().isTerminal() != after.state().isTerminal();
+  }
+
+  private void trackAssignment(String taskId, String nodeId) {
+    String previous = changedAssignments.put(taskId, nodeId);
+    undo.push(() -> restore(changedAssignments, taskId, previous));
   }
 
   public void put(Node n) {
@@ -294,7 +310,6 @@ public final class ClusterState {
   public void remove(Node n) {
     Node before = nodes.remove(n.id());
     track(changedNodes, n.id());
-    track(changedAssignments, n.id());
     undo.push(() -> restore(nodes, n.id(), before));
   }
 
@@ -396,7 +411,7 @@ public final class ClusterState {
         List.copyOf(changedNodes),
         List.copyOf(changedRestarts),
         List.copyOf(changedUpdates),
-        List.copyOf(changedAssignments),
+        new TreeMap<>(changedAssignments),
         List.copyOf(changedRequests),
         clusterInfoChanged,
         metaChanged,
@@ -434,7 +449,8 @@ public final class ClusterState {
   /** The ids of what changed; look the current values up (absent = deleted). */
   public record Changes(List<Service> services, List<Service> removedServices, List<String> taskIds,
                         List<String> nodeIds, List<String> restartKeys, List<String> updateServiceIds,
-                        List<String> assignmentNodeIds, List<String> requestIds, boolean clusterInfoChanged,
+                        java.util.SortedMap<String, String> assignmentTasks, List<String> requestIds,
+                        boolean clusterInfoChanged,
                         boolean metaChanged, SortedMap<String, String> refusals) {}
 
   // ---- raw index maintenance (no tracking, no undo) ----

@@ -13,10 +13,21 @@ import java.util.Optional;
 public final class Filters {
   private Filters() {}
 
-  /** The default chain. */
+  /** The default chain: {@link #fixed()} then {@link #load()}. */
   public static List<NodeFilter> chain() {
-    return List.of(Filters::ready, Filters::active, Filters::driver, Filters::constraints,
-        Filters::resources, Filters::hostPorts, Filters::maxReplicas);
+    List<NodeFilter> all = new java.util.ArrayList<>(fixed());
+    all.addAll(load());
+    return all;
+  }
+
+  /** Filters whose answer for a spec and a node does not change as tasks are placed in one pass. */
+  public static List<NodeFilter> fixed() {
+    return List.of(Filters::ready, Filters::active, Filters::driver, Filters::constraints);
+  }
+
+  /** Filters that depend on what the node already holds: a placement can turn them from yes to no. */
+  public static List<NodeFilter> load() {
+    return List.of(Filters::resources, Filters::hostPorts, Filters::maxReplicas);
   }
 
   static Optional<String> ready(ServiceSpec spec, String serviceId, NodeInfo n) {

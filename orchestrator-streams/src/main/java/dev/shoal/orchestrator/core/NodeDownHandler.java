@@ -16,6 +16,6 @@ final class NodeDownHandler implements ControlHandler<ControlMessage.NodeDown> {
     d.state.put(node.with(node.role(), node.availability(), node.labels(), node.description(), Node.DOWN, m.reason(),
         d.time));
     d.event("node.down", "node", node.id(), "node " + node.hostname() + " is down: " + m.reason());
-    return Scope.EVERYTHING;
+    return Scope.node(node.id(), d.state);
   }
 }

@@ -24,6 +24,7 @@ final class NodeRemoveHandler implements CommandHandler<Command.RemoveNode> {
           + " is not down and can't be removed (use force)");
       return Scope.NOTHING;
     }
+    Scope scope = Scope.node(c.nodeId(), d.state);
     for (Task t : d.state.tasksOn(c.nodeId())) {
       if (t.desiredState() == DesiredState.REMOVE) {
         d.state.remove(t);
@@ -31,6 +32,6 @@ final class NodeRemoveHandler implements CommandHandler<Command.RemoveNode> {
     }
     d.state.remove(n.get());
     d.applied("node.removed", "node", c.nodeId(), "node " + n.get().hostname() + " removed", n.get().version());
-    return Scope.EVERYTHING;
+    return scope;
   }
 }

@@ -39,7 +39,7 @@ final class NodeUpHandler implements ControlHandler<ControlMessage.NodeUp> {
           d.time, d.time, m.publicKey());
       d.state.put(node);
       d.event("node.joined", "node", node.id(), "node " + node.hostname() + " joined");
-      return Scope.EVERYTHING;
+      return Scope.node(node.id(), d.state);
     }
     Node node = n.get();
     Optional<String> impostor = identity.nodeUp(node, m, joinPolicy, d.state.clusterInfo());
@@ -53,6 +53,6 @@ final class NodeUpHandler implements ControlHandler<ControlMessage.NodeUp> {
     if (wasDown) {
       d.event("node.ready", "node", node.id(), "node " + node.hostname() + " is ready");
     }
-    return Scope.EVERYTHING;
+    return Scope.node(node.id(), d.state);
   }
 }

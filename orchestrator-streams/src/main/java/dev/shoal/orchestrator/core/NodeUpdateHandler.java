@@ -28,6 +28,7 @@ final class NodeUpdateHandler implements CommandHandler<Command.UpdateNode> {
     d.state.put(next);
     d.applied("node.updated", "node", node.id(), "node " + node.hostname() + " updated: availability "
         + next.availability() + ", role " + next.role() + ", labels " + next.labels(), next.version());
+    // Labels or a role may now match (or stop matching) any service's constraints.
     return Scope.EVERYTHING;
   }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -46,21 +45,58 @@ final class PendingPlacement {
           .filter(t -> ClusterState.isActive(t) && t.state().ordinal() >= TaskState.ASSIGNED.ordinal()).toList();
       infos.put(n.id(), new NodeInfo(n, active));
     }
-    for (Task t : waiting) {
-      List<NodeInfo> candidates = t.nodeId() != null
-          ? Optional.ofNullable(infos.get(t.nodeId())).map(List::of).orElse(List.of())
-          : List.copyOf(infos.values());
-      Placement p = scheduler.place(t.spec(), t.serviceId(), candidates);
-      if (p.node().isPresent()) {
-        String nodeId = p.nodeId();
-        Task placed = t.withNode(nodeId, TaskStatus.of(t.id(), nodeId, TaskState.ASSIGNED,
-            "scheduler assigned task to node", d.time), d.time);
-        d.state.put(placed);
-        infos.get(nodeId).add(placed);
-      } else if (t.state() != TaskState.PENDING || !p.reason().equals(t.status().message())) {
-        d.state.put(t.withStatus(TaskStatus.of(t.id(), null, TaskState.PENDING, p.reason(), d.time), d.time));
-        d.event("task.pending", "task", t.id(), "task " + t.name() + " pending: " + p.reason());
+    List<NodeInfo> all = List.copyOf(infos.values());
+    int i = 0;
+    while (i < waiting.size()) {
+      Task first = waiting.get(i);
+      if (first.nodeId() != null) {
+        // A global task: its node is chosen already; only whether it fits there is asked.
+        NodeInfo only = infos.get(first.nodeId());
+        apply(first, scheduler.place(first.spec(), first.serviceId(), only == null ? List.of() : List.of(only)), infos, d);
+        i++;
+        continue;
       }
+      int end = i + 1;
+      while (end < waiting.size() && sameRun(first, waiting.get(end))) {
+        end++;
+      }
+      List<Task> run = waiting.subList(i, end);
+      List<Placement> placements = scheduler.placeAll(first.spec(), first.serviceId(), run.size(), all,
+          (node, k) -> node.add(placed(run.get(k), node.node().id(), d)));
+      for (int k = 0; k < run.size(); k++) {
+        if (placements.get(k).node().isEmpty()) {
+          pending(run.get(k), placements.get(k).reason(), d);
+        }
+      }
+      i = end;
+    }
+  }
+
+  /** Tasks of one service version, not bound to a node, are placed as one run. */
+  private static boolean sameRun(Task a, Task b) {
+    return b.nodeId() == null && a.serviceId().equals(b.serviceId()) && a.specVersion() == b.specVersion();
+  }
+
+  private static void apply(Task t, Placement p, Map<String, NodeInfo> infos, Decision d) {
+    if (p.node().isPresent()) {
+      infos.get(p.nodeId()).add(placed(t, p.nodeId(), d));
+    } else {
+      pending(t, p.reason(), d);
+    }
+  }
+
+  /** Books the task on the node in the state; returns it as placed. */
+  private static Task placed(Task t, String nodeId, Decision d) {
+    Task placed = t.withNode(nodeId, TaskStatus.of(t.id(), nodeId, TaskState.ASSIGNED, "scheduler assigned task to node",
+        d.time), d.time);
+    d.state.put(placed);
+    return placed;
+  }
+
+  private static void pending(Task t, String reason, Decision d) {
+    if (t.state() != TaskState.PENDING || !reason.equals(t.status().message())) {
+      d.state.put(t.withStatus(TaskStatus.of(t.id(), null, TaskState.PENDING, reason, d.time), d.time));
+      d.event("task.pending", "task", t.id(), "task " + t.name() + " pending: " + reason);
     }
   }
 }

@@ -10,20 +10,35 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Places one task: filters drop nodes that cannot take it, then ranking picks the best of the
+ * Places tasks: filters drop nodes that cannot take a task, then ranking picks the best of the
  * rest — spread over each placement preference's values first, then fewest tasks of this service,
  * then fewest tasks overall, then node id, so the choice is always the same for the same input.
  * Pure code; the caller books the chosen node in its {@link NodeInfo} before the next placement.
+ *
+ * <p>{@link #placeAll} places a run of tasks of one spec at once, for scale: the filters that do
+ * not depend on load run once per node for the whole run, and the nodes that pass wait in a heap
+ * ordered by the ranking, so each placement costs a logarithm of the nodes, not a pass over them
+ * (swarmkit keeps a heap of nodes by load in the same way).
  */
 public class Scheduler {
+  private final List<NodeFilter> fixed;
+  private final List<NodeFilter> load;
   private final List<NodeFilter> filters;
 
   public Scheduler() {
-    this(Filters.chain());
+    this(Filters.fixed(), Filters.load());
   }
 
-  public Scheduler(List<NodeFilter> filters) {
-    this.filters = List.copyOf(filters);
+  /**
+   * @param fixed filters whose answer does not change while a run of tasks is placed
+   * @param load  filters that depend on what a node already holds
+   */
+  public Scheduler(List<NodeFilter> fixed, List<NodeFilter> load) {
+    this.fixed = List.copyOf(fixed);
+    this.load = List.copyOf(load);
+    List<NodeFilter> all = new ArrayList<>(fixed);
+    all.addAll(load);
+    this.filters = List.copyOf(all);
   }
 
   /** Places on one of {@code nodes} (sorted by id by the caller), or explains why none fits. */
@@ -42,6 +57,65 @@ public class Scheduler {
       return Placement.nowhere(explain(rejections, nodes.size()));
     }
     return Placement.on(eligible.stream().min(ranking(spec, serviceId, eligible)).orElseThrow().node().id());
+  }
+
+  /**
+   * Places {@code count} tasks of one service spec, in order, on {@code nodes} (sorted by id); after
+   * each placement {@code booked} gets the node and the task's index, and must book the task in the
+   * node's {@link NodeInfo} before the next. The result has one placement per task, in order; once
+   * one task fits nowhere, the rest of the run gets the same explanation (placing adds load, so
+   * nothing later fits either). With spread preferences the ranking depends on groups of nodes, so
+   * each task goes through {@link #place} instead.
+   */
+  public List<Placement> placeAll(ServiceSpec spec, String serviceId, int count, List<NodeInfo> nodes,
+                                  java.util.function.ObjIntConsumer<NodeInfo> booked) {
+    List<Placement> out = new ArrayList<>(count);
+    boolean spread = spec.placement() != null && spec.placement().preferences() != null
+        && !spec.placement().preferences().isEmpty();
+    if (spread) {
+      for (int i = 0; i < count; i++) {
+        Placement p = place(spec, serviceId, nodes);
+        out.add(p);
+        int index = i;
+        p.node().ifPresent(id -> nodes.stream().filter(n -> n.node().id().equals(id)).findFirst()
+            .ifPresent(n -> booked.accept(n, index)));
+      }
+      return out;
+    }
+    java.util.PriorityQueue<NodeInfo> heap = new java.util.PriorityQueue<>(Math.max(1, nodes.size()),
+        Comparator.comparingInt((NodeInfo n) -> n.tasksOf(serviceId)).thenComparingInt(NodeInfo::totalTasks)
+            .thenComparing(n -> n.node().id()));
+    for (NodeInfo n : nodes) {
+      if (passes(fixed, spec, serviceId, n)) {
+        heap.add(n);
+      }
+    }
+    while (out.size() < count) {
+      NodeInfo best = heap.poll();
+      while (best != null && !passes(load, spec, serviceId, best)) {
+        best = heap.poll(); // full for this spec: it stays full for the rest of the run
+      }
+      if (best == null) {
+        Placement nowhere = place(spec, serviceId, nodes);
+        while (out.size() < count) {
+          out.add(nowhere);
+        }
+        return out;
+      }
+      out.add(Placement.on(best.node().id()));
+      booked.accept(best, out.size() - 1);
+      heap.add(best);
+    }
+    return out;
+  }
+
+  private static boolean passes(List<NodeFilter> chain, ServiceSpec spec, String serviceId, NodeInfo n) {
+    for (NodeFilter f : chain) {
+      if (f.reject(spec, serviceId, n).isPresent()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether a node passes every filter (used by the global reconciler to pick its nodes). */

@@ -25,6 +25,25 @@ public record Scope(Set<String> services, boolean allServices, boolean capacityC
     return new Scope(Set.of(), false, true);
   }
 
+  /**
+   * What a change of one node (up, down, drained, removed) may affect: the services with tasks on
+   * it (to move them), every global service (one task per eligible node), and waiting tasks (the
+   * node may take them now). Not every replicated service: at scale, that is the difference between
+   * touching a node's tasks and touching the whole cluster for every node event.
+   */
+  static Scope node(String nodeId, ClusterState state) {
+    TreeSet<String> names = new TreeSet<>();
+    for (dev.shoal.schemas.Task t : state.tasksOn(nodeId)) {
+      names.add(t.serviceName());
+    }
+    for (dev.shoal.schemas.Service s : state.services()) {
+      if (s.spec().isGlobal()) {
+        names.add(s.name());
+      }
+    }
+    return new Scope(names, false, true);
+  }
+
   public Scope and(Scope other) {
     TreeSet<String> s = new TreeSet<>(services);
     s.addAll(other.services);

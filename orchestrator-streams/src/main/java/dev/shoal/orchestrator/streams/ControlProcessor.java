@@ -98,7 +98,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
     OutputPlan outputs;
     try {
       plan = orchestrator.plan(message, record.timestamp());
-      outputs = OutputPlan.of(plan, orchestrator.state(), message, record.key());
+      outputs = OutputPlan.of(plan, orchestrator.state(), message, record.key(), settings.maxOutputRecordBytes());
     } catch (RuntimeException | StackOverflowError e) {
       orchestrator.rollback();
       LOG.error("control record at offset {} could not be handled; quarantined", offset, e);

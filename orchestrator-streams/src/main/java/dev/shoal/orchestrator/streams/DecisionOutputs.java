@@ -1,6 +1,7 @@
 package dev.shoal.orchestrator.streams;
 
 import dev.shoal.orchestrator.core.ClusterState;
+import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.core.Plan;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.Topics;
@@ -16,8 +17,16 @@ import java.util.Map;
  * {@link ControlProcessor} publishes.
  */
 public final class DecisionOutputs {
-  /** One record: its topic, key and serialised value (null: a tombstone). */
-  public record Published(String topic, String key, byte[] value) {}
+  /**
+   * One record: its topic, key and serialised value (null: a tombstone), and the key whose default
+   * partition it goes to: the key itself, except for an assignment record, which goes to its node's
+   * partition ({@link NodePartitioner}).
+   */
+  public record Published(String topic, String key, byte[] value, String partitionKey) {
+    public Published(String topic, String key, byte[] value) {
+      this(topic, key, value, key);
+    }
+  }
 
   /** Every record of the decision in publishing order, and the reason the processor would refuse it (else null). */
   public record Result(List<Published> records, String refusal) {}
@@ -28,8 +37,9 @@ public final class DecisionOutputs {
    * What {@link ControlProcessor} publishes for {@code plan}, read in the open transaction of
    * {@code state} (before commit), for {@code message} that came with record key {@code key}.
    */
-  public static Result of(Plan plan, ClusterState state, ControlMessage message, String key, Topics topics) {
-    OutputPlan plan0 = OutputPlan.of(plan, state, message, key);
+  public static Result of(Plan plan, ClusterState state, ControlMessage message, String key, Topics topics,
+                          OrchestratorSettings settings) {
+    OutputPlan plan0 = OutputPlan.of(plan, state, message, key, settings.maxOutputRecordBytes());
     Map<String, String> topicOfSink = Map.of(
         OrchestratorTopology.TO_CONTROL, topics.control.name(),
         OrchestratorTopology.TO_SERVICES, topics.services.name(),
@@ -44,7 +54,9 @@ public final class DecisionOutputs {
       if (topic == null) {
         throw new IllegalStateException("no topic known for sink " + o.sink());
       }
-      out.add(new Published(topic, o.key(), o.value()));
+      String partitionKey = o.sink().equals(OrchestratorTopology.TO_ASSIGNMENTS) ? NodePartitioner.partitionKey(o.key())
+          : o.key();
+      out.add(new Published(topic, o.key(), o.value(), partitionKey));
     }
     return new Result(out, plan0.refusal());
   }

@@ -136,7 +136,7 @@ public final class OrchestratorTopology {
     t.addSink(TO_SERVICES, topics.services.name(), s.serializer(), bytes, DECIDE);
     t.addSink(TO_TASKS, topics.tasks.name(), s.serializer(), bytes, DECIDE);
     t.addSink(TO_NODES, topics.nodes.name(), s.serializer(), bytes, DECIDE);
-    t.addSink(TO_ASSIGNMENTS, topics.assignments.name(), s.serializer(), bytes, DECIDE);
+    t.addSink(TO_ASSIGNMENTS, topics.assignments.name(), s.serializer(), bytes, new NodePartitioner(), DECIDE);
     t.addSink(TO_EVENTS, topics.events.name(), s.serializer(), bytes, DECIDE);
     t.addSink(TO_CONTROL, topics.control.name(), s.serializer(), bytes, DECIDE);
     t.addSink(TO_TIMERS, topics.timers.name(), s.serializer(), bytes, DECIDE);

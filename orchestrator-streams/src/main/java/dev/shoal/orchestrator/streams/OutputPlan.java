@@ -20,14 +20,14 @@ import java.util.Optional;
  * Every record a plan would publish, serialised once and checked before anything is written: a
  * record the broker would refuse ({@code RecordTooLargeException}) would otherwise fail the stream
  * thread after the stores had changed, and the replaced thread would meet the same message again.
- * {@link #refusal} names the first record over {@link Limits#MAX_OUTPUT_RECORD_BYTES}.
+ * {@link #refusal} names the first record over the limit ({@link Limits#MAX_OUTPUT_RECORD_BYTES} by default).
  */
 record OutputPlan(List<Output> records, String refusal) {
 
   /** One record for one sink; a null value is a tombstone. */
   record Output(String sink, String key, byte[] value) {}
 
-  static OutputPlan of(Plan plan, ClusterState state, ControlMessage message, String key) {
+  static OutputPlan of(Plan plan, ClusterState state, ControlMessage message, String key, int maxRecordBytes) {
     List<Output> out = new ArrayList<>();
     long offset = plan.sequence();
     // The control log: the input as decided, so that replaying it reproduces every decision.
@@ -49,25 +49,31 @@ record OutputPlan(List<Output> records, String refusal) {
       out.add(new Output(OrchestratorTopology.TO_CLUSTER, ClusterInfo.KEY, Json.toBytes(state.clusterInfo())));
     }
     c.refusals().forEach((nodeId, reason) -> out.add(new Output(OrchestratorTopology.TO_ASSIGNMENTS, nodeId,
-        Json.toBytes(new Assignment(nodeId, offset, List.of(), reason)))));
-    for (String nodeId : c.assignmentNodeIds()) {
-      List<Task> set = state.tasksOn(nodeId);
-      boolean known = state.node(nodeId).isPresent();
-      out.add(new Output(OrchestratorTopology.TO_ASSIGNMENTS, nodeId,
-          known || !set.isEmpty() ? Json.toBytes(new Assignment(nodeId, offset, set)) : null));
+        Json.toBytes(new Assignment(nodeId, offset, null, reason)))));
+    for (String nodeId : c.nodeIds()) {
+      if (state.node(nodeId).isEmpty()) {
+        out.add(new Output(OrchestratorTopology.TO_ASSIGNMENTS, nodeId, null)); // a removed node's refusal, if any
+      }
     }
+    // One record per task on its node: a placement costs one record (bounded by the spec limit),
+    // whatever else the node runs.
+    c.assignmentTasks().forEach((taskId, nodeId) -> {
+      Task t = state.task(taskId).filter(x -> nodeId.equals(x.nodeId())).orElse(null);
+      out.add(new Output(OrchestratorTopology.TO_ASSIGNMENTS, Assignment.key(nodeId, taskId),
+          t == null ? null : Json.toBytes(new Assignment(nodeId, offset, t, null))));
+    });
     for (ClusterEvent e : plan.events()) {
       out.add(new Output(OrchestratorTopology.TO_EVENTS, e.entityId(), Json.toBytes(e)));
     }
-    return new OutputPlan(out, firstTooLarge(out).orElse(null));
+    return new OutputPlan(out, firstTooLarge(out, maxRecordBytes).orElse(null));
   }
 
-  private static Optional<String> firstTooLarge(List<Output> out) {
+  private static Optional<String> firstTooLarge(List<Output> out, int maxRecordBytes) {
     for (Output o : out) {
       int size = (o.value() == null ? 0 : o.value().length) + o.key().getBytes(StandardCharsets.UTF_8).length;
-      if (size > Limits.MAX_OUTPUT_RECORD_BYTES) {
+      if (size > maxRecordBytes) {
         return Optional.of("the decision would publish a record of " + size + " bytes to " + o.sink().replace("control-to-", "")
-            + " (key " + o.key() + "); the limit is " + Limits.MAX_OUTPUT_RECORD_BYTES);
+            + " (key " + o.key() + "); the limit is " + maxRecordBytes);
       }
     }
     return Optional.empty();

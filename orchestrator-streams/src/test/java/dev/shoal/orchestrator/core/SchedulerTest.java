@@ -96,4 +96,42 @@ class SchedulerTest {
     }
     assertThat(perZone).containsExactly(2, 2);
   }
+
+  /** The batch path is an optimisation only: on random clusters it places exactly as one-by-one placement. */
+  @org.junit.jupiter.api.RepeatedTest(30)
+  void placingARunGivesTheSamePlacementsAsOneByOne(org.junit.jupiter.api.RepetitionInfo info) {
+    java.util.Random rnd = new java.util.Random(info.getCurrentRepetition());
+    int nodeCount = 1 + rnd.nextInt(12);
+    String reservation = rnd.nextBoolean() ? ",\"resources\":{\"reservations\":{\"cpus\":1,\"memory\":\"1G\"}}" : "";
+    String max = rnd.nextBoolean() ? ",\"placement\":{\"maxReplicasPerNode\":" + (1 + rnd.nextInt(3)) + "}" : "";
+    ServiceSpec s = spec("{\"name\":\"a\",\"command\":[\"x\"]" + reservation + max + "}");
+    ServiceSpec other = spec("{\"name\":\"b\",\"command\":[\"x\"]}");
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < nodeCount; i++) {
+      nodes.add(node("n" + i, Map.of(), 1 + rnd.nextInt(4), (1L + rnd.nextInt(8)) << 30));
+    }
+    List<NodeInfo> one = new ArrayList<>();
+    List<NodeInfo> batch = new ArrayList<>();
+    for (Node n : nodes) {
+      List<dev.shoal.schemas.Task> load = new ArrayList<>();
+      for (int k = rnd.nextInt(3); k > 0; k--) {
+        load.add(running("o" + n.id() + k, "svc-b", other, n.id(), k));
+      }
+      one.add(new NodeInfo(n, load));
+      batch.add(new NodeInfo(n, load));
+    }
+    int count = 1 + rnd.nextInt(30);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Placement p = scheduler.place(s, "svc-a", one);
+      expected.add(p.node().orElse("pending: " + p.reason()));
+      int k = i;
+      p.node().ifPresent(id -> one.stream().filter(n -> n.node().id().equals(id)).findFirst().orElseThrow()
+          .add(running("t" + k, "svc-a", s, id, k + 1)));
+    }
+    List<String> actual = scheduler.placeAll(s, "svc-a", count, batch,
+        (n, k) -> n.add(running("t" + k, "svc-a", s, n.node().id(), k + 1)))
+        .stream().map(p -> p.node().orElse("pending: " + p.reason())).toList();
+    assertThat(actual).isEqualTo(expected);
+  }
 }

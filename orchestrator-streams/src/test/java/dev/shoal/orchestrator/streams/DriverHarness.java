@@ -74,18 +74,30 @@ final class DriverHarness implements AutoCloseable {
 
   DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
                 java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler) {
-    this(joinPolicy, scheduler, Map.of());
+    this(joinPolicy, scheduler, OrchestratorSettings.DEFAULTS, Map.of());
+  }
+
+  DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
+                java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler,
+                OrchestratorSettings settings) {
+    this(joinPolicy, scheduler, settings, Map.of());
   }
 
   /** With extra application configs, e.g. the metrics the processors find there. */
   DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
                 java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler, Map<String, Object> extra) {
+    this(joinPolicy, scheduler, OrchestratorSettings.DEFAULTS, extra);
+  }
+
+  DriverHarness(dev.shoal.orchestrator.core.JoinPolicy joinPolicy,
+                java.util.function.Supplier<dev.shoal.orchestrator.core.Scheduler> scheduler,
+                OrchestratorSettings settings, Map<String, Object> extra) {
     Properties p = new Properties();
     p.putAll(extra);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
     p.put(StreamsConfig.STATE_DIR_CONFIG, "target/streams-" + System.nanoTime());
-    driver = new TopologyTestDriver(OrchestratorTopology.build(topics, OrchestratorSettings.DEFAULTS,
+    driver = new TopologyTestDriver(OrchestratorTopology.build(topics, settings,
         OrchestratorTopology.Timing.DEFAULTS, joinPolicy, scheduler), p, now);
     var s = Serdes.String();
     specs = driver.createInputTopic(topics.specs.name(), s.serializer(), s.serializer());

@@ -151,19 +151,34 @@ class HardeningTopologyTest {
 
   @Test
   void aDecisionWhoseOutputIsTooLargeIsQuarantined() {
+    // Every record a valid spec can make is far below the default limit (one record per task, specs
+    // of at most 64 KiB), so this cluster's brokers are said to take at most 40,000 bytes.
+    h.close();
+    h = new DriverHarness(JoinPolicy.OPEN, Scheduler::new,
+        new dev.shoal.orchestrator.core.OrchestratorSettings(5, 40_000));
     h.heartbeat("n1");
-    // Valid on its own (under the spec limit), but 20 replicas on one node make an assignment
-    // record over the broker's limit: the decision is refused, not the stream.
-    String big = "{\"name\":\"big\",\"command\":[\"x\"],\"replicas\":20,\"env\":{\"A\":\""
-        + "v".repeat(30_000) + "\",\"B\":\"" + "v".repeat(30_000) + "\"}}";
+    String big = "{\"name\":\"big\",\"command\":[\"x\"],\"replicas\":2,\"env\":{\"A\":\""
+        + "v".repeat(30_000) + "\",\"B\":\"" + "v".repeat(20_000) + "\"}}";
     h.spec("big", big, "req-big", null);
     ClusterEvent failed = events("control.failed").get(0);
     assertThat(failed.attributes()).containsEntry("code", "too_large").containsEntry("requestId", "req-big");
-    assertThat(failed.message()).contains("assignments");
+    assertThat(failed.message()).contains("the limit is 40000");
     assertThat(h.services).isEmpty();
     assertThat(h.tasks).isEmpty();
     h.spec("web", WEB);
     assertThat(h.runningDesired("web")).hasSize(3);
+  }
+
+  @Test
+  void aNodeWithManyTasksOfABigSpecIsFine() {
+    // One record per task: a node's set is never one record, so it cannot grow past the broker's limit.
+    h.heartbeat("n1");
+    String big = "{\"name\":\"big\",\"command\":[\"x\"],\"replicas\":40,\"env\":{\"A\":\""
+        + "v".repeat(30_000) + "\",\"B\":\"" + "v".repeat(30_000) + "\"}}";
+    h.spec("big", big);
+    assertThat(events("control.failed")).isEmpty();
+    assertThat(h.runningDesired("big")).hasSize(40);
+    assertThat(h.assignments.values()).filteredOn(a -> a.task() != null).hasSize(40);
   }
 
   @Test
@@ -265,15 +280,17 @@ class HardeningTopologyTest {
     assertThat(after.status().message()).hasSize(Limits.MAX_STATUS_TEXT).endsWith("…");
   }
 
-  /** A scheduler that fails for one service, standing in for a bug in the decision code. */
+  /** A scheduler whose first filter fails for one service, standing in for a bug in the decision code. */
   static final class ExplodingScheduler extends Scheduler {
-    @Override
-    public dev.shoal.orchestrator.core.Placement place(dev.shoal.schemas.ServiceSpec spec, String serviceId,
-                                                        List<dev.shoal.orchestrator.core.NodeInfo> nodes) {
-      if (spec.name().equals("boom")) {
-        throw new IllegalStateException("the scheduler exploded");
-      }
-      return super.place(spec, serviceId, nodes);
+    ExplodingScheduler() {
+      super(java.util.stream.Stream.concat(java.util.stream.Stream.<dev.shoal.orchestrator.core.NodeFilter>of(
+          (spec, serviceId, node) -> {
+            if (spec.name().equals("boom")) {
+              throw new IllegalStateException("the scheduler exploded");
+            }
+            return java.util.Optional.empty();
+          }), dev.shoal.orchestrator.core.Filters.fixed().stream()).toList(),
+          dev.shoal.orchestrator.core.Filters.load());
     }
   }
 }
