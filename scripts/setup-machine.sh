@@ -46,6 +46,7 @@ fi
 if docker version >/dev/null 2>&1; then
   log "docker engine $(docker version --format '{{.Server.Version}}') answers"
   "$(dirname "$0")/build-test-image.sh"
+  "$(dirname "$0")/build-kafka-image.sh"   # the broker in a container of ContainerBrokerIT
 else
   log "WARNING: no Docker engine answers; Docker tests will be skipped (see /var/log/shoal-dockerd.log)"
 fi

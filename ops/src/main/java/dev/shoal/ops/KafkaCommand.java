@@ -41,6 +41,11 @@ final class KafkaCommand implements Callable<Integer> {
   @Option(names = "--mtls-listener", description = "With --security sasl-ssl: also an mTLS listener on a free port.")
   boolean mtlsListener;
 
+  @Option(names = "--listen-address", defaultValue = "127.0.0.1", description = "Address the client listener binds"
+      + " (default ${DEFAULT-VALUE}). Clients are always told 127.0.0.1:<port>: 0.0.0.0 is for a broker in a container"
+      + " whose port is published on the host's 127.0.0.1 (scripts/build-kafka-image.sh).")
+  String listenAddress;
+
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topics the ACLs name (default none).")
   String prefix;
 
@@ -64,7 +69,7 @@ final class KafkaCommand implements Callable<Integer> {
     if (mtlsListener && security != KafkaSecurity.SASL_SSL) {
       throw new UsageException("--mtls-listener goes with --security sasl-ssl");
     }
-    EmbeddedKafka.Builder builder = EmbeddedKafka.builder().port(port).dataDir(dataDir).security(security)
+    EmbeddedKafka.Builder builder = EmbeddedKafka.builder().port(port).listenAddress(listenAddress).dataDir(dataDir).security(security)
         .mtlsListener(mtlsListener).users(ShoalAcls.USERS);
     KraftQuorum quorum = clusterMode(builder);
     Shutdown shutdown = new Shutdown();

@@ -86,6 +86,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int requestedPort;
     private final KafkaSecurity security;
     private final boolean mtlsListener;
+    private final String listenAddress;
     private final List<String> users;
     private final int nodeId;
     /** The quorum this node belongs to; null for the single-node default (its controller port is picked at start). */
@@ -102,6 +103,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.requestedPort = builder.port;
         this.security = builder.security;
         this.mtlsListener = builder.mtlsListener && builder.security == KafkaSecurity.SASL_SSL;
+        this.listenAddress = builder.listenAddress;
         java.util.LinkedHashSet<String> u = new java.util.LinkedHashSet<>();
         u.add(ADMIN_USER);
         u.addAll(builder.users);
@@ -316,7 +318,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", String.valueOf(nodeId)),
                 Map.entry("controller.quorum.voters", voters.toString()),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://"
+                Map.entry("listeners", "PLAINTEXT://" + listenAddress + ":" + port + "," + CONTROLLER_LISTENER + "://"
                         + voters.endpoint(nodeId)),
                 Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),
@@ -481,6 +483,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private Path dataDir;
         private KafkaSecurity security = KafkaSecurity.PLAINTEXT;
         private boolean mtlsListener;
+        private String listenAddress = "127.0.0.1";
         private List<String> users = List.of();
         private KraftQuorum quorum;
         private int nodeId;
@@ -536,6 +539,16 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalArgumentException("port " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * The address the client listeners bind (default 127.0.0.1). Clients are always told
+         * {@code 127.0.0.1:<port>}: another address is for a broker in a container whose port is
+         * published on the host's loopback ({@code 0.0.0.0} inside it).
+         */
+        public Builder listenAddress(String address) {
+            this.listenAddress = java.util.Objects.requireNonNull(address, "address");
             return this;
         }
 

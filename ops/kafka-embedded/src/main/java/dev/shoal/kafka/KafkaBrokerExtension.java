@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <strong>No test should start Kafka its own way</strong> (no {@link EmbeddedKafka} of its own,
  * no containers): starting brokers per class is slow and competes for the machine.
  *
- * <p>The first test class that needs it starts one {@link EmbeddedKafka} for the whole JVM (kept in
+ * <p>The first test class that needs it starts one broker for the whole JVM ({@link EmbeddedKafka}
+ * unless {@link SharedBroker#PROPERTY} names another kind, e.g. {@code container}; kept in
  * the root {@link ExtensionContext} store, shared by all test classes, closed when the test run
  * ends). Each test class gets its own {@link KafkaTestCluster#uniquePrefix()} ({@code "t1-"},
  * {@code "t2-"}, …) to name its topics, groups and application ids, so classes never see each
@@ -53,13 +54,41 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     }
 
     private static KafkaTestCluster cluster(ExtensionContext context) {
-        EmbeddedKafka broker = context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(EmbeddedKafka.class, k -> EmbeddedKafka.builder().build().start(), EmbeddedKafka.class);
+        SharedBroker broker = context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(SharedBroker.class, k -> startBroker(), SharedBroker.class);
         // keyed by class: store lookups fall back to parent contexts, and a @Nested class needs its own
         ExtensionContext classContext = classContext(context);
         String prefix = classContext.getStore(NAMESPACE).getOrComputeIfAbsent(
                 classContext.getUniqueId(), k -> "t" + CLASS_COUNTER.incrementAndGet() + "-", String.class);
         return new KafkaTestCluster(broker.bootstrapServers(), prefix);
+    }
+
+    /** The embedded broker, or the kind {@link SharedBroker#PROPERTY} names, from its provider. */
+    static SharedBroker startBroker() {
+        String kind = System.getProperty(SharedBroker.PROPERTY, SharedBroker.EMBEDDED).trim();
+        if (kind.isEmpty() || kind.equals(SharedBroker.EMBEDDED)) {
+            EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
+            return new SharedBroker() {
+                @Override
+                public String bootstrapServers() {
+                    return kafka.bootstrapServers();
+                }
+
+                @Override
+                public void close() {
+                    kafka.close();
+                }
+            };
+        }
+        java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of(SharedBroker.EMBEDDED));
+        for (SharedBroker.Provider p : java.util.ServiceLoader.load(SharedBroker.Provider.class)) {
+            if (p.name().equals(kind)) {
+                return p.start();
+            }
+            known.add(p.name());
+        }
+        throw new IllegalStateException(SharedBroker.PROPERTY + "=" + kind + ": no such kind of test broker here (known: "
+                + String.join(", ", known) + ")");
     }
 
     /** The context of the test class (a nested class counts as its own class). */
