@@ -213,6 +213,18 @@ final class HttpIngressHandler extends ProxyHandler.Reverse {
         }
         return chunk;
       }
+
+      /**
+       * A send that failed before reading any of the body (the task refused the connection) leaves
+       * the client's body untouched for the next task; failing it here would fail every retry with
+       * this attempt's error.
+       */
+      @Override
+      public void fail(Throwable failure, boolean last) {
+        if (request.getAttribute(BODY_READ) != null) {
+          super.fail(failure, last);
+        }
+      }
     };
   }
 

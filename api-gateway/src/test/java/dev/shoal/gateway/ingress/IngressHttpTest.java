@@ -154,7 +154,8 @@ class IngressHttpTest {
     HttpBackend second = backend("second");
     source.put(running(web, 1, first.port()));
     source.put(running(web, 2, second.port()));
-    source.put(running(web, 3, backend("alive").port()));
+    HttpBackend alive = backend("alive");
+    source.put(running(web, 3, alive.port()));
     awaitOpen();
     await().atMost(Duration.ofSeconds(10)).until(() -> ingress.view().get(0).tasks().size() == 3
         && ingress.view().get(0).tasks().stream().allMatch(t -> t.state().equals("serving")));
