@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,12 +24,17 @@ import org.testcontainers.DockerClientFactory;
 /**
  * The broker as an outage takes it, in a container ({@link ContainerBroker}): frozen ({@code docker
  * pause}) and cut off the network ({@code docker network disconnect}) for longer than the node-down
- * timeout, with an orchestrator, a gateway and two agents (process runtime) in this JVM. Afterwards
+ * timeout (and shorter than the agents' fencing timeout), with an orchestrator, a gateway and two agents (process runtime) in this JVM. Afterwards
  * no accepted write is lost, no write is applied twice, and no task of a live node was replaced:
  * every node went silent at once, which is the control plane's fault, not the nodes'.
  */
 class ContainerBrokerIT {
   private static final Duration NODE_DOWN = Duration.ofSeconds(3);
+  /**
+   * Longer than the node-down timeout, shorter than the agents' fencing timeout (twice it here): an
+   * agent that has not reached Kafka for that long stops its tasks by design, and then they are replaced.
+   */
+  private static final Duration OUTAGE = Duration.ofMillis(4500);
   private static ContainerBroker broker;
   private static LocalCluster cluster;
 
@@ -63,17 +70,17 @@ class ContainerBrokerIT {
   @Test
   void aBrokerCutOffTheNetworkLosesNoAcceptedWriteAndReplacesNoTask() throws Exception {
     Running before = startService("cut");
-    broker.disconnect();
     String key = "key-cut-" + UUID.randomUUID();
-    Http.Response during;
+    CompletableFuture<Http.Response> during;
+    broker.disconnect();
     try {
-      // A write while Kafka is unreachable is not acknowledged: the client is told so, and retries.
-      during = createWithKey("cut-during", key);
-      outageOf(NODE_DOWN.multipliedBy(2));
+      // A write while Kafka is unreachable: its answer comes when Kafka is back or the gateway gives up.
+      during = CompletableFuture.supplyAsync(() -> createWithKey("cut-during", key));
+      outageOf(OUTAGE);
     } finally {
       broker.reconnect();
     }
-    assertThat(during.status()).as(during.body()).isNotIn(200, 201);
+    during.get(60, TimeUnit.SECONDS);
     assertOneWriteAfterRetries("cut-during", key);
     assertUntouched(before);
   }
@@ -83,7 +90,7 @@ class ContainerBrokerIT {
     Running before = startService("frozen");
     broker.pause();
     try {
-      outageOf(NODE_DOWN.multipliedBy(2));
+      outageOf(OUTAGE);
     } finally {
       broker.unpause();
     }
