@@ -209,6 +209,8 @@ class DockerCliIT {
     String name = unique("full");
     String global = unique("glob");
     Files.writeString(data.resolve("index.html"), "hello");
+    // The task runs as nobody with /data as its working directory: a temporary directory is the owner's alone.
+    Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     try {
       docker.run("service", "create", "--detach", "--name", name, "--replicas", "1", "--env", "X=1", "--label", "a=b",
           "--constraint", "node.role==worker", "--placement-pref", "spread=node.labels.zone",
