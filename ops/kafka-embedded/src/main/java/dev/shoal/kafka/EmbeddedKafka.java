@@ -67,7 +67,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * settings in {@code <dataDir>/clients/<user>.properties} (and {@code <user>-mtls.properties}) — mode 600,
  * reused across restarts. ACLs are the caller's business (Shoal's: {@code shoal acls}).
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements SharedBroker {
 
     private static final int SINGLE_NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";

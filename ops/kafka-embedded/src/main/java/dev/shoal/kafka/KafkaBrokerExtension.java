@@ -67,18 +67,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     static SharedBroker startBroker() {
         String kind = System.getProperty(SharedBroker.PROPERTY, SharedBroker.EMBEDDED).trim();
         if (kind.isEmpty() || kind.equals(SharedBroker.EMBEDDED)) {
-            EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
-            return new SharedBroker() {
-                @Override
-                public String bootstrapServers() {
-                    return kafka.bootstrapServers();
-                }
-
-                @Override
-                public void close() {
-                    kafka.close();
-                }
-            };
+            return EmbeddedKafka.builder().build().start();
         }
         java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of(SharedBroker.EMBEDDED));
         for (SharedBroker.Provider p : java.util.ServiceLoader.load(SharedBroker.Provider.class)) {
