@@ -29,6 +29,12 @@ final class LocalCluster implements AutoCloseable {
    */
   LocalCluster(String bootstrap, String prefix, Path dir, int agentCount, RuntimeChoice runtime, Duration nodeDown)
       throws Exception {
+    this(bootstrap, prefix, dir, agentCount, runtime, nodeDown, nodeDown.multipliedBy(2));
+  }
+
+  /** With a fencing timeout of its own for the agents, too. */
+  LocalCluster(String bootstrap, String prefix, Path dir, int agentCount, RuntimeChoice runtime, Duration nodeDown,
+               Duration fencing) throws Exception {
     topics = new Topics(prefix);
     orchestrator = shutdown.register(new OrchestratorApp(OrchestratorCommand.config(bootstrap, dir.resolve("orchestrator"),
         prefix, 0, nodeDown, 5)));
@@ -38,7 +44,7 @@ final class LocalCluster implements AutoCloseable {
     gateway.start();
     for (int i = 1; i <= agentCount; i++) {
       NodeAgent a = shutdown.register(AgentCommand.create(bootstrap, topics, "node-" + i, dir.resolve("agent-" + i),
-          runtime, Duration.ofMillis(500), Map.of(), nodeDown.multipliedBy(2)));
+          runtime, Duration.ofMillis(500), Map.of(), fencing));
       a.start();
       agents.add(a);
     }
