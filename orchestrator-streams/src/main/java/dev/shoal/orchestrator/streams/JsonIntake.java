@@ -23,11 +23,18 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
   private final Function<T, Validated<ControlMessage>> validate;
   private final String rejectionType;
   private final IntakeSinks sinks;
+  private final boolean clientWaits;
   private ProcessorContext<String, Object> context;
 
+  /**
+   * @param clientWaits whether a client waits for the verdict on each record (commands), so that its
+   *     transaction commits right after the decision; records nobody waits on (task status) are
+   *     committed at the commit interval, many per transaction
+   */
   JsonIntake(String topic, Class<T> type, int maxBytes, Function<T, Validated<ControlMessage>> validate,
-             String rejectionType, IntakeSinks sinks) {
+             String rejectionType, IntakeSinks sinks, boolean clientWaits) {
     this.sinks = sinks;
+    this.clientWaits = clientWaits;
     this.topic = topic;
     this.type = type;
     this.maxBytes = maxBytes;
@@ -47,6 +54,8 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
       read(record);
     } catch (RuntimeException | StackOverflowError e) {
       reject(record, "the record could not be read: " + e, null, RejectionCode.INTERNAL);
+    }    if (clientWaits) {
+      context.commit();
     }
   }
 
