@@ -162,6 +162,10 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
       ControlMessage.TimerFired t = (ControlMessage.TimerFired) kv.value;
       context.forward(new Record<>(t.target(), (Object) dev.shoal.schemas.Json.toBytes(t), now),
           OrchestratorTopology.TO_TIMERS);
+    }    if (!due.isEmpty()) {
+      // The decision is made when the timer comes back, which it can only once this commits: a
+      // rolling update's monitor window or delay would otherwise end a commit interval late.
+      context.commit();
     }
   }
 

@@ -72,9 +72,13 @@ public final class OrchestratorTopology {
   public static final String META_STORE = "meta";
   public static final String REQUESTS_STORE = "requests";
 
-  /** Timing of the two wall-clock timers; everything else is decided from the control log. */
+  /**
+   * Timing of the two wall-clock timers; everything else is decided from the control log. A timer
+   * is published up to one check interval after it is due, so the interval is what each rolling
+   * update's monitor window and delay overrun by; a check is one range scan of the timers store.
+   */
   public record Timing(Duration nodeDownTimeout, Duration livenessCheckInterval, Duration timerCheckInterval) {
-    public static final Timing DEFAULTS = new Timing(Duration.ofSeconds(3), Duration.ofMillis(250), Duration.ofMillis(200));
+    public static final Timing DEFAULTS = new Timing(Duration.ofSeconds(3), Duration.ofMillis(250), Duration.ofMillis(20));
   }
 
   private OrchestratorTopology() {}
