@@ -23,18 +23,11 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
   private final Function<T, Validated<ControlMessage>> validate;
   private final String rejectionType;
   private final IntakeSinks sinks;
-  private final boolean clientWaits;
   private ProcessorContext<String, Object> context;
 
-  /**
-   * @param clientWaits whether a client waits for the verdict on each record (commands), so that its
-   *     transaction commits right after the decision; records nobody waits on (task status) are
-   *     committed at the commit interval, many per transaction
-   */
   JsonIntake(String topic, Class<T> type, int maxBytes, Function<T, Validated<ControlMessage>> validate,
-             String rejectionType, IntakeSinks sinks, boolean clientWaits) {
+             String rejectionType, IntakeSinks sinks) {
     this.sinks = sinks;
-    this.clientWaits = clientWaits;
     this.topic = topic;
     this.type = type;
     this.maxBytes = maxBytes;
@@ -54,8 +47,6 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
       read(record);
     } catch (RuntimeException | StackOverflowError e) {
       reject(record, "the record could not be read: " + e, null, RejectionCode.INTERNAL);
-    }    if (clientWaits) {
-      context.commit();
     }
   }
 

@@ -102,10 +102,10 @@ public final class OrchestratorTopology {
     addIntake(t, spec, topics.specs.name(), () -> new SpecIntake(topics.specs.name(), spec), topics, json);
     IntakeSinks command = IntakeSinks.of("command-intake", DECIDE);
     addIntake(t, command, topics.commands.name(), () -> new JsonIntake<>(topics.commands.name(), CommandEnvelope.class,
-        Limits.MAX_COMMAND_BYTES, OrchestratorTopology::commandIssued, "command.rejected", command, true), topics, json);
+        Limits.MAX_COMMAND_BYTES, OrchestratorTopology::commandIssued, "command.rejected", command), topics, json);
     IntakeSinks status = IntakeSinks.of("status-intake", DECIDE);
     addIntake(t, status, topics.taskStatus.name(), () -> new JsonIntake<>(topics.taskStatus.name(), TaskStatus.class,
-        Limits.MAX_STATUS_BYTES, OrchestratorTopology::statusReported, "task-status.rejected", status, false), topics, json);
+        Limits.MAX_STATUS_BYTES, OrchestratorTopology::statusReported, "task-status.rejected", status), topics, json);
     IntakeSinks livenessIn = IntakeSinks.of("liveness-intake", DECIDE);
     addIntake(t, livenessIn, topics.liveness.name(), () -> new ControlIntake(topics.liveness.name(),
         Set.of(ControlMessage.NodeUp.class, ControlMessage.NodeDown.class), livenessIn), topics, json);
