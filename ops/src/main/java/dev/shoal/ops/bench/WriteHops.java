@@ -124,9 +124,11 @@ final class WriteHops implements AutoCloseable {
     });
     StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
         "hops (medians; append times from the broker, 'visible' when a read-committed consumer got the outcome):%n"
-        + "%-14s %6s %16s %16s %22s%n", "write", "n", "input->control", "control->event", "event->visible (commit)"));
-    byKind.forEach((kind, hs) -> out.append(String.format(Locale.ROOT, "%-14s %6d %13d ms %13d ms %19d ms%n", kind,
-        hs.size(), median(hs, CONTROL, INPUT), median(hs, EVENT, CONTROL), median(hs, VISIBLE, EVENT))));
+        + "%-14s %6s %22s %22s%n", "write", "n", "input->outcome event", "event->visible (commit)"));
+    // The control-log entry carries its input's broker time (it is written with the decision time),
+    // so it marks no hop of its own: the decision's time is input -> event.
+    byKind.forEach((kind, hs) -> out.append(String.format(Locale.ROOT, "%-14s %6d %19d ms %19d ms%n", kind,
+        hs.size(), median(hs, EVENT, INPUT), median(hs, VISIBLE, EVENT))));
     out.append("The rest of a write's time is the gateway's read model fetching the outcome and the HTTP exchange.");
     return out.toString();
   }
