@@ -43,7 +43,8 @@ final class FenceGuard implements Runnable {
           fenced = true;
           fencings.incrementAndGet();
           String reason = Fencing.reason(silence, timeout);
-          LOG.warn("node {} {}: stopping its tasks, which the orchestrator has replaced elsewhere by now", nodeId, reason);
+          LOG.warn("node {} {}: stopping its tasks, which the orchestrator replaces elsewhere once it declares the node down",
+              nodeId, reason);
           supervisor.fence(reason);
           requestPass.run();
         }
