@@ -10,6 +10,7 @@ import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
@@ -49,6 +50,16 @@ public final class NodeSignatures {
   private static final int CACHED_KEYS = 100_000;
   private static final Map<String, Ed25519PublicKeyParameters> VERIFIERS = new ConcurrentHashMap<>();
   private static final Map<PrivateKey, Ed25519PrivateKeyParameters> SIGNERS = new ConcurrentHashMap<>();
+  /**
+   * Checks that passed, by digest of everything checked (key, signature, purpose and bytes): a check
+   * made ahead of time on another thread ({@link #verifies} called early, e.g. by the orchestrator's
+   * status pre-verifier) spares the deciding thread the curve arithmetic, and the answer is the same
+   * function of the same input, so decisions stay deterministic. Only successes are kept: a copied
+   * signature on changed bytes has another digest and is checked in full. Starts over when full.
+   */
+  private static final int REMEMBERED_CHECKS = 50_000;
+  private static final Set<String> PASSED = ConcurrentHashMap.newKeySet();
+  private static final java.util.concurrent.atomic.AtomicLong REMEMBERED = new java.util.concurrent.atomic.AtomicLong();
 
   private NodeSignatures() {}
 
@@ -142,7 +153,39 @@ public final class NodeSignatures {
     byte[] message = new byte[purpose.length + body.length];
     System.arraycopy(purpose, 0, message, 0, purpose.length);
     System.arraycopy(body, 0, message, purpose.length, body.length);
-    return key.verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, sig, 0);
+    String digest = digest(publicKey, sig, message);
+    if (PASSED.contains(digest)) {
+      REMEMBERED.incrementAndGet();
+      return true;
+    }
+    boolean passed = key.verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, sig, 0);
+    if (passed) {
+      if (PASSED.size() >= REMEMBERED_CHECKS) {
+        PASSED.clear();
+      }
+      PASSED.add(digest);
+    }
+    return passed;
+  }
+
+  /** How many checks were answered from an earlier identical one; for tests and metrics. */
+  public static long rememberedChecks() {
+    return REMEMBERED.get();
+  }
+
+  private static String digest(String publicKey, byte[] signature, byte[] message) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] k = publicKey.getBytes(StandardCharsets.UTF_8);
+      // Lengths first: no two different (key, signature, message) triples give the same input.
+      sha.update(java.nio.ByteBuffer.allocate(8).putInt(k.length).putInt(signature.length).array());
+      sha.update(k);
+      sha.update(signature);
+      sha.update(message);
+      return Base64.getEncoder().encodeToString(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
+    }
   }
 
   /** The decoded key of a wire form, for Bouncy Castle; throws {@link IllegalArgumentException} unless Ed25519. */

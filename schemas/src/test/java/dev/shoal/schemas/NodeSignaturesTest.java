@@ -104,4 +104,22 @@ class NodeSignaturesTest {
     assertThat(key).hasSizeLessThan(NodeSignatures.MAX_TEXT);
     assertThatThrownBy(() -> NodeSignatures.publicKey("AAAA")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aPassedCheckIsRememberedButAChangedRecordWithItsSignatureIsCheckedAndRefused() {
+    TaskStatus s = new TaskStatus("t-memo", "n1", TaskState.RUNNING, "running", null, null, null, List.of(), null,
+        null, 5).withOrder(4, 1);
+    TaskStatus signed = NodeSignatures.sign(s, keys.getPrivate());
+    assertThat(NodeSignatures.verifies(wire(signed, TaskStatus.class), key)).isTrue();
+    long before = NodeSignatures.rememberedChecks();
+    assertThat(NodeSignatures.verifies(wire(signed, TaskStatus.class), key)).isTrue();
+    assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before + 1);
+    // The same signature on other bytes, under another key, or as another purpose: none is remembered.
+    TaskStatus failed = new TaskStatus("t-memo", "n1", TaskState.FAILED, "running", null, null, null, List.of(), null,
+        null, 5, 4L, 1L, signed.signature());
+    assertThat(NodeSignatures.verifies(failed, key)).isFalse();
+    String otherKey = NodeSignatures.encode(NodeSignatures.newKeyPair().getPublic());
+    assertThat(NodeSignatures.verifies(signed, otherKey)).isFalse();
+    assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before + 1);
+  }
 }

@@ -30,6 +30,7 @@ public final class OrchestratorApp implements AutoCloseable {
   private final OrchestratorMetrics metrics;
   private final java.util.concurrent.atomic.AtomicInteger failedThreads = new java.util.concurrent.atomic.AtomicInteger();
   private KafkaStreams streams;
+  private StatusPreVerifier preVerifier;
 
   public OrchestratorApp(OrchestratorConfig config) {
     this(config, null);
@@ -70,9 +71,17 @@ public final class OrchestratorApp implements AutoCloseable {
     });
     metrics.bind(streams, config.topics());
     streams.start();
+    preVerifier = new StatusPreVerifier(streams, config.topics().taskStatus.name(),
+        new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-status-pre-verifier"));
+    preVerifier.start();
     if (!running.await(awaitRunning.toMillis(), TimeUnit.MILLISECONDS)) {
       LOG.warn("orchestrator not RUNNING after {} (state {})", awaitRunning, streams.state());
     }
+  }
+
+  /** Task statuses whose signatures were checked ahead of the decision thread (0 before start); for tests. */
+  public long statusesCheckedAhead() {
+    return preVerifier == null ? 0 : preVerifier.checked();
   }
 
   public KafkaStreams.State state() {
@@ -128,6 +137,9 @@ public final class OrchestratorApp implements AutoCloseable {
 
   @Override
   public void close() {
+    if (preVerifier != null) {
+      preVerifier.close();
+    }
     if (streams != null) {
       streams.close(Duration.ofSeconds(10));
     }
