@@ -3,11 +3,13 @@ package dev.shoal.orchestrator.audit;
 import dev.shoal.orchestrator.core.JoinPolicy;
 import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.core.Scheduler;
+import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Topics;
 import dev.shoal.schemas.audit.ServiceHistory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,9 @@ public final class Audit {
       }
     }
   }
+
+  /** Threads that read inputs and check signatures ahead of a replay (which decides on one thread). */
+  private static final int READ_AHEAD_THREADS = Runtime.getRuntime().availableProcessors();
 
   private final AuditSource source;
   private final Topics topics;
@@ -190,30 +195,43 @@ public final class Audit {
   private void replay(Replayer r, RecordedJoins recorded, Predicate<LogRecord> stopBefore, StepSink each, String what,
                       boolean leaveSnapshots) {
     ControlLog log = source.control();
-    log.seek(r.nextOffset());
     long total = Math.max(0, log.endOffset() - r.nextOffset());
     long done = 0;
-    while (true) {
-      List<LogRecord> batch = log.next();
-      if (batch.isEmpty()) {
-        return;
-      }
-      for (LogRecord rec : batch) {
-        if (stopBefore.test(rec)) {
+    try (ControlReadAhead ahead = new ControlReadAhead(log, r.nextOffset(), nodeKeys(r), READ_AHEAD_THREADS)) {
+      while (true) {
+        List<ReplayInput> batch = ahead.next();
+        if (batch.isEmpty()) {
           return;
         }
-        if (recorded != null) {
-          recorded.at(r.sequence() + 1);
-        }
-        Replayer.Step step = r.apply(rec);
-        each.accept(rec, step);
-        progress.update(++done, total, what);
-        if (leaveSnapshots && cache != null && step instanceof Replayer.Decided
-            && r.sequence() % options.snapshotEvery() == 0) {
-          cache.write(StateSnapshot.of(r, rec, fingerprint(), null));
+        for (ReplayInput in : batch) {
+          LogRecord rec = in.record();
+          if (stopBefore.test(rec)) {
+            return;
+          }
+          if (recorded != null) {
+            recorded.at(r.sequence() + 1);
+          }
+          Replayer.Step step = r.apply(in);
+          each.accept(rec, step);
+          progress.update(++done, total, what);
+          if (leaveSnapshots && cache != null && step instanceof Replayer.Decided
+              && r.sequence() % options.snapshotEvery() == 0) {
+            cache.write(StateSnapshot.of(r, rec, fingerprint(), null));
+          }
         }
       }
     }
+  }
+
+  /** The keys of the nodes in the state a replay starts from: whom their statuses are checked against ahead. */
+  private static Map<String, String> nodeKeys(Replayer r) {
+    Map<String, String> keys = new HashMap<>();
+    for (Node n : r.state().nodes()) {
+      if (n.publicKey() != null) {
+        keys.put(n.id(), n.publicKey());
+      }
+    }
+    return keys;
   }
 
   /** The newest snapshot that {@code wanted} accepts and that fits this log and these settings. */
