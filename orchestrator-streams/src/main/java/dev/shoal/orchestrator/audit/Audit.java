@@ -90,24 +90,36 @@ public final class Audit {
     Replayer r = new Replayer(topics, options.settings(), joinPolicy(recorded), new Scheduler(), from);
     long fromOffset = r.nextOffset();
     long[] records = {0};
-    replay(r, recorded, rec -> false, (rec, step) -> {
-      records[0]++;
-      if (step instanceof Replayer.Decided d) {
-        verifier.decision(d.plan().sequence(), rec.offset(), d.plan().time(), d.outputs());
-        if (cache != null && r.sequence() % options.snapshotEvery() == 0 && verifier.counts().divergences() == 0) {
-          verifier.sweep(r.sequence());
-          if (verifier.counts().divergences() == 0) {
-            cache.write(StateSnapshot.of(r, rec, fingerprint(), verifier.position(ids)));
+    // The comparison runs a step behind the replay, on a thread of its own; the replay's thread
+    // hands it each decision's outputs, and at a snapshot point the state as it was there.
+    try (ComparisonThread compare = new ComparisonThread()) {
+      replay(r, recorded, rec -> false, (rec, step) -> {
+        records[0]++;
+        if (step instanceof Replayer.Decided d) {
+          long sequence = d.plan().sequence();
+          long time = d.plan().time();
+          compare.then(() -> verifier.decision(sequence, rec.offset(), time, d.outputs()));
+          if (cache != null && sequence % options.snapshotEvery() == 0) {
+            StateSnapshot state = StateSnapshot.of(r, rec, fingerprint(), null);
+            compare.then(() -> {
+              if (verifier.counts().divergences() == 0) {
+                verifier.sweep(sequence);
+                if (verifier.counts().divergences() == 0) {
+                  cache.write(state.verified(verifier.position(ids)));
+                }
+              }
+            });
           }
+        } else if (step instanceof Replayer.Skipped s) {
+          compare.then(() -> verifier.controlDivergence(new Divergence(Divergence.CONTROL, rec.where(),
+              rec.sequence(), rec.offset(), rec.key(), null, rec.text(), s.reason())));
+        } else if (step instanceof Replayer.Failed f) {
+          compare.then(() -> verifier.controlDivergence(new Divergence(Divergence.CONTROL, rec.where(),
+              rec.sequence(), rec.offset(), rec.key(), null, rec.text(), f.reason())));
         }
-      } else if (step instanceof Replayer.Skipped s) {
-        verifier.controlDivergence(new Divergence(Divergence.CONTROL, rec.where(), rec.sequence(), rec.offset(),
-            rec.key(), null, rec.text(), s.reason()));
-      } else if (step instanceof Replayer.Failed f) {
-        verifier.controlDivergence(new Divergence(Divergence.CONTROL, rec.where(), rec.sequence(), rec.offset(),
-            rec.key(), null, rec.text(), f.reason()));
-      }
-    }, "verify", false);
+      }, "verify", false);
+      compare.finish();
+    }
     Verifier.Counts c = verifier.finish(r.sequence());
     if (cache != null && records[0] > 0 && c.divergences() == 0) {
       cache.write(StateSnapshot.of(r, lastRecord(log, r), fingerprint(), verifier.position(ids)));
