@@ -52,7 +52,7 @@ final class AuditOptions {
   @Option(names = "--no-cache", description = "Neither read nor write snapshots: every replay starts at the first record.")
   boolean noCache;
 
-  @Option(names = "--snapshot-every", defaultValue = "100000", description = "Decisions between two snapshots"
+  @Option(names = "--snapshot-every", defaultValue = "20000", description = "Decisions between two snapshots"
       + " (default ${DEFAULT-VALUE}).")
   long snapshotEvery;
 

@@ -3,6 +3,7 @@ package dev.shoal.ops.bench;
 import dev.shoal.orchestrator.core.ClusterState;
 import dev.shoal.orchestrator.core.Plan;
 import dev.shoal.orchestrator.core.ReconcilePlan;
+import dev.shoal.orchestrator.core.StatusSignatures;
 import dev.shoal.schemas.Command;
 import dev.shoal.schemas.CommandEnvelope;
 import dev.shoal.schemas.ControlMessage;
@@ -56,6 +57,11 @@ final class AuditHistoryGenerator {
     this.nodes = nodes;
     this.now = start;
     this.stepMillis = stepMillis;
+  }
+
+  /** How the decisions check the statuses these agents sign ({@link SimulatedAgents#signatures}). */
+  StatusSignatures signatures() {
+    return agents.signatures();
   }
 
   /** The next input, given the state after the last decision. */

@@ -51,8 +51,12 @@ public final class BenchAuditCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the history (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--snapshot-every", defaultValue = "100000", description = "As shoal audit's (default ${DEFAULT-VALUE}).")
+  @Option(names = "--snapshot-every", defaultValue = "20000", description = "As shoal audit's (default ${DEFAULT-VALUE}).")
   long snapshotEvery;
+
+  @Option(names = "--skip-uncached", description = "Leave out the two runs without snapshots (verify --no-cache and"
+      + " at --no-cache): each is a full replay, as long as 'verify, leaving snapshots' or longer.")
+  boolean skipUncached;
 
   @Option(names = "--per-transaction", defaultValue = "200", description = "Decisions per producer transaction"
       + " (default ${DEFAULT-VALUE}).")
@@ -86,8 +90,9 @@ public final class BenchAuditCommand implements Callable<Integer> {
         TopicProvisioner.ensure(admin, topics, TopicProvisioner.Replication.of((short) 1));
       }
       long start = System.currentTimeMillis() - (records + extra + 1000) * STEP_MILLIS;
-      BenchHistory history = new BenchHistory(new AuditHistoryGenerator(seed, services, nodes, start, STEP_MILLIS),
-          new BenchDecisions(topics, OrchestratorSettings.DEFAULTS, JoinPolicy.OPEN));
+      AuditHistoryGenerator generator = new AuditHistoryGenerator(seed, services, nodes, start, STEP_MILLIS);
+      BenchHistory history = new BenchHistory(generator,
+          new BenchDecisions(topics, OrchestratorSettings.DEFAULTS, JoinPolicy.OPEN, generator.signatures()));
       long[] atTime = {0};
       long atDecision = records * 95 / 100;
       try (DecisionLogWriter writer = new DecisionLogWriter(bootstrap, perTransaction)) {
@@ -103,17 +108,24 @@ public final class BenchAuditCommand implements Callable<Integer> {
       String at = Instant.ofEpochMilli(atTime[0]).toString();
       String loadBefore = loadAverage();
       List<AuditRun> runs = new ArrayList<>();
-      runs.add(run(out, dir, "verify, no snapshots", common, "verify", "--no-cache"));
+      if (!skipUncached) {
+        runs.add(run(out, dir, "verify, no snapshots", common, "verify", "--no-cache"));
+      }
       runs.add(run(out, dir, "verify, leaving snapshots", common, "verify", "--cache-dir", cache));
+      String snapshots = snapshotFiles(Path.of(cache));
       runs.add(run(out, dir, "verify again, nothing new", common, "verify", "--cache-dir", cache));
       try (DecisionLogWriter writer = new DecisionLogWriter(bootstrap, perTransaction)) {
         generate(out, history, writer, extra, d -> { });
       }
       runs.add(run(out, dir, "verify again, " + String.format(Locale.ROOT, "%,d", extra) + " new", common, "verify",
           "--cache-dir", cache));
-      runs.add(run(out, dir, "at (decision " + atDecision + "), no snapshots", common, "at", at, "--no-cache"));
+      if (!skipUncached) {
+        runs.add(run(out, dir, "at (decision " + atDecision + "), no snapshots", common, "at", at, "--no-cache"));
+      }
       runs.add(run(out, dir, "at (decision " + atDecision + "), snapshots", common, "at", at, "--cache-dir", cache));
       report(out, history, runs, at, loadBefore);
+      out.println("snapshots left by the first verify (every " + String.format(Locale.ROOT, "%,d", snapshotEvery)
+          + " decisions): " + snapshots);
       return runs.stream().allMatch(r -> r.exit() == 0) ? 0 : 1;
     } finally {
       delete(dir);
@@ -163,6 +175,24 @@ public final class BenchAuditCommand implements Callable<Integer> {
         + loadBefore + ", after them " + loadAverage());
     out.println(AuditRun.header());
     runs.forEach(r -> out.println(r.row()));
+  }
+
+  /** How many snapshot files {@code cache} holds and their size on disk: what --snapshot-every costs. */
+  private static String snapshotFiles(Path cache) throws IOException {
+    if (!Files.isDirectory(cache)) {
+      return "none";
+    }
+    long[] countAndBytes = {0, 0, 0};
+    try (Stream<Path> files = Files.walk(cache)) {
+      files.filter(Files::isRegularFile).forEach(f -> {
+        long size = f.toFile().length();
+        countAndBytes[0]++;
+        countAndBytes[1] += size;
+        countAndBytes[2] = Math.max(countAndBytes[2], size);
+      });
+    }
+    return String.format(Locale.ROOT, "%d files, %.1f MB in all, the largest %.0f kB", countAndBytes[0],
+        countAndBytes[1] / 1e6, countAndBytes[2] / 1e3);
   }
 
   private static String loadAverage() {

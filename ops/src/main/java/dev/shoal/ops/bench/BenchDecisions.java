@@ -6,6 +6,7 @@ import dev.shoal.orchestrator.core.Orchestrator;
 import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.core.Plan;
 import dev.shoal.orchestrator.core.Scheduler;
+import dev.shoal.orchestrator.core.StatusSignatures;
 import dev.shoal.orchestrator.streams.DecisionOutputs;
 import dev.shoal.schemas.Topics;
 import java.util.List;
@@ -28,9 +29,14 @@ final class BenchDecisions {
   private long refused;
 
   BenchDecisions(Topics topics, OrchestratorSettings settings, JoinPolicy joins) {
+    this(topics, settings, joins, StatusSignatures.CHECKED);
+  }
+
+  /** Decisions that ask {@code signatures} whether a status is signed (its verdicts must be a check's). */
+  BenchDecisions(Topics topics, OrchestratorSettings settings, JoinPolicy joins, StatusSignatures signatures) {
     this.topics = topics;
     this.settings = settings;
-    this.orchestrator = new Orchestrator(state, new Scheduler(), settings, joins);
+    this.orchestrator = new Orchestrator(state, new Scheduler(), settings, joins, signatures);
   }
 
   /** The state after the last decision: read it, never change it. */

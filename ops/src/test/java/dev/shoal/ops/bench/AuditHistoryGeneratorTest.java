@@ -27,7 +27,14 @@ class AuditHistoryGeneratorTest {
   private static final long START = 1_700_000_000_000L;
   private final Topics topics = Topics.defaults();
 
+  /** The history as the bench makes it: decisions take the agents' own signatures as signed. */
   private BenchHistory history(long seed) {
+    AuditHistoryGenerator g = new AuditHistoryGenerator(seed, 20, 6, START, 20);
+    return new BenchHistory(g, new BenchDecisions(topics, OrchestratorSettings.DEFAULTS, JoinPolicy.OPEN, g.signatures()));
+  }
+
+  /** The history with every signature checked by the decisions, as the orchestrator does. */
+  private BenchHistory checkedHistory(long seed) {
     return new BenchHistory(new AuditHistoryGenerator(seed, 20, 6, START, 20),
         new BenchDecisions(topics, OrchestratorSettings.DEFAULTS, JoinPolicy.OPEN));
   }
@@ -92,6 +99,17 @@ class AuditHistoryGeneratorTest {
     List<String> first = controlValues(history(7), 1_500);
     assertThat(controlValues(history(7), 1_500)).isEqualTo(first);
     assertThat(controlValues(history(8), 1_500)).isNotEqualTo(first);
+  }
+
+  @Test
+  void takingTheAgentsOwnSignaturesAsSignedDecidesAsCheckingThem() {
+    List<String> checked = new ArrayList<>();
+    checkedHistory(9).run(1_500, d -> d.records().forEach(p -> checked.add(p.topic() + " " + p.key() + " "
+        + Arrays.toString(p.value()))), (d, t) -> { });
+    List<String> trusted = new ArrayList<>();
+    history(9).run(1_500, d -> d.records().forEach(p -> trusted.add(p.topic() + " " + p.key() + " "
+        + Arrays.toString(p.value()))), (d, t) -> { });
+    assertThat(trusted).isEqualTo(checked).hasSizeGreaterThan(1_500);
   }
 
   private List<String> controlValues(BenchHistory h, int n) {

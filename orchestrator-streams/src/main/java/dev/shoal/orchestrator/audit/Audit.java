@@ -3,11 +3,13 @@ package dev.shoal.orchestrator.audit;
 import dev.shoal.orchestrator.core.JoinPolicy;
 import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.core.Scheduler;
+import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Topics;
 import dev.shoal.schemas.audit.ServiceHistory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,9 @@ public final class Audit {
     }
   }
 
+  /** Threads that read inputs and check signatures ahead of a replay (which decides on one thread). */
+  private static final int READ_AHEAD_THREADS = Runtime.getRuntime().availableProcessors();
+
   private final AuditSource source;
   private final Topics topics;
   private final Options options;
@@ -85,24 +90,36 @@ public final class Audit {
     Replayer r = new Replayer(topics, options.settings(), joinPolicy(recorded), new Scheduler(), from);
     long fromOffset = r.nextOffset();
     long[] records = {0};
-    replay(r, recorded, rec -> false, (rec, step) -> {
-      records[0]++;
-      if (step instanceof Replayer.Decided d) {
-        verifier.decision(d.plan().sequence(), rec.offset(), d.plan().time(), d.outputs());
-        if (cache != null && r.sequence() % options.snapshotEvery() == 0 && verifier.counts().divergences() == 0) {
-          verifier.sweep(r.sequence());
-          if (verifier.counts().divergences() == 0) {
-            cache.write(StateSnapshot.of(r, rec, fingerprint(), verifier.position(ids)));
+    // The comparison runs a step behind the replay, on a thread of its own; the replay's thread
+    // hands it each decision's outputs, and at a snapshot point the state as it was there.
+    try (ComparisonThread compare = new ComparisonThread()) {
+      replay(r, recorded, rec -> false, (rec, step) -> {
+        records[0]++;
+        if (step instanceof Replayer.Decided d) {
+          long sequence = d.plan().sequence();
+          long time = d.plan().time();
+          compare.then(() -> verifier.decision(sequence, rec.offset(), time, d.outputs()));
+          if (cache != null && sequence % options.snapshotEvery() == 0) {
+            StateSnapshot state = StateSnapshot.of(r, rec, fingerprint(), null);
+            compare.then(() -> {
+              if (verifier.counts().divergences() == 0) {
+                verifier.sweep(sequence);
+                if (verifier.counts().divergences() == 0) {
+                  cache.write(state.verified(verifier.position(ids)));
+                }
+              }
+            });
           }
+        } else if (step instanceof Replayer.Skipped s) {
+          compare.then(() -> verifier.controlDivergence(new Divergence(Divergence.CONTROL, rec.where(),
+              rec.sequence(), rec.offset(), rec.key(), null, rec.text(), s.reason())));
+        } else if (step instanceof Replayer.Failed f) {
+          compare.then(() -> verifier.controlDivergence(new Divergence(Divergence.CONTROL, rec.where(),
+              rec.sequence(), rec.offset(), rec.key(), null, rec.text(), f.reason())));
         }
-      } else if (step instanceof Replayer.Skipped s) {
-        verifier.controlDivergence(new Divergence(Divergence.CONTROL, rec.where(), rec.sequence(), rec.offset(),
-            rec.key(), null, rec.text(), s.reason()));
-      } else if (step instanceof Replayer.Failed f) {
-        verifier.controlDivergence(new Divergence(Divergence.CONTROL, rec.where(), rec.sequence(), rec.offset(),
-            rec.key(), null, rec.text(), f.reason()));
-      }
-    }, "verify", false);
+      }, "verify", false);
+      compare.finish();
+    }
     Verifier.Counts c = verifier.finish(r.sequence());
     if (cache != null && records[0] > 0 && c.divergences() == 0) {
       cache.write(StateSnapshot.of(r, lastRecord(log, r), fingerprint(), verifier.position(ids)));
@@ -190,30 +207,43 @@ public final class Audit {
   private void replay(Replayer r, RecordedJoins recorded, Predicate<LogRecord> stopBefore, StepSink each, String what,
                       boolean leaveSnapshots) {
     ControlLog log = source.control();
-    log.seek(r.nextOffset());
     long total = Math.max(0, log.endOffset() - r.nextOffset());
     long done = 0;
-    while (true) {
-      List<LogRecord> batch = log.next();
-      if (batch.isEmpty()) {
-        return;
-      }
-      for (LogRecord rec : batch) {
-        if (stopBefore.test(rec)) {
+    try (ControlReadAhead ahead = new ControlReadAhead(log, r.nextOffset(), nodeKeys(r), READ_AHEAD_THREADS)) {
+      while (true) {
+        List<ReplayInput> batch = ahead.next();
+        if (batch.isEmpty()) {
           return;
         }
-        if (recorded != null) {
-          recorded.at(r.sequence() + 1);
-        }
-        Replayer.Step step = r.apply(rec);
-        each.accept(rec, step);
-        progress.update(++done, total, what);
-        if (leaveSnapshots && cache != null && step instanceof Replayer.Decided
-            && r.sequence() % options.snapshotEvery() == 0) {
-          cache.write(StateSnapshot.of(r, rec, fingerprint(), null));
+        for (ReplayInput in : batch) {
+          LogRecord rec = in.record();
+          if (stopBefore.test(rec)) {
+            return;
+          }
+          if (recorded != null) {
+            recorded.at(r.sequence() + 1);
+          }
+          Replayer.Step step = r.apply(in);
+          each.accept(rec, step);
+          progress.update(++done, total, what);
+          if (leaveSnapshots && cache != null && step instanceof Replayer.Decided
+              && r.sequence() % options.snapshotEvery() == 0) {
+            cache.write(StateSnapshot.of(r, rec, fingerprint(), null));
+          }
         }
       }
     }
+  }
+
+  /** The keys of the nodes in the state a replay starts from: whom their statuses are checked against ahead. */
+  private static Map<String, String> nodeKeys(Replayer r) {
+    Map<String, String> keys = new HashMap<>();
+    for (Node n : r.state().nodes()) {
+      if (n.publicKey() != null) {
+        keys.put(n.id(), n.publicKey());
+      }
+    }
+    return keys;
   }
 
   /** The newest snapshot that {@code wanted} accepts and that fits this log and these settings. */

@@ -8,7 +8,6 @@ import dev.shoal.orchestrator.core.Plan;
 import dev.shoal.orchestrator.core.Scheduler;
 import dev.shoal.orchestrator.streams.DecisionOutputs;
 import dev.shoal.schemas.ControlMessage;
-import dev.shoal.schemas.Json;
 import dev.shoal.schemas.Topics;
 import java.util.List;
 import java.util.TreeSet;
@@ -50,6 +49,7 @@ public final class Replayer {
   private final ClusterState state;
   private final Orchestrator orchestrator;
   private final OrchestratorSettings settings;
+  private final SignatureVerdicts signatures = new SignatureVerdicts();
   // What the decision stores hold besides services, tasks and nodes, tracked from each plan's
   // changes as ControlProcessor writes them: a snapshot needs them and ClusterState lists them not.
   private final TreeSet<String> restartKeys = new TreeSet<>();
@@ -75,7 +75,7 @@ public final class Replayer {
       requestIds.addAll(from.requests().keySet());
       nextOffset = from.nextOffset();
     }
-    this.orchestrator = new Orchestrator(state, scheduler, settings, joinPolicy);
+    this.orchestrator = new Orchestrator(state, scheduler, settings, joinPolicy, signatures);
   }
 
   /** The state after the last replayed decision: read it, never change it. */
@@ -114,12 +114,27 @@ public final class Replayer {
     return requestIds;
   }
 
+  /** How the decisions' signature questions were answered: from verdicts checked ahead, or checked here. */
+  SignatureVerdicts signatures() {
+    return signatures;
+  }
+
   /**
    * Replays one control-log record.
    *
    * @throws ReplayException when the record's sequence skips decisions: earlier records are missing
    */
   public Step apply(LogRecord r) {
+    return apply(ReplayInput.read(r));
+  }
+
+  /**
+   * Replays one control-log record, read (and its signature perhaps checked) ahead.
+   *
+   * @throws ReplayException when the record's sequence skips decisions: earlier records are missing
+   */
+  public Step apply(ReplayInput in) {
+    LogRecord r = in.record();
     long expected = sequence() + 1;
     if (r.sequence() == null) {
       nextOffset = r.offset() + 1;
@@ -134,15 +149,14 @@ public final class Replayer {
           + " follows " + sequence() + "; records were removed and no replay can reproduce what follows");
     }
     nextOffset = r.offset() + 1;
-    ControlMessage message;
-    try {
-      message = Json.fromBytes(r.value(), ControlMessage.class);
-    } catch (RuntimeException e) {
+    if (in.message() == null) {
       useUp(r);
-      return new Failed(r, "the recorded input cannot be read: " + e.getMessage());
+      return new Failed(r, in.unreadable());
     }
+    ControlMessage message = in.message();
     Plan plan;
     DecisionOutputs.Result outputs;
+    signatures.expect(in.signature());
     try {
       plan = orchestrator.plan(message, r.timestamp());
       outputs = DecisionOutputs.of(plan, state, message, r.key(), topics, settings);
@@ -150,6 +164,8 @@ public final class Replayer {
       orchestrator.rollback();
       useUp(r);
       return new Failed(r, "the decision fails on replay: " + e);
+    } finally {
+      signatures.expect(null);
     }
     if (outputs.refusal() != null) {
       orchestrator.rollback();

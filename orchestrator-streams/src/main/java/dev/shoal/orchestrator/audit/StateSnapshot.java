@@ -54,6 +54,12 @@ public record StateSnapshot(int format, long sequence, long time, long nextOffse
     state.load(meta);
   }
 
+  /** This snapshot with {@code position}: the decisions up to it were compared, and this is where that stands. */
+  StateSnapshot verified(Verifier.Position position) {
+    return new StateSnapshot(format, sequence, time, nextOffset, lastRecordDigest, settings, services, tasks, nodes,
+        restarts, updates, requests, cluster, meta, position);
+  }
+
   /** This snapshot without its verification part (what {@code at} and {@code why} need). */
   public StateSnapshot unverified() {
     return new StateSnapshot(format, sequence, time, nextOffset, lastRecordDigest, settings, services, tasks, nodes,

@@ -46,9 +46,12 @@ public final class ClusterState {
   private final TreeMap<String, Service> servicesByKey = new TreeMap<>();
   private final TreeMap<String, String> serviceKeysById = new TreeMap<>();
   private final TreeMap<String, Task> tasks = new TreeMap<>();
-  private final TreeMap<String, TreeSet<String>> tasksByService = new TreeMap<>();
-  private final TreeMap<String, TreeSet<String>> tasksByNode = new TreeMap<>();
-  private final TreeSet<String> pending = new TreeSet<>();
+  // The indexes hold the tasks themselves, by id, not their ids: listing a node's or a service's
+  // tasks is what every placement and reconciliation does, and a lookup per id was a fifth of a
+  // replay's time. They hold the same tasks as {@code tasks}, in the same (id) order.
+  private final TreeMap<String, TreeMap<String, Task>> tasksByService = new TreeMap<>();
+  private final TreeMap<String, TreeMap<String, Task>> tasksByNode = new TreeMap<>();
+  private final TreeMap<String, Task> pending = new TreeMap<>();
   private final TreeMap<String, Node> nodes = new TreeMap<>();
   private final TreeMap<String, RestartRecord> restarts = new TreeMap<>();
   private final TreeMap<String, UpdateProgress> updates = new TreeMap<>();
@@ -198,15 +201,8 @@ public final class ClusterState {
         : Optional.of(requestsByTime.first().substring(21));
   }
 
-  private List<Task> resolve(TreeSet<String> ids) {
-    if (ids == null) {
-      return List.of();
-    }
-    List<Task> out = new ArrayList<>(ids.size());
-    for (String id : ids) {
-      out.add(tasks.get(id));
-    }
-    return out;
+  private static List<Task> resolve(TreeMap<String, Task> byId) {
+    return byId == null ? List.of() : new ArrayList<>(byId.values());
   }
 
   // ---- mutations (in the open transaction) ----
@@ -488,12 +484,12 @@ public final class ClusterState {
   }
 
   private void index(Task t) {
-    tasksByService.computeIfAbsent(t.serviceId(), k -> new TreeSet<>()).add(t.id());
+    tasksByService.computeIfAbsent(t.serviceId(), k -> new TreeMap<>()).put(t.id(), t);
     if (t.nodeId() != null) {
-      tasksByNode.computeIfAbsent(t.nodeId(), k -> new TreeSet<>()).add(t.id());
+      tasksByNode.computeIfAbsent(t.nodeId(), k -> new TreeMap<>()).put(t.id(), t);
     }
     if (waitsForNode(t)) {
-      pending.add(t.id());
+      pending.put(t.id(), t);
     }
   }
 
@@ -505,11 +501,11 @@ public final class ClusterState {
     pending.remove(t.id());
   }
 
-  private static void drop(Map<String, TreeSet<String>> index, String key, String id) {
-    TreeSet<String> ids = index.get(key);
-    if (ids != null) {
-      ids.remove(id);
-      if (ids.isEmpty()) {
+  private static void drop(Map<String, TreeMap<String, Task>> index, String key, String id) {
+    TreeMap<String, Task> byId = index.get(key);
+    if (byId != null) {
+      byId.remove(id);
+      if (byId.isEmpty()) {
         index.remove(key);
       }
     }
@@ -526,7 +522,7 @@ public final class ClusterState {
   }
 
   private static String timeKey(long time, String id) {
-    return String.format("%020d/", time) + id;
+    return PaddedNumbers.of(time, 20) + "/" + id;
   }
 
   private void track(TreeSet<String> set, String id) {

@@ -4,7 +4,6 @@ import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.ClusterInfo;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.Node;
-import dev.shoal.schemas.NodeSignatures;
 import dev.shoal.schemas.RejectionCode;
 import dev.shoal.schemas.Task;
 import dev.shoal.schemas.TaskStatus;
@@ -21,14 +20,21 @@ import java.util.Optional;
  */
 final class NodeIdentityCheck {
   /** Checks everything: what the orchestrator runs. */
-  static final NodeIdentityCheck SIGNED = new NodeIdentityCheck(true);
+  static final NodeIdentityCheck SIGNED = new NodeIdentityCheck(true, StatusSignatures.CHECKED);
   /** Checks nothing: for decision tests that feed the pure {@link Orchestrator} hand-made messages. */
-  static final NodeIdentityCheck NONE = new NodeIdentityCheck(false);
+  static final NodeIdentityCheck NONE = new NodeIdentityCheck(false, StatusSignatures.CHECKED);
 
   private final boolean enforced;
+  private final StatusSignatures signatures;
 
-  private NodeIdentityCheck(boolean enforced) {
+  private NodeIdentityCheck(boolean enforced, StatusSignatures signatures) {
     this.enforced = enforced;
+    this.signatures = signatures;
+  }
+
+  /** Checks everything, asking {@code signatures} whether a status is signed (same verdicts as {@link #SIGNED}). */
+  static NodeIdentityCheck signed(StatusSignatures signatures) {
+    return new NodeIdentityCheck(true, signatures);
   }
 
   /** Why {@code s}, about {@code task} on {@code node}, is not its node's word; empty when it is. */
@@ -43,7 +49,7 @@ final class NodeIdentityCheck {
     if (s.signature() == null || s.boot() == null || s.sequence() == null) {
       return Optional.of("unsigned task status for task " + s.taskId() + " from node " + s.nodeId());
     }
-    if (!NodeSignatures.verifies(s, key)) {
+    if (!signatures.verifies(s, key)) {
       return Optional.of("task status for task " + s.taskId() + " is not signed by node " + s.nodeId() + "'s key");
     }
     TaskStatus last = task.status();

@@ -36,6 +36,15 @@ public final class Orchestrator {
     this(state, scheduler, settings, new Handlers(joinPolicy, NodeIdentityCheck.SIGNED));
   }
 
+  /**
+   * The orchestrator as it runs, asking {@code signatures} whether a task status is signed: an audit
+   * replay hands it the verdicts it checked ahead; they must be {@link StatusSignatures#CHECKED}'s.
+   */
+  public Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings, JoinPolicy joinPolicy,
+                      StatusSignatures signatures) {
+    this(state, scheduler, settings, new Handlers(joinPolicy, NodeIdentityCheck.signed(signatures)));
+  }
+
   private Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings, Handlers handlers) {
     this.state = state;
     this.handlers = handlers;

@@ -45,7 +45,7 @@ public final class ReplicatedReconciler {
 
   /** Zero-padded so that keys sort in slot order. */
   public static String slotKey(int slot) {
-    return String.format("%06d", slot);
+    return PaddedNumbers.of(slot, 6);
   }
 
   public static String restartKey(Service service, int slot) {
