@@ -31,9 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,15 +57,7 @@ class ControlPlaneFaultsIT {
   private final List<String> services = new ArrayList<>();
 
   @RegisterExtension
-  static final TestWatcher LOGS_ON_FAILURE = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (stack != null) {
-        System.out.println("---- component logs after " + context.getDisplayName() + " failed ----");
-        System.out.println(stack.logs(150));
-      }
-    }
-  };
+  static final StackLogsOnFailure LOGS_ON_FAILURE = new StackLogsOnFailure(() -> stack);
 
   @BeforeAll
   static void startCluster(@TempDir Path dir) {

@@ -26,9 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,15 +50,7 @@ class MultiProcessClusterIT {
   private final List<String> services = new ArrayList<>();
 
   @RegisterExtension
-  static final TestWatcher LOGS_ON_FAILURE = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (stack != null) {
-        System.out.println("---- component logs after " + context.getDisplayName() + " failed ----");
-        System.out.println(stack.logs(150));
-      }
-    }
-  };
+  static final StackLogsOnFailure LOGS_ON_FAILURE = new StackLogsOnFailure(() -> stack);
 
   @BeforeAll
   static void startCluster(@TempDir Path dir) {

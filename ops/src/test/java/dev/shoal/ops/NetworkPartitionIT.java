@@ -23,9 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,15 +54,7 @@ class NetworkPartitionIT {
   private static boolean namespaceMade;
 
   @RegisterExtension
-  static final TestWatcher LOGS_ON_FAILURE = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (stack != null) {
-        System.out.println("---- component logs after " + context.getDisplayName() + " failed ----");
-        System.out.println(stack.logs(150));
-      }
-    }
-  };
+  static final StackLogsOnFailure LOGS_ON_FAILURE = new StackLogsOnFailure(() -> stack);
 
   @BeforeAll
   static void startCluster(@TempDir Path dir) throws Exception {
