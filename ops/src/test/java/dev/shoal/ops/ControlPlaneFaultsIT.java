@@ -83,12 +83,7 @@ class ControlPlaneFaultsIT {
         stack.startOrchestrator(o.name());
       }
     }
-    for (String host : HOSTS) {
-      if (!stack.agent(host).isAlive()) {
-        stack.startAgent(host);
-      }
-    }
-    stack.awaitReady(HOSTS);
+    stack.restartDeadAgents(HOSTS);
   }
 
   @AfterEach

@@ -85,12 +85,7 @@ class MultiProcessClusterIT {
   }
 
   private static void everyAgentRunning() {
-    for (String host : HOSTS) {
-      if (!stack.agent(host).isAlive()) {
-        stack.startAgent(host);
-      }
-    }
-    stack.awaitReady(HOSTS);
+    stack.restartDeadAgents(HOSTS);
   }
 
   /** Agents first: a test that failed with an agent down would leave that agent's copies running. */

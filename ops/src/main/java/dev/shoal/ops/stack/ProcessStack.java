@@ -302,6 +302,16 @@ public final class ProcessStack implements AutoCloseable {
     });
   }
 
+  /** Starts again whichever of these agents is not running (a test or a fault killed it), then waits until all are ready. */
+  public void restartDeadAgents(Collection<String> hostnames) {
+    for (String host : hostnames) {
+      if (!agent(host).isAlive()) {
+        startAgent(host);
+      }
+    }
+    awaitReady(hostnames);
+  }
+
   public void awaitReady(Collection<String> hostnames) {
     ApiClient api = api();
     Poll.until("nodes " + hostnames + " to be ready", START,
