@@ -283,7 +283,11 @@ class IngressIT {
     String v1 = marker("v1");
     String v2 = marker("v2");
     ObjectNode spec = spec("roll", HTTP_TASK, v1, 3, port, true);
-    spec.putObject("updateConfig").put("parallelism", 1).put("order", "start-first").put("monitor", "1s");
+    // Without a health check the update cannot know when a new task listens: a process task is RUNNING
+    // once spawned, and its old task leaves the pool then. The last group's old task goes while the
+    // earlier groups' new tasks must already listen; they have about a monitor window per group to
+    // start Python. 1 s was once too little in a loaded full run (no task listened for 0.6 s: 58 requests failed).
+    spec.putObject("updateConfig").put("parallelism", 1).put("order", "start-first").put("monitor", "2s");
     create(spec);
     awaitServing("roll", 3, v1, port);
     Set<String> oldIds = running("roll").stream().map(t -> t.path("id").asText()).collect(Collectors.toSet());
