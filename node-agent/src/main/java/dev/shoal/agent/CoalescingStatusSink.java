@@ -1,0 +1,95 @@
+package dev.shoal.agent;
+
+import dev.shoal.schemas.TaskStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends the newest status of each task, one batch at a time: while a batch is on its way to Kafka,
+ * statuses wait here, and a newer status of a task replaces the one waiting (Swarm's agent reports
+ * the same way, its status reporter keeps the latest status per task). A task that goes from
+ * accepted to running within one round trip is then one record for the orchestrator to decide
+ * instead of four, each decision a transaction of its own; a state that lasts longer than a round
+ * trip (an image being pulled while PREPARING) is still reported. Order between tasks is kept,
+ * and what waits is bounded by the node's tasks, however long Kafka is away.
+ */
+final class CoalescingStatusSink implements StatusSink {
+  private final StatusSink next;
+  private final Map<String, Waiting> waiting = new LinkedHashMap<>();
+  private int inFlight;
+
+  CoalescingStatusSink(StatusSink next) {
+    this.next = next;
+  }
+
+  /**
+   * Completes when the status is stored, or at once if a newer status of the same task replaced it
+   * before it went out (nothing to store then); exceptionally when it could not be stored.
+   */
+  @Override
+  public CompletableFuture<?> send(TaskStatus status) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    boolean now;
+    Waiting replaced = null;
+    synchronized (this) {
+      now = inFlight == 0;
+      if (now) {
+        inFlight = 1;
+      } else {
+        replaced = waiting.remove(status.taskId());
+        waiting.put(status.taskId(), new Waiting(status, done));
+      }
+    }
+    if (replaced != null) {
+      replaced.done.complete(null);
+    }
+    if (now) {
+      dispatch(List.of(new Waiting(status, done)));
+    }
+    return done;
+  }
+
+  /** How many statuses wait for the batch on its way. */
+  synchronized int waiting() {
+    return waiting.size();
+  }
+
+  private void dispatch(List<Waiting> batch) {
+    for (Waiting w : batch) {
+      CompletableFuture<?> sent;
+      try {
+        sent = next.send(w.status);
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
+      sent.whenComplete((ok, err) -> {
+        if (err == null) {
+          w.done.complete(null);
+        } else {
+          w.done.completeExceptionally(err);
+        }
+        landed();
+      });
+    }
+  }
+
+  private void landed() {
+    List<Waiting> batch;
+    synchronized (this) {
+      inFlight--;
+      if (inFlight > 0 || waiting.isEmpty()) {
+        return;
+      }
+      batch = new ArrayList<>(waiting.values());
+      waiting.clear();
+      inFlight = batch.size();
+    }
+    dispatch(batch);
+  }
+
+  private record Waiting(TaskStatus status, CompletableFuture<Void> done) {
+  }
+}
