@@ -124,29 +124,13 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
     return new Step(Action.PROCEED, next, new TreeSet<>(group), now + placementTimeout, null);
   }
 
-  /**
-   * A task with a health check counts as updated only once it reports healthy. A check counts when
-   * it will run: an explicit test other than NONE (both runtimes run it), or, for a container
-   * inheriting its image's check, once the task reports any health at all (an image without one
-   * never does, and must not hold an update forever).
-   */
+  /** A task with a health check counts as updated only once it reports healthy ({@link HealthGate}). */
   private static boolean healthyEnough(Task t) {
-    return !gatedByHealth(t) || "healthy".equals(t.status().health());
+    return HealthGate.passed(t);
   }
 
   private static boolean isUnhealthy(Task t) {
-    return gatedByHealth(t) && "unhealthy".equals(t.status().health()) && !t.state().isTerminal();
-  }
-
-  private static boolean gatedByHealth(Task t) {
-    ServiceSpec.HealthCheck h = t.spec().healthcheck();
-    if (h == null) {
-      return false;
-    }
-    if (h.test() != null && !h.test().isEmpty()) {
-      return !"NONE".equals(h.test().get(0));
-    }
-    return t.status() != null && t.status().health() != null;
+    return HealthGate.unhealthy(t);
   }
 
   private static boolean waitsForNode(Task t) {

@@ -3,7 +3,6 @@ package dev.shoal.orchestrator.core;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.Task;
-import dev.shoal.schemas.TaskState;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,14 +31,16 @@ final class SlotReconciler {
     Optional<Task> holder = view.holder(nodes);
     if (holder.isPresent()) {
       Task h = holder.get();
-      boolean freshStarting = !SlotView.outdated(h, service.spec()) && h.state() != TaskState.RUNNING;
+      // Healthy too when a check counts: the ingress sends it traffic only then, and Swarm reports
+      // such a container RUNNING only once healthy, so its start-first stops the old task then.
+      boolean freshStarting = !SlotView.outdated(h, service.spec()) && !HealthGate.serving(h);
       for (Task t : view.tasks()) {
         if (t == h || !SlotView.holdsSlot(t, nodes)) {
           continue;
         }
         boolean outdated = SlotView.outdated(t, service.spec());
         if (startFirst && freshStarting && outdated) {
-          continue; // start-first: the old task serves until its replacement runs
+          continue; // start-first: the old task serves until its replacement does
         }
         plan.shutdowns.add(new ReconcilePlan.Shutdown(t.id(),
             outdated ? "replaced by version " + service.version() : "duplicate task in slot"));

@@ -145,6 +145,31 @@ class RollingUpdateTopologyTest {
   }
 
   @Test
+  void startFirstWithAHealthCheckKeepsTheOldTaskUntilTheNewOneIsHealthy() {
+    String cfg = "{\"parallelism\":0,\"monitor\":\"1s\",\"order\":\"start-first\"}";
+    String hc = ",\"image\":\"local/busybox:1\",\"healthcheck\":{\"test\":[\"CMD\",\"true\"]}}";
+    h.spec("web", web("v1", 2, cfg).replaceFirst("}$", hc));
+    for (Task t : List.copyOf(h.tasks.values())) {
+      h.report(t, TaskState.RUNNING);
+      h.reportHealth(h.tasks.get(t.id()), "healthy");
+    }
+    h.spec("web", web("v2", 2, cfg).replaceFirst("}$", hc));
+    List<Task> fresh = running("v2");
+    assertThat(fresh).hasSize(2);
+    for (Task t : fresh) {
+      h.report(t, TaskState.RUNNING);
+    }
+    tick(4, Duration.ofMillis(250));
+    assertThat(running("v1")).as("running but not healthy yet: the old tasks still serve").hasSize(2);
+
+    h.reportHealth(h.tasks.get(fresh.get(0).id()), "healthy");
+    assertThat(running("v1")).as("one replacement healthy: its slot's old task goes").hasSize(1);
+    h.reportHealth(h.tasks.get(fresh.get(1).id()), "healthy");
+    assertThat(running("v1")).isEmpty();
+    assertThat(running("v2")).hasSize(2);
+  }
+
+  @Test
   void manualRollback() {
     String cfg = "{\"parallelism\":0,\"monitor\":\"1s\"}";
     h.spec("web", web("v1", 2, cfg));
