@@ -68,4 +68,29 @@ class ReadModelFeedTest {
         Json.toBytes(web))));
     await().atMost(Duration.ofSeconds(10)).until(() -> model.service("web").isPresent() && feed.health().ok());
   }
+
+  @Test
+  void aLagCheckThatTimesOutIsNoFailureOfTheFeed() {
+    Map<TopicPartition, Long> zero = new HashMap<>();
+    for (String t : List.of(topics.services.name(), topics.tasks.name(), topics.nodes.name(), topics.events.name(),
+        topics.cluster.name())) {
+      consumer.updatePartitions(t, List.of(new PartitionInfo(t, 0, Node.noNode(), new Node[0], new Node[0])));
+      zero.put(new TopicPartition(t, 0), 0L);
+    }
+    consumer.updateBeginningOffsets(zero);
+    consumer.updateEndOffsets(zero);
+    feed = new ReadModelFeed(model, topics, consumer);
+    feed.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> feed.health().ok());
+
+    // The next lag check (every 2 s) meets a broker too busy to answer in time.
+    consumer.setOffsetsException(new org.apache.kafka.common.errors.TimeoutException("Failed to get offsets by times"));
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> feed.health().ok());
+    assertThat(feed.failures()).as("the feed never failed over it").isZero();
+
+    Service web = Fixtures.service("web", 1);
+    consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(topics.services.name(), 0, 0, web.id(),
+        Json.toBytes(web))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.service("web").isPresent());
+  }
 }

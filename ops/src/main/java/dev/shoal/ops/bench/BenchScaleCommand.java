@@ -263,7 +263,12 @@ public final class BenchScaleCommand implements Callable<Integer> {
       }
       Thread.sleep(50);
     }
-    out.println("[scale] node loss: not converged within 60 s");
+    long waiting = model.tasks().stream().filter(t -> t.desiredState() == dev.shoal.schemas.DesiredState.RUNNING
+        && t.state() != TaskState.RUNNING).count();
+    long notReady = model.nodes().stream().filter(n -> !n.isReady()).count();
+    out.printf(Locale.ROOT, "[scale] node loss: not converged within 60 s (node %s %s; %d tasks wanted running are not;"
+        + " %d nodes not ready)%n", id, downAt == null ? "never seen down" : String.format(Locale.ROOT,
+        "down after %.2f s", downAt), waiting, notReady);
   }
 
   private static void waitUntil(PrintStream out, String what, Duration max, java.util.function.LongSupplier value,
