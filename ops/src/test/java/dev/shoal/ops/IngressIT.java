@@ -283,11 +283,15 @@ class IngressIT {
     String v1 = marker("v1");
     String v2 = marker("v2");
     ObjectNode spec = spec("roll", HTTP_TASK, v1, 3, port, true);
-    // Without a health check the update cannot know when a new task listens: a process task is RUNNING
-    // once spawned, and its old task leaves the pool then. The last group's old task goes while the
-    // earlier groups' new tasks must already listen; they have about a monitor window per group to
-    // start Python. 1 s was once too little in a loaded full run (no task listened for 0.6 s: 58 requests failed).
-    spec.putObject("updateConfig").put("parallelism", 1).put("order", "start-first").put("monitor", "2s");
+    // A health check says when a new task listens: a process task is RUNNING once spawned, and without
+    // a check its slot's old task would leave then, while Python may not listen for seconds on a
+    // loaded machine (58 and 13 requests failed in two loaded runs that way). With it, start-first
+    // keeps each old task until its replacement is healthy, as a readiness probe would.
+    spec.putObject("updateConfig").put("parallelism", 1).put("order", "start-first").put("monitor", "1s");
+    ObjectNode check = spec.putObject("healthcheck");
+    check.putArray("test").add("CMD").add("python3").add("-c")
+        .add("import os, socket; socket.create_connection(('127.0.0.1', int(os.environ['PORT'])), 1).close()");
+    check.put("interval", "500ms").put("timeout", "5s").put("retries", 3).put("startPeriod", "60s");
     create(spec);
     awaitServing("roll", 3, v1, port);
     Set<String> oldIds = running("roll").stream().map(t -> t.path("id").asText()).collect(Collectors.toSet());
