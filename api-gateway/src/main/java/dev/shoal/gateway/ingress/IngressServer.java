@@ -186,8 +186,11 @@ public final class IngressServer implements AutoCloseable {
     }
     l.lastAttemptNanos = now;
     PortRoute r = l.pool.route();
-    ConnectionFactory factory = r.http() ? new HttpConnectionFactory(httpConfig)
-        : new TcpIngressConnectionFactory(pools::get, client, config.idleTimeout().toMillis(), metrics);
+    ConnectionFactory factory = !r.http()
+        ? new TcpIngressConnectionFactory(pools::get, client, config.idleTimeout().toMillis(), metrics)
+        : HttpRelayConnectionFactory.ENABLED
+        ? new HttpRelayConnectionFactory(pools::get, client, new HttpConnectionFactory(httpConfig), config, metrics)
+        : new HttpConnectionFactory(httpConfig);
     ServerConnector c = new ServerConnector(server, 1, 1, factory);
     c.addEventListener(new ConnectionCounter(metrics.connections(r.serviceName())));
     c.setHost(config.host());
