@@ -127,8 +127,17 @@ final class HttpRelayConnection extends AbstractConnection.NonBlocking implement
     requestParser = new HttpParser(new RequestHead(), maxHead, compliance);
     responseParser = newResponseParser();
     // Plain buffers of this connection's own: a task's late bytes can never land in a buffer reused elsewhere.
-    in = BufferUtil.allocateDirect(Math.max(BUFFER_SIZE, maxHead + 1024));
+    in = BufferUtil.allocateDirect(inputBufferSize(fallback));
     out = BufferUtil.allocateDirect(BUFFER_SIZE);
+  }
+
+  /**
+   * The size of the buffer a client's bytes are read into: room for the largest head and more.
+   * Jetty's connection must take as much when it is handed a connection, or it would silently drop
+   * what does not fit ({@link HttpRelayConnectionFactory} sizes it so).
+   */
+  static int inputBufferSize(HttpConnectionFactory fallback) {
+    return Math.max(BUFFER_SIZE, fallback.getHttpConfiguration().getRequestHeaderSize() + 1024);
   }
 
   private HttpParser newResponseParser() {

@@ -33,6 +33,8 @@ final class HttpRelayConnectionFactory extends AbstractConnectionFactory {
     this.fallback = fallback;
     this.config = config;
     this.metrics = metrics;
+    // A handed-over connection brings what the relay read ahead (a head and some body): all of it must fit.
+    fallback.setInputBufferSize(Math.max(fallback.getInputBufferSize(), HttpRelayConnection.inputBufferSize(fallback)));
     addBean(fallback);
   }
 

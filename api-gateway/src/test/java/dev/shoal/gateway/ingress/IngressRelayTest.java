@@ -241,6 +241,24 @@ class IngressRelayTest {
     }
   }
 
+  /** HTTP/1.0 goes to Jetty with what the relay read ahead: a head and a body larger than Jetty's own buffer. */
+  @Test
+  void anHttp10PostWhoseBodyCameWithItsHeadIsHandedOverWhole() throws Exception {
+    publish(echoTask().getAddress().getPort());
+    byte[] body = new byte[12_000];
+    Arrays.fill(body, (byte) 'b');
+    try (Client raw = new Client(port)) {
+      byte[] head = ("POST /echo HTTP/1.0\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      byte[] all = Arrays.copyOf(head, head.length + body.length);
+      System.arraycopy(body, 0, all, head.length, body.length);
+      raw.send(all);
+      Response r = raw.read(false);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo(body);
+    }
+  }
+
   @Test
   void aRequestHeadOverTheLimitIs431AndOneJustUnderPasses() throws Exception {
     ScriptedTask task = scripted((head, n) -> ok("hello"));
