@@ -16,10 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Choice: among the tasks not excluded (a retry excludes the task that failed), those seen to
  * accept connections (by a probe or a request) and not passed over after a refused connection;
- * failing those, tasks not seen reachable yet (a process task reports RUNNING when it is spawned,
- * before it listens); failing those, the passed-over ones, since a try is better than a certain
- * 503. Round robin takes them in turn; least-connections the one with the fewest in flight, ties in
- * turn.
+ * failing those, draining tasks (told to stop, alive for their agent's drain delay) seen reachable
+ * before, as kube-proxy falls back to serving-terminating endpoints: a start-first update whose new
+ * tasks do not listen yet then still has somewhere to send a request; failing those, tasks not seen
+ * reachable yet (a process task reports RUNNING when it is spawned, before it listens); then the
+ * other draining tasks; last the passed-over ones, serving then draining, since a try is better than a
+ * certain 503 or 502. A draining task is never chosen while a serving one can be. Round robin takes
+ * them in turn; least-connections the one with the fewest in flight, ties in turn.
  */
 public final class BackendPool {
   /**
@@ -51,32 +54,39 @@ public final class BackendPool {
     forgetIdle();
   }
 
+  /** Forgets tasks that left the route, draining ones included, once nothing is in flight on them. */
   private void forgetIdle() {
-    Set<String> serving = new java.util.HashSet<>();
-    route.backends().forEach(b -> serving.add(b.taskId()));
-    stats.entrySet().removeIf(e -> !serving.contains(e.getKey()) && e.getValue().active.get() == 0);
+    Set<String> kept = new java.util.HashSet<>();
+    route.backends().forEach(b -> kept.add(b.taskId()));
+    route.draining().forEach(b -> kept.add(b.taskId()));
+    stats.entrySet().removeIf(e -> !kept.contains(e.getKey()) && e.getValue().active.get() == 0);
   }
 
-  /** A lease on the next task, or empty when none (other than {@code excluded}) serves. */
+  /** A lease on the next task, or empty when none (other than {@code excluded}) serves or drains. */
   Optional<Lease> acquire(Set<String> excluded) {
     PortRoute r = route;
-    List<Backend> all = r.backends();
-    if (all.isEmpty()) {
+    if (r.backends().isEmpty() && r.draining().isEmpty()) {
       return Optional.empty();
     }
     long now = System.nanoTime();
-    List<Backend> candidates = new ArrayList<>(all.size());
-    List<Backend> unconfirmed = new ArrayList<>(0);
-    List<Backend> avoided = new ArrayList<>(0);
-    for (Backend b : all) {
-      if (excluded.contains(b.taskId())) {
-        continue;
+    // The best tier that has a task: see the class comment.
+    List<Backend> candidates = new ArrayList<>(r.backends().size());
+    int best = Integer.MAX_VALUE;
+    for (int i = 0; i < 2; i++) {
+      boolean draining = i == 1;
+      for (Backend b : draining ? r.draining() : r.backends()) {
+        if (excluded.contains(b.taskId())) {
+          continue;
+        }
+        int tier = tier(statsOf(b), draining, now);
+        if (tier < best) {
+          best = tier;
+          candidates.clear();
+        }
+        if (tier == best) {
+          candidates.add(b);
+        }
       }
-      BackendStats s = statsOf(b);
-      (s.avoided(now) ? avoided : s.reachable ? candidates : unconfirmed).add(b);
-    }
-    if (candidates.isEmpty()) {
-      candidates = unconfirmed.isEmpty() ? avoided : unconfirmed;
     }
     if (candidates.isEmpty()) {
       return Optional.empty();
@@ -95,6 +105,17 @@ public final class BackendPool {
       }
     }
     return Optional.of(new Lease(chosen, statsOf(chosen)));
+  }
+
+  /** Lower is tried first: serving; draining seen reachable; starting; draining; passed over. */
+  private static int tier(BackendStats s, boolean draining, long now) {
+    if (s.avoided(now)) {
+      return draining ? 5 : 4;
+    }
+    if (!draining) {
+      return s.reachable ? 0 : 2;
+    }
+    return s.reachable ? 1 : 3;
   }
 
   long backoffNanos() {
@@ -128,7 +149,10 @@ public final class BackendPool {
     return stats.computeIfAbsent(b.taskId(), k -> new BackendStats(b));
   }
 
-  /** Each task's traffic: those serving in route order, then those that left with requests still in flight. */
+  /**
+   * Each task's traffic: those serving in route order, then those that left with requests still in
+   * flight (draining ones without traffic are not shown).
+   */
   synchronized List<BackendView> views() {
     forgetIdle();
     long now = System.nanoTime();
@@ -141,7 +165,7 @@ public final class BackendPool {
           : s.reachable ? BackendView.SERVING : BackendView.STARTING));
     }
     stats.forEach((id, s) -> {
-      if (!inRoute.containsKey(id)) {
+      if (!inRoute.containsKey(id) && s.active.get() > 0) {
         out.add(BackendView.of(s.backend, s, BackendView.DRAINING));
       }
     });

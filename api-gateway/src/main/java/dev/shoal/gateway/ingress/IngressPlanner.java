@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
@@ -26,7 +27,8 @@ import java.util.function.Function;
  * RUNNING and its agent reports it RUNNING, healthy if it has a health check, with a binding for
  * the target port. So a task leaves the pool as soon as it is told to stop (desired SHUTDOWN or
  * REMOVE), before its agent stops it (the agent's drain delay): requests in flight finish, new ones
- * go elsewhere.
+ * go elsewhere. Such a task, still seen running, is listed as draining: the last resort when no
+ * serving task can be reached.
  */
 public final class IngressPlanner {
   private static final String HEALTHY = "healthy";
@@ -71,16 +73,18 @@ public final class IngressPlanner {
           tasks.sort(TASK_ORDER);
         }
         routes.put(p.published(), new PortRoute(p.published(), s.id(), s.name(), IngressLabels.speaksHttp(spec, p),
-            Balance.ofLabel(IngressLabels.balance(spec)), backends(tasks, p.target(), node)));
+            Balance.ofLabel(IngressLabels.balance(spec)), backends(tasks, p.target(), node, IngressPlanner::serves),
+            backends(tasks, p.target(), node, IngressPlanner::drains)));
       }
     }
     return new IngressPlan(routes, conflicts);
   }
 
-  private static List<Backend> backends(List<Task> tasks, int target, Function<String, Optional<Node>> node) {
+  private static List<Backend> backends(List<Task> tasks, int target, Function<String, Optional<Node>> node,
+                                        BiPredicate<Task, Function<String, Optional<Node>>> which) {
     List<Backend> out = new ArrayList<>();
     for (Task t : tasks) {
-      if (!serves(t, node)) {
+      if (!which.test(t, node)) {
         continue;
       }
       binding(t.status(), target).ifPresent(b -> out.add(new Backend(t.id(), t.name(), t.nodeId(),
@@ -91,8 +95,20 @@ public final class IngressPlanner {
 
   /** Wanted and observed running, healthy when checked, on a node not known to be down. */
   static boolean serves(Task t, Function<String, Optional<Node>> node) {
+    return t.desiredState() == DesiredState.RUNNING && alive(t, node);
+  }
+
+  /**
+   * Told to stop but still seen running, healthy when checked, on a node not known to be down: its
+   * agent keeps it for the drain delay, so it can take a request when no serving task can.
+   */
+  static boolean drains(Task t, Function<String, Optional<Node>> node) {
+    return t.desiredState() != DesiredState.RUNNING && alive(t, node);
+  }
+
+  private static boolean alive(Task t, Function<String, Optional<Node>> node) {
     TaskStatus st = t.status();
-    if (t.desiredState() != DesiredState.RUNNING || st == null || st.state() != TaskState.RUNNING) {
+    if (st == null || st.state() != TaskState.RUNNING) {
       return false;
     }
     if (st.health() != null && !HEALTHY.equals(st.health())) {

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * balanced over the service's running tasks. One Jetty server of its own (not the API's, so API
  * filters never see service traffic and a busy service cannot starve the API), with one
  * {@link ServerConnector} per published port, added and removed while it runs: HTTP ports through
- * {@link HttpIngressHandler}, the others through {@link TcpIngressConnectionFactory}. Connections
+ * {@link HttpRelayConnectionFactory} (and {@link HttpIngressHandler} for what the relay hands to
+ * Jetty's HTTP server), the others through {@link TcpIngressConnectionFactory}. Connections
  * to tasks go through one shared {@link ClientConnector}.
  *
  * <p>The ports and their tasks follow the read model: each change asks for a refresh, and a refresh
@@ -186,8 +187,11 @@ public final class IngressServer implements AutoCloseable {
     }
     l.lastAttemptNanos = now;
     PortRoute r = l.pool.route();
-    ConnectionFactory factory = r.http() ? new HttpConnectionFactory(httpConfig)
-        : new TcpIngressConnectionFactory(pools::get, client, config.idleTimeout().toMillis(), metrics);
+    ConnectionFactory factory = !r.http()
+        ? new TcpIngressConnectionFactory(pools::get, client, config.idleTimeout().toMillis(), metrics)
+        : HttpRelayConnectionFactory.ENABLED
+        ? new HttpRelayConnectionFactory(pools::get, client, new HttpConnectionFactory(httpConfig), config, metrics)
+        : new HttpConnectionFactory(httpConfig);
     ServerConnector c = new ServerConnector(server, 1, 1, factory);
     c.addEventListener(new ConnectionCounter(metrics.connections(r.serviceName())));
     c.setHost(config.host());

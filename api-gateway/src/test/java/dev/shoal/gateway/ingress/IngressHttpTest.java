@@ -271,4 +271,40 @@ class IngressHttpTest {
     awaitOpen();
     assertThat(get("/").body()).isEqualTo("one");
   }
+
+  /**
+   * As kube-proxy's serving-terminating endpoints: with no serving task reachable, a task told to
+   * stop that its agent still runs for the drain delay takes the request rather than a 502.
+   */
+  @Test
+  void aDrainingTaskTakesTheRequestWhenNoServingTaskCanAndNeverOtherwise() throws Exception {
+    Service web = httpService("web", port);
+    source.put(web);
+    HttpBackend serving = backend("serving");
+    source.put(running(web, 1, serving.port()));
+    source.put(task(web, 2, DesiredState.SHUTDOWN, TaskState.RUNNING, null, backend("draining").port()));
+    awaitOpen();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ingress.view().get(0).tasks().stream()
+        .anyMatch(t -> t.state().equals("serving")));
+    for (int i = 0; i < 10; i++) {
+      assertThat(get("/").body()).isEqualTo("serving");
+    }
+    // The serving task's process is gone while still in the route: refused, a POST too goes to the draining one.
+    serving.close();
+    for (int i = 0; i < 4; i++) {
+      HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+          .POST(HttpRequest.BodyPublishers.ofString("x" + i)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(post.statusCode()).isEqualTo(200);
+      assertThat(post.body()).isEqualTo("draining");
+    }
+    // No serving task at all: still the draining one, not a 503.
+    source.put(task(web, 1, DesiredState.SHUTDOWN, TaskState.SHUTDOWN, null, serving.port()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ingress.view().get(0).tasks().isEmpty());
+    HttpResponse<String> r = get("/");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("draining");
+    // Once its agent reports it stopped, nothing is left: 503.
+    source.put(task(web, 2, DesiredState.SHUTDOWN, TaskState.SHUTDOWN, null, 1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> get("/").statusCode() == 503);
+  }
 }

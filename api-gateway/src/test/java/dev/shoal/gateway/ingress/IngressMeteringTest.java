@@ -165,7 +165,8 @@ class IngressMeteringTest {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(scrape()).contains("shoal_gateway_ingress_connections{service=\"db\"} 0.0"));
 
-    source.put(IngressFixtures.task(db, 1, DesiredState.SHUTDOWN, TaskState.RUNNING, null, echo.port()));
+    // Stopped by its agent: not even a draining task is left.
+    source.put(IngressFixtures.task(db, 1, DesiredState.SHUTDOWN, TaskState.SHUTDOWN, null, echo.port()));
     awaitTasks(0);
     try (Socket c = new Socket("127.0.0.1", port)) {
       c.setSoTimeout(10_000);

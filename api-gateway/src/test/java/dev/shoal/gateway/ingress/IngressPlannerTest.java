@@ -84,4 +84,18 @@ class IngressPlannerTest {
         .extracting(Backend::host).containsExactly("127.0.0.1");
     assertThat(plan(List.of(web), List.of(t), Map.of("node-1", down)).routes().get(8080).backends()).isEmpty();
   }
+
+  @Test
+  void tasksToldToStopButStillRunningAreListedAsDraining() {
+    Service web = service("web", 8080, "", "", 1);
+    List<Task> tasks = List.of(
+        running(web, 1, 4001),
+        task(web, 2, DesiredState.SHUTDOWN, TaskState.RUNNING, null, 4002),
+        task(web, 3, DesiredState.SHUTDOWN, TaskState.SHUTDOWN, null, 4003),    // stopped: gone
+        task(web, 4, DesiredState.REMOVE, TaskState.RUNNING, "unhealthy", 4004), // failing its check
+        task(web, 5, DesiredState.REMOVE, TaskState.RUNNING, "healthy", 4005));
+    PortRoute r = plan(List.of(web), tasks, Map.of()).routes().get(8080);
+    assertThat(r.backends()).extracting(Backend::port).containsExactly(4001);
+    assertThat(r.draining()).extracting(Backend::port).containsExactly(4002, 4005);
+  }
 }

@@ -89,4 +89,64 @@ class IngressPoolTest {
     assertThat(pool.views()).extracting(BackendView::taskId).doesNotContain(leaving);
     assertThat(new BackendPool(route(Balance.ROUND_ROBIN), BACKOFF).acquire(Set.of())).isEmpty();
   }
+
+  private static PortRoute withDraining(PortRoute serving, int... tasks) {
+    List<Backend> draining = new ArrayList<>();
+    for (int i : tasks) {
+      draining.add(backend(i));
+    }
+    return new PortRoute(serving.port(), serving.serviceId(), serving.serviceName(), serving.http(), serving.balance(),
+        serving.backends(), draining);
+  }
+
+  @Test
+  void aDrainingTaskIsNeverChosenWhileAServingOneCanBe() {
+    for (Balance balance : Balance.values()) {
+      BackendPool pool = new BackendPool(withDraining(route(balance, 1), 2), BACKOFF);
+      Lease busy = pool.acquire(Set.of()).orElseThrow();
+      assertThat(busy.backend().taskId()).isEqualTo("t1");
+      busy.reached();
+      for (int i = 0; i < 10; i++) {
+        // least-connections too: the serving task is busier than the idle draining one
+        assertThat(pool.acquire(Set.of()).orElseThrow().backend().taskId()).as("%s", balance).isEqualTo("t1");
+      }
+      // A draining task without traffic is not listed.
+      assertThat(pool.views()).extracting(BackendView::taskId).containsExactly("t1");
+    }
+  }
+
+  @Test
+  void aDrainingTaskIsTriedWhenNoServingTaskIsLeftOrTheyAreExcludedOrPassedOver() {
+    BackendPool none = new BackendPool(withDraining(route(Balance.ROUND_ROBIN), 2), BACKOFF);
+    assertThat(none.acquire(Set.of()).orElseThrow().backend().taskId()).isEqualTo("t2");
+
+    BackendPool pool = new BackendPool(withDraining(route(Balance.ROUND_ROBIN, 1), 2, 3), BACKOFF);
+    // The serving task refused this request: the retry goes to a draining one.
+    assertThat(pool.acquire(Set.of("t1")).orElseThrow().backend().taskId()).isIn("t2", "t3");
+    assertThat(pool.acquire(Set.of("t1", "t2")).orElseThrow().backend().taskId()).isEqualTo("t3");
+    assertThat(pool.acquire(Set.of("t1", "t2", "t3"))).isEmpty();
+    // Passed over after a refusal, the serving task comes after the draining ones that were not.
+    Lease refused = pool.acquire(Set.of()).orElseThrow();
+    assertThat(refused.backend().taskId()).isEqualTo("t1");
+    refused.failed(BACKOFF);
+    refused.release();
+    for (int i = 0; i < 4; i++) {
+      assertThat(pool.acquire(Set.of()).orElseThrow().backend().taskId()).isIn("t2", "t3");
+    }
+  }
+
+  @Test
+  void aDrainingTaskSeenReachableComesBeforeAStartingOne() {
+    BackendPool pool = new BackendPool(route(Balance.ROUND_ROBIN, 1), BACKOFF);
+    pool.acquire(Set.of()).orElseThrow().reached();
+    // t1 is told to stop while its replacement t4 does not answer yet.
+    pool.update(withDraining(route(Balance.ROUND_ROBIN, 4), 1));
+    for (int i = 0; i < 4; i++) {
+      assertThat(pool.acquire(Set.of()).orElseThrow().backend().taskId()).isEqualTo("t1");
+    }
+    pool.probed(backend(4), true);
+    for (int i = 0; i < 4; i++) {
+      assertThat(pool.acquire(Set.of()).orElseThrow().backend().taskId()).isEqualTo("t4");
+    }
+  }
 }

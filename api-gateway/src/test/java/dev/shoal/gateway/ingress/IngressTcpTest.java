@@ -2,13 +2,16 @@ package dev.shoal.gateway.ingress;
 
 import static dev.shoal.gateway.ingress.IngressFixtures.closedPort;
 import static dev.shoal.gateway.ingress.IngressFixtures.running;
+import static dev.shoal.gateway.ingress.IngressFixtures.task;
 import static dev.shoal.gateway.ingress.IngressFixtures.tcpService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.shoal.gateway.ingress.TestBackends.EchoBackend;
+import dev.shoal.schemas.DesiredState;
 import dev.shoal.schemas.Service;
+import dev.shoal.schemas.TaskState;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -155,6 +158,29 @@ class IngressTcpTest {
     for (int i = 0; i < 9; i++) {
       try (Client c = Client.open(port)) {
         assertThat(c.in.readLine()).as("connection %d", i).isEqualTo("hello from third");
+      }
+    }
+  }
+
+  @Test
+  void aDrainingTaskTakesTheConnectionWhenNoServingTaskCanAndNeverOtherwise() throws Exception {
+    Service db = tcpService("db", port);
+    source.put(db);
+    EchoBackend serving = backend("serving");
+    source.put(running(db, 1, serving.port()));
+    source.put(task(db, 2, DesiredState.SHUTDOWN, TaskState.RUNNING, null, backend("draining").port()));
+    awaitTasks(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ingress.view().get(0).tasks().get(0).state().equals("serving"));
+    for (int i = 0; i < 6; i++) {
+      try (Client c = Client.open(port)) {
+        assertThat(c.in.readLine()).isEqualTo("hello from serving");
+      }
+    }
+    serving.close();
+    for (int i = 0; i < 4; i++) {
+      try (Client c = Client.open(port)) {
+        assertThat(c.in.readLine()).as("connection %d", i).isEqualTo("hello from draining");
+        assertThat(c.echo("ping")).isEqualTo("ping");
       }
     }
   }

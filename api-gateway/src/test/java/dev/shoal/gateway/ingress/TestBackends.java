@@ -87,11 +87,13 @@ final class TestBackends {
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Socket> open = new ArrayList<>();
+    private final java.util.concurrent.Future<?> accepting;
+    private boolean closing;
 
     EchoBackend(String name) throws IOException {
       this.name = name;
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      threads.execute(this::acceptLoop);
+      accepting = threads.submit(this::acceptLoop);
     }
 
     private void acceptLoop() {
@@ -99,6 +101,10 @@ final class TestBackends {
         try {
           Socket s = server.accept();
           synchronized (open) {
+            if (closing) {
+              s.close(); // accepted while closing: the process is gone, so is this connection
+              return;
+            }
             open.add(s);
           }
           threads.execute(() -> echo(s));
@@ -127,7 +133,17 @@ final class TestBackends {
 
     @Override
     public void close() throws IOException {
+      synchronized (open) {
+        closing = true;
+      }
       server.close();
+      // The JDK closes a listening socket only once the thread blocked in accept has left it: until
+      // then connections are still accepted. Wait, so that the port refuses when close returns.
+      try {
+        accepting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IOException("the accept loop did not end", e);
+      }
       synchronized (open) {
         for (Socket s : open) {
           s.close();

@@ -80,7 +80,11 @@ public final class BenchIngressCommand implements Callable<Integer> {
   private final PrintStream out = System.out;
 
   /** A target of the benchmark and its measured runs. */
-  private record Target(String name, String url, List<WrkResult> runs) {}
+  private record Target(String name, String url, List<WrkResult> runs, List<Double> cpuMicrosPerRequest) {
+    Target(String name, String url) {
+      this(name, url, new ArrayList<>(), new ArrayList<>());
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -123,9 +127,9 @@ public final class BenchIngressCommand implements Callable<Integer> {
       Poll.until("nginx to listen on " + proxyPort, Duration.ofSeconds(30), () -> listens("127.0.0.1:" + proxyPort));
       out.println("[bench] nginx reverse proxy to the same tasks on 127.0.0.1:" + proxyPort);
 
-      targets.add(new Target("tasks directly (one task)", "http://" + endpoints.get(0) + "/", new ArrayList<>()));
-      targets.add(new Target("Shoal ingress", "http://127.0.0.1:" + published + "/", new ArrayList<>()));
-      targets.add(new Target("nginx reverse proxy", "http://127.0.0.1:" + proxyPort + "/", new ArrayList<>()));
+      targets.add(new Target("tasks directly (one task)", "http://" + endpoints.get(0) + "/"));
+      targets.add(new Target("Shoal ingress", "http://127.0.0.1:" + published + "/"));
+      targets.add(new Target("nginx reverse proxy", "http://127.0.0.1:" + proxyPort + "/"));
       measure(targets);
       printIngressView(api, published);
       api.call("DELETE", "/v1/services/" + SERVICE, null);
@@ -174,11 +178,14 @@ public final class BenchIngressCommand implements Callable<Integer> {
     for (int r = 1; r <= rounds; r++) {
       for (Target t : targets) {
         String before = loadAverage();
+        long cpuBefore = jvmCpuNanos();
         WrkResult w = wrk(t.url(), run);
+        double cpuPerRequest = (jvmCpuNanos() - cpuBefore) / 1000.0 / Math.max(1, w.requests());
         t.runs().add(w);
+        t.cpuMicrosPerRequest().add(cpuPerRequest);
         out.printf(Locale.ROOT, "[bench] round %d  %-26s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d"
-            + "  (load %s -> %s)%n", r, t.name(), w.requestsPerSecond(), w.p50Millis(), w.p99Millis(), w.errors(),
-            before, loadAverage());
+            + "  JVM CPU %6.1f us/req  (load %s -> %s)%n", r, t.name(), w.requestsPerSecond(), w.p50Millis(),
+            w.p99Millis(), w.errors(), cpuPerRequest, before, loadAverage());
       }
     }
   }
@@ -224,10 +231,31 @@ public final class BenchIngressCommand implements Callable<Integer> {
     double ratio = shoal[0] / nginx[0];
     double p99Above = shoal[2] - direct[2];
     out.printf(Locale.ROOT, "Shoal / nginx requests/s: %.2f (goal >= 0.80: %s)%n", ratio, ratio >= 0.8 ? "met" : "NOT met");
+    // The JVM runs the whole cluster: its CPU per request while wrk drove another target is the
+    // background, spread over that target's requests; while it drove the ingress, ingress + background.
+    out.printf(Locale.ROOT, "This JVM's CPU (utime+stime) per request, median: %.1f us while wrk drove Shoal's"
+        + " ingress (%s)%n", median(targets.get(1).cpuMicrosPerRequest()), http());
     out.printf(Locale.ROOT, "Shoal p99 - direct p99: %+.2f ms (goal <= 2 ms: %s)%n", p99Above,
         p99Above <= 2 ? "met" : "NOT met");
     out.println("Machine load average now: " + loadAverage() + " (" + Runtime.getRuntime().availableProcessors()
         + " cores)");
+  }
+
+  /** Which HTTP path the ingress used in this run. */
+  private static String http() {
+    return Boolean.parseBoolean(System.getProperty("shoal.ingress.relay", "true")) ? "the HTTP relay"
+        : "Jetty's ProxyHandler (-Dshoal.ingress.relay=false)";
+  }
+
+  /** CPU time this process used so far, all threads, user and system: utime+stime of /proc/self/stat. */
+  private static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static double median(List<WrkResult> runs, ToDoubleFunction<WrkResult> f) {

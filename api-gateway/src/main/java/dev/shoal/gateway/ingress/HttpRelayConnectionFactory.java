@@ -1,0 +1,53 @@
+package dev.shoal.gateway.ingress;
+
+import dev.shoal.gateway.metrics.IngressMetrics;
+import java.util.function.Function;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.AbstractConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+
+/**
+ * What an HTTP published port does with each accepted connection when the relay is on: an
+ * {@link HttpRelayConnection}, which relays plain HTTP/1.1 requests itself and hands the connection
+ * to Jetty's HTTP server ({@code fallback}, hence {@link HttpIngressHandler}) for anything else.
+ */
+final class HttpRelayConnectionFactory extends AbstractConnectionFactory {
+  /** Whether HTTP ports use the relay ({@code -Dshoal.ingress.relay=false} turns it off). */
+  static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("shoal.ingress.relay", "true"));
+
+  private final Function<Connector, BackendPool> pools;
+  private final ClientConnector client;
+  private final HttpConnectionFactory fallback;
+  private final IngressMetrics metrics;
+  private final IngressConfig config;
+  private final TaskConnectionPool taskConnections = new TaskConnectionPool();
+
+  HttpRelayConnectionFactory(Function<Connector, BackendPool> pools, ClientConnector client,
+                             HttpConnectionFactory fallback, IngressConfig config, IngressMetrics metrics) {
+    super("shoal-http-relay");
+    this.pools = pools;
+    this.client = client;
+    this.fallback = fallback;
+    this.config = config;
+    this.metrics = metrics;
+    // A handed-over connection brings what the relay read ahead (a head and some body): all of it must fit.
+    fallback.setInputBufferSize(Math.max(fallback.getInputBufferSize(), HttpRelayConnection.inputBufferSize(fallback)));
+    addBean(fallback);
+  }
+
+  @Override
+  public Connection newConnection(Connector connector, EndPoint endPoint) {
+    HttpRelayConnection c = new HttpRelayConnection(endPoint, connector, pools.apply(connector), client,
+        taskConnections, fallback, config, metrics);
+    return configure(c, connector, endPoint);
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    taskConnections.close();
+    super.doStop();
+  }
+}
