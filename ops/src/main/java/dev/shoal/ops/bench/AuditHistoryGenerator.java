@@ -91,7 +91,7 @@ final class AuditHistoryGenerator {
 
   /** Takes note of what the decision changed: the statuses the agents now owe, the timers it set. */
   void decided(Plan plan, ClusterState state) {
-    agents.observe(state, plan.changes().taskIds());
+    agents.observe(state, plan.changes());
     timers.addAll(plan.timers());
   }
 
