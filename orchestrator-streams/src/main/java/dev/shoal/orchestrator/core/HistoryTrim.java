@@ -36,7 +36,8 @@ final class HistoryTrim {
       return; // no slot holds more than the limit
     }
     // By slot, or by node for a global service's tasks. What is removed does not depend on the order
-    // of the slots (the changes are sorted by id), so a hash map does.
+    // of the slots (the changes are sorted by id), so grouping in insertion order does as well as the
+    // sorted string keys did, without making a key per task.
     Map<Object, List<Task>> bySlot = new LinkedHashMap<>();
     for (Task t : tasks) {
       bySlot.computeIfAbsent(t.slot() != null ? (Object) t.slot() : t.nodeId(), k -> new ArrayList<>()).add(t);
