@@ -17,10 +17,31 @@ public final class Durations {
   /** Longer inputs are refused before any parsing, so a hostile string costs nothing. */
   private static final int MAX_TEXT = 64;
 
+  /**
+   * Texts parsed before: specs name a handful of durations and every rolling-update step reads them
+   * again, and the regex and BigDecimal of a parse were a visible share of a decision. Bounded, so a
+   * stream of distinct texts cannot grow it.
+   */
+  private static final int MAX_REMEMBERED = 1_024;
+  private static final java.util.concurrent.ConcurrentHashMap<String, Duration> PARSED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private Durations() {}
 
   /** Throws {@link IllegalArgumentException} with a readable reason on bad input. */
   public static Duration parse(String text) {
+    Duration known = text == null ? null : PARSED.get(text);
+    if (known != null) {
+      return known;
+    }
+    Duration d = parseText(text);
+    if (PARSED.size() < MAX_REMEMBERED) {
+      PARSED.put(text, d);
+    }
+    return d;
+  }
+
+  private static Duration parseText(String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("empty duration");
     }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -42,8 +43,15 @@ public final class Json {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
 
-  public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
+  /** The mapping without {@link SpecJson}: what a spec's remembered bytes are rendered with. */
+  static final ObjectMapper PLAIN = builder().build();
+
+  public static final ObjectMapper MAPPER = builder().addModule(SpecJson.module(PLAIN)).build();
+
+  private static JsonMapper.Builder builder() {
+    return JsonMapper.builder(FACTORY)
       .addModule(new Jdk8Module())
+      .addModule(new BlackbirdModule())
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -57,8 +65,8 @@ public final class Json {
       // Records carry helpers such as isGlobal(); only their components are data.
       .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-      .build();
+      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  }
 
   private Json() {}
 

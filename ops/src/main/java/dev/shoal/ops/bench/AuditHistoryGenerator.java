@@ -18,8 +18,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.TreeSet;
 
 /**
  * The inputs of a long, busy cluster's history, one control-log message at a time, as the intakes
@@ -43,8 +43,10 @@ final class AuditHistoryGenerator {
   private final int nodes;
   private final long stepMillis;
   private final SimulatedAgents agents = new SimulatedAgents();
-  private final PriorityQueue<ReconcilePlan.Timer> timers =
-      new PriorityQueue<>(Comparator.comparingLong(ReconcilePlan.Timer::dueAt));
+  // Keyed as the orchestrator's timer store keys them (due time, name, target): a timer asked for
+  // again by a later decision is one timer, and fires once.
+  private final TreeSet<ReconcilePlan.Timer> timers = new TreeSet<>(Comparator.comparingLong(ReconcilePlan.Timer::dueAt)
+      .thenComparing(ReconcilePlan.Timer::name).thenComparing(ReconcilePlan.Timer::target));
   private long now;
   private long count;
 
@@ -75,8 +77,8 @@ final class AuditHistoryGenerator {
     if (count <= nodes + services) {
       return spec(service((int) (count - nodes - 1)), state);
     }
-    if (!timers.isEmpty() && timers.peek().dueAt() <= now) {
-      ReconcilePlan.Timer t = timers.poll();
+    if (!timers.isEmpty() && timers.first().dueAt() <= now) {
+      ReconcilePlan.Timer t = timers.pollFirst();
       return new Input(t.target(), new ControlMessage.TimerFired(t.name(), t.target()), now);
     }
     // Agents answer soon after a decision: most inputs of a busy cluster are their reports.
@@ -91,7 +93,7 @@ final class AuditHistoryGenerator {
 
   /** Takes note of what the decision changed: the statuses the agents now owe, the timers it set. */
   void decided(Plan plan, ClusterState state) {
-    agents.observe(state, plan.changes().taskIds());
+    agents.observe(state, plan.changes());
     timers.addAll(plan.timers());
   }
 

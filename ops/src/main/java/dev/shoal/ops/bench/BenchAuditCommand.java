@@ -39,7 +39,7 @@ public final class BenchAuditCommand implements Callable<Integer> {
   long records;
 
   @Option(names = "--more", defaultValue = "-1", description = "Decisions added before the last verify, which resumes"
-      + " from its snapshot (default: 1% of --records).")
+      + " from its snapshot (default: 1%% of --records).")
   long more;
 
   @Option(names = "--services", defaultValue = "40", description = "Services (default ${DEFAULT-VALUE}).")

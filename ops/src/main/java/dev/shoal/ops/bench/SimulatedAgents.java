@@ -16,9 +16,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.NamedParameterSpec;
-import java.util.ArrayDeque;
-import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,55 +27,75 @@ import java.util.Optional;
  * The agents of {@link AuditHistoryGenerator}'s nodes, as the decision code sees them: each node has
  * its own Ed25519 key (seeded by its id, so a run is repeatable) and signs its task statuses with it,
  * with a growing (boot, sequence), because the decision refuses unsigned or replayed statuses and a
- * replay checks every signature again. After each decision they owe a status for the tasks it
- * changed: RUNNING for a task placed on them, SHUTDOWN for one they run that should stop.
+ * replay checks every signature again.
+ *
+ * <p>They are level-triggered, as the real agent is: what a node reports is worked out from its
+ * assignment as it is when the node gets to it, not from the change that put a task there. A task
+ * assigned to an up node and wanted running is reported RUNNING; one the orchestrator wants shut
+ * down or removed is reported SHUTDOWN (which ends it, and forgets it if its service is gone). A node
+ * that is down reports nothing, and when it is up again (or changes otherwise) it goes over every
+ * task assigned to it. So no task waits forever for a report its node owed while it was down, and
+ * the decision state stays bounded over a long history.
  */
 final class SimulatedAgents {
-  /** A status an agent owes: the task and the state to report. */
-  record Owed(String taskId, TaskState state) {}
-
   private final Map<String, KeyPair> keys = new HashMap<>();
   private final Map<String, Long> sequences = new HashMap<>();
-  private final ArrayDeque<Owed> owed = new ArrayDeque<>();
+  /** Tasks to look at again, in the order they changed; each once. */
+  private final LinkedHashSet<String> dirty = new LinkedHashSet<>();
   private TaskStatus lastSigned;
   private String lastSignedKey;
 
-  /** Notes the statuses the agents owe after a decision that changed {@code taskIds}. */
-  void observe(ClusterState state, Collection<String> taskIds) {
-    for (String id : taskIds) {
-      Optional<Task> t = state.task(id);
-      if (t.isEmpty() || t.get().nodeId() == null || t.get().state().ordinal() >= TaskState.COMPLETE.ordinal()) {
-        continue;
-      }
-      boolean wanted = t.get().desiredState() == DesiredState.RUNNING;
-      if (wanted && t.get().state().ordinal() < TaskState.RUNNING.ordinal()) {
-        owed.add(new Owed(id, TaskState.RUNNING));
-      } else if (!wanted) {
-        owed.add(new Owed(id, TaskState.SHUTDOWN));
+  /**
+   * Notes what the agents must look at after a decision: the tasks it changed, and every task on
+   * the nodes it changed (one that came back up reconciles its whole assignment).
+   */
+  void observe(ClusterState state, ClusterState.Changes changes) {
+    dirty.addAll(changes.taskIds());
+    for (String nodeId : changes.nodeIds()) {
+      if (up(state, nodeId)) {
+        for (Task t : state.tasksOn(nodeId)) {
+          dirty.add(t.id());
+        }
       }
     }
   }
 
   boolean owesAny() {
-    return !owed.isEmpty();
+    return !dirty.isEmpty();
   }
 
   /**
-   * The next owed status still worth sending (the task is still there, on an up node, and the state
-   * is still ahead of it), signed; empty when none is.
+   * The next status an agent owes, signed: the first task looked at that is on an up node and whose
+   * observed state is behind what the orchestrator wants of it. Empty when none is. A task on a
+   * down node is dropped here and looked at again when its node is back.
    */
   Optional<ControlMessage> nextStatus(ClusterState state, long now) {
-    while (!owed.isEmpty()) {
-      Owed o = owed.poll();
-      Optional<Task> t = state.task(o.taskId());
-      if (t.isEmpty() || t.get().nodeId() == null || !up(state, t.get().nodeId())
-          || t.get().state().ordinal() >= o.state().ordinal()
-          || t.get().state().ordinal() >= TaskState.COMPLETE.ordinal()) {
+    Iterator<String> it = dirty.iterator();
+    while (it.hasNext()) {
+      String id = it.next();
+      it.remove();
+      Optional<Task> t = state.task(id);
+      if (t.isEmpty() || t.get().nodeId() == null || !up(state, t.get().nodeId())) {
         continue;
       }
-      return Optional.of(status(t.get(), o.state(), null, now));
+      Optional<TaskState> owed = owed(t.get());
+      if (owed.isPresent()) {
+        return Optional.of(status(t.get(), owed.get(), null, now));
+      }
     }
     return Optional.empty();
+  }
+
+  /** What the task's agent reports about it now, if anything: how a level-triggered agent converges. */
+  static Optional<TaskState> owed(Task t) {
+    TaskState s = t.state();
+    if (s.isTerminal() || s.ordinal() < TaskState.ASSIGNED.ordinal()) {
+      return Optional.empty();
+    }
+    if (t.desiredState() != DesiredState.RUNNING) {
+      return Optional.of(TaskState.SHUTDOWN);
+    }
+    return s.ordinal() < TaskState.RUNNING.ordinal() ? Optional.of(TaskState.RUNNING) : Optional.empty();
   }
 
   /** The task's process exited with status 1, as its agent reports it. */

@@ -112,6 +112,29 @@ class AuditHistoryGeneratorTest {
     assertThat(trusted).isEqualTo(checked).hasSizeGreaterThan(1_500);
   }
 
+  /**
+   * Agents that report every task they are told to stop, also once their node is up again (as a
+   * level-triggered agent does), keep the state bounded. Each slot keeps its newest 5 tasks (the
+   * default task history) and older ones are forgotten once ended; 20 services of at most 6 slots
+   * (replicas 1 to 6) so hold at most 20 x 6 x 5 = 600 tasks, with room for the few still stopping as
+   * most services have fewer slots. Agents that forgot what they owed while their node was down let
+   * tasks of removed services and shut-down tasks pile up: 803 here after 100,000 decisions, and
+   * growing.
+   */
+  @Test
+  void theStateStaysBoundedOverALongHistory() {
+    AuditHistoryGenerator g = new AuditHistoryGenerator(4, 20, 6, START, 20);
+    BenchDecisions decisions = new BenchDecisions(topics, OrchestratorSettings.DEFAULTS, JoinPolicy.OPEN, g.signatures());
+    BenchHistory h = new BenchHistory(g, decisions);
+    List<Integer> sizes = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      h.run(2_000, d -> { }, (d, t) -> { });
+      sizes.add(decisions.state().taskCount());
+    }
+    assertThat(h.refused()).isZero();
+    assertThat(sizes).allMatch(n -> n <= 600, "at most 600 tasks after every 2,000 decisions");
+  }
+
   private List<String> controlValues(BenchHistory h, int n) {
     List<String> out = new ArrayList<>();
     h.run(n, d -> d.records().stream().filter(p -> p.topic().equals(topics.control.name()))

@@ -52,6 +52,7 @@ public final class ClusterState {
   private final TreeMap<String, TreeMap<String, Task>> tasksByService = new TreeMap<>();
   private final TreeMap<String, TreeMap<String, Task>> tasksByNode = new TreeMap<>();
   private final TreeMap<String, Task> pending = new TreeMap<>();
+  private final java.util.HashMap<String, NodeLoad> loads = new java.util.HashMap<>();
   private final TreeMap<String, Node> nodes = new TreeMap<>();
   private final TreeMap<String, RestartRecord> restarts = new TreeMap<>();
   private final TreeMap<String, UpdateProgress> updates = new TreeMap<>();
@@ -163,6 +164,11 @@ public final class ClusterState {
   /** Tasks wanted running that wait for a node (NEW or PENDING), in id order. */
   public List<Task> pendingTasks() {
     return resolve(pending);
+  }
+
+  /** The node as the scheduler sees it: what its resource-holding tasks reserve and count. */
+  NodeInfo nodeInfo(Node n) {
+    return new NodeInfo(n, loads.get(n.id()));
   }
 
   public Optional<Node> node(String id) {
@@ -491,6 +497,9 @@ public final class ClusterState {
     if (waitsForNode(t)) {
       pending.put(t.id(), t);
     }
+    if (NodeLoad.holds(t)) {
+      loads.computeIfAbsent(t.nodeId(), k -> new NodeLoad()).add(t);
+    }
   }
 
   private void unindex(Task t) {
@@ -499,6 +508,13 @@ public final class ClusterState {
       drop(tasksByNode, t.nodeId(), t.id());
     }
     pending.remove(t.id());
+    if (NodeLoad.holds(t)) {
+      NodeLoad load = loads.get(t.nodeId());
+      load.remove(t);
+      if (load.isEmpty()) {
+        loads.remove(t.nodeId());
+      }
+    }
   }
 
   private static void drop(Map<String, TreeMap<String, Task>> index, String key, String id) {

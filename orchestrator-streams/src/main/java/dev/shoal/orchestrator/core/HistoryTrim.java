@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.LinkedHashMap;
 
 /** Keeps the newest {@code limit} tasks of each slot; older ended ones are forgotten (Swarm's task history). */
 final class HistoryTrim {
@@ -31,9 +31,16 @@ final class HistoryTrim {
   }
 
   private void trim(Service s, Decision d) {
-    Map<String, List<Task>> bySlot = new TreeMap<>();
-    for (Task t : d.state.tasksOf(s.id())) {
-      bySlot.computeIfAbsent(t.slot() != null ? "s" + t.slot() : "n" + t.nodeId(), k -> new ArrayList<>()).add(t);
+    List<Task> tasks = d.state.tasksOf(s.id());
+    if (tasks.size() <= limit) {
+      return; // no slot holds more than the limit
+    }
+    // By slot, or by node for a global service's tasks. What is removed does not depend on the order
+    // of the slots (the changes are sorted by id), so grouping in insertion order does as well as the
+    // sorted string keys did, without making a key per task.
+    Map<Object, List<Task>> bySlot = new LinkedHashMap<>();
+    for (Task t : tasks) {
+      bySlot.computeIfAbsent(t.slot() != null ? (Object) t.slot() : t.nodeId(), k -> new ArrayList<>()).add(t);
     }
     for (List<Task> slot : bySlot.values()) {
       if (slot.size() <= limit) {

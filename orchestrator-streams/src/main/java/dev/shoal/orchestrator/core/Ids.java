@@ -13,6 +13,14 @@ public final class Ids {
   private Ids() {}
 
   private static final int ORDER_DIGITS = 10;
+  // Looking a digest up in the providers cost more than hashing the few bytes of an id.
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  });
 
   /**
    * A task id: 15 characters of hash, then the creation order (control-log position and index
@@ -35,12 +43,8 @@ public final class Ids {
     for (Object p : parts) {
       b.append(p).append('\u0000');
     }
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
-      String s = new BigInteger(1, d).toString(36);
-      return (s + "0".repeat(25)).substring(0, 25);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] d = SHA256.get().digest(b.toString().getBytes(StandardCharsets.UTF_8));
+    String s = new BigInteger(1, d).toString(36);
+    return (s + "0".repeat(25)).substring(0, 25);
   }
 }

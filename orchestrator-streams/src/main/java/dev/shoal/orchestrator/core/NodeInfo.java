@@ -27,6 +27,17 @@ public final class NodeInfo {
     activeTasks.forEach(this::add);
   }
 
+  /** The node with what {@code load} adds up to: as if made from its resource-holding tasks. */
+  NodeInfo(Node node, NodeLoad load) {
+    this.node = node;
+    if (load != null) {
+      reserved = load.reserved();
+      tasksByService.putAll(load.tasksByService());
+      hostPorts.addAll(load.hostPorts());
+      totalTasks = load.totalTasks();
+    }
+  }
+
   public Node node() {
     return node;
   }

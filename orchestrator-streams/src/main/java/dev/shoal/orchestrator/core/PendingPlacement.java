@@ -41,9 +41,7 @@ final class PendingPlacement {
     waiting.sort(ORDER);
     Map<String, NodeInfo> infos = new TreeMap<>();
     for (Node n : d.state.nodes()) {
-      List<Task> active = d.state.tasksOn(n.id()).stream()
-          .filter(t -> ClusterState.isActive(t) && t.state().ordinal() >= TaskState.ASSIGNED.ordinal()).toList();
-      infos.put(n.id(), new NodeInfo(n, active));
+      infos.put(n.id(), d.state.nodeInfo(n));
     }
     List<NodeInfo> all = List.copyOf(infos.values());
     int i = 0;

@@ -19,7 +19,9 @@ public record SlotView(List<Task> tasks) {
           .thenComparing((Task t) -> Ids.creationOrder(t.id()), Comparator.reverseOrder());
 
   static SlotView of(List<Task> tasks) {
-    return new SlotView(tasks.stream().sorted(NEWEST_FIRST).toList());
+    Task[] sorted = tasks.toArray(new Task[0]);
+    java.util.Arrays.sort(sorted, NEWEST_FIRST); // stable, as the stream's sort was
+    return new SlotView(List.of(sorted));
   }
 
   /** Wanted running, not ended, and on a node that can still run it (or not placed yet). */
@@ -46,16 +48,22 @@ public record SlotView(List<Task> tasks) {
   }
 
   Optional<Task> holder(Map<String, Node> nodes) {
-    return tasks.stream().filter(t -> holdsSlot(t, nodes)).findFirst();
+    for (Task t : tasks) {
+      if (holdsSlot(t, nodes)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The newest task, if it ended by itself while wanted running: the restart policy's business. */
   Optional<Task> deadLatest() {
-    return tasks.stream().findFirst()
+    return tasks.isEmpty() ? Optional.empty() : Optional.of(tasks.get(0))
         .filter(t -> t.desiredState() == DesiredState.RUNNING && t.state().isTerminal());
   }
 
   static boolean outdated(Task t, ServiceSpec current) {
-    return !t.spec().taskTemplate().equals(current.taskTemplate());
+    // A task made from the service's current spec shares the very object: no template to build.
+    return t.spec() != current && !t.spec().taskTemplate().equals(current.taskTemplate());
   }
 }

@@ -1,0 +1,93 @@
+package dev.shoal.ops.bench;
+
+import dev.shoal.orchestrator.core.JoinPolicy;
+import dev.shoal.orchestrator.core.OrchestratorSettings;
+import dev.shoal.orchestrator.streams.DecisionOutputs;
+import dev.shoal.schemas.Topics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shoal bench decide}: what one decision costs, without Kafka. Runs {@code shoal bench audit}'s
+ * history ({@link AuditHistoryGenerator}) through the decision code and its outputs
+ * ({@link BenchDecisions}: {@code Orchestrator.plan} and {@code DecisionOutputs}) on one thread and
+ * times only those calls with the thread's CPU time, which other processes on a loaded machine
+ * hardly change (wall time does). Prints a SHA-256 of every record the decisions publish (topic,
+ * key, value), so two builds can be checked to decide byte for byte alike.
+ */
+@Command(name = "decide", mixinStandardHelpOptions = true,
+    description = "Decisions per CPU second of the decision code over bench audit's history (no Kafka), and a digest"
+        + " of every record they publish.")
+public final class BenchDecideCommand implements Callable<Integer> {
+  @Option(names = "--records", defaultValue = "200000", description = "Decisions (default ${DEFAULT-VALUE}).")
+  long records;
+
+  @Option(names = "--every", defaultValue = "20000", description = "Print a line every so many decisions"
+      + " (default ${DEFAULT-VALUE}).")
+  long every;
+
+  @Option(names = "--services", defaultValue = "40", description = "Services (default ${DEFAULT-VALUE}).")
+  int services;
+
+  @Option(names = "--nodes", defaultValue = "12", description = "Nodes (default ${DEFAULT-VALUE}).")
+  int nodes;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the history (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    if (records < 1 || every < 1 || services < 1 || nodes < 1) {
+      throw new dev.shoal.ops.UsageException("--records, --every, --services and --nodes must be 1 or more");
+    }
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    AuditHistoryGenerator g = new AuditHistoryGenerator(seed, services, nodes, 1_700_000_000_000L, 20);
+    BenchDecisions decisions = new BenchDecisions(Topics.defaults(), OrchestratorSettings.DEFAULTS, JoinPolicy.OPEN,
+        g.signatures());
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    long total = 0;
+    long window = 0;
+    long published = 0;
+    long bytes = 0;
+    long wallStart = System.nanoTime();
+    for (long i = 1; i <= records; i++) {
+      AuditHistoryGenerator.Input in = g.next(decisions.state());
+      long before = cpu.getCurrentThreadCpuTime();
+      BenchDecisions.Decided d = decisions.decide(in);
+      long spent = cpu.getCurrentThreadCpuTime() - before;
+      total += spent;
+      window += spent;
+      if (d == null) {
+        throw new IllegalStateException("the decision code refused input " + i + ": the generator is broken");
+      }
+      for (DecisionOutputs.Published p : d.records()) {
+        digest.update((p.topic() + "\u0000" + p.key() + "\u0000").getBytes(StandardCharsets.UTF_8));
+        if (p.value() != null) {
+          digest.update(p.value());
+          bytes += p.value().length;
+        }
+        published++;
+      }
+      g.decided(d.plan(), decisions.state());
+      if (i % every == 0 || i == records) {
+        long n = i % every == 0 ? every : i % every;
+        System.out.printf(Locale.ROOT, "[bench] %,d decisions: %,.0f decisions per CPU second over the last %,d;"
+            + " %,d tasks in the state%n", i, n / (window / 1e9), n, decisions.state().taskCount());
+        window = 0;
+      }
+    }
+    System.out.printf(Locale.ROOT, "decisions: %,d in %.2f s of the deciding thread's CPU (%,.0f a second), wall %.1f s"
+            + " with the history's making%n", records, total / 1e9, records / (total / 1e9),
+        (System.nanoTime() - wallStart) / 1e9);
+    System.out.printf(Locale.ROOT, "published: %,d records, %,d value bytes, SHA-256 %s%n", published, bytes,
+        HexFormat.of().formatHex(digest.digest()));
+    return 0;
+  }
+}
