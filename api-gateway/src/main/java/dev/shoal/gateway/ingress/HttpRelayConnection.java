@@ -872,6 +872,8 @@ final class HttpRelayConnection extends AbstractConnection.NonBlocking implement
   private static final class HeadWriter {
     private byte[] bytes = new byte[1024];
     private int length;
+    /** What goes to the socket: a heap buffer would be copied into a JDK temporary direct one anyway. */
+    private ByteBuffer direct = ByteBuffer.allocateDirect(1024);
 
     void request(String method, String uri, List<HttpField> fields, String connectionTokens, String remote,
                  String port, String host) {
@@ -901,7 +903,13 @@ final class HttpRelayConnection extends AbstractConnection.NonBlocking implement
     }
 
     ByteBuffer buffer() {
-      return ByteBuffer.wrap(bytes, 0, length);
+      if (direct.capacity() < length) {
+        direct = ByteBuffer.allocateDirect(Math.max(direct.capacity() * 2, length));
+      }
+      direct.clear();
+      direct.put(bytes, 0, length).flip();
+      // A view of its own per attempt: a retry's write never moves an earlier attempt's position.
+      return direct.duplicate();
     }
 
     private HeadWriter ascii(String s) {
