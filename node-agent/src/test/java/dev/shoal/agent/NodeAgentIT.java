@@ -221,7 +221,10 @@ class NodeAgentIT {
     // Several resync passes later, still one start only.
     int beats = heartbeats().size();
     await().atMost(WAIT).until(() -> heartbeats().size() >= beats + 3);
-    assertThat(statuses("job1")).extracting(TaskStatus::state).containsOnlyOnce(TaskState.RUNNING, TaskState.FAILED);
+    // No state twice; a RUNNING that FAILED replaced before it went out is not sent (CoalescingStatusSink).
+    assertThat(statuses("job1")).extracting(TaskStatus::state).doesNotHaveDuplicates()
+        .isSubsetOf(TaskState.ACCEPTED, TaskState.PREPARING, TaskState.STARTING, TaskState.RUNNING, TaskState.FAILED)
+        .last().isEqualTo(TaskState.FAILED);
   }
 
   @Test

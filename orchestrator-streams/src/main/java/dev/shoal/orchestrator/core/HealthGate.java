@@ -20,11 +20,11 @@ final class HealthGate {
 
   /** No check counts, or the task reports healthy. */
   static boolean passed(Task t) {
-    return !gated(t) || "healthy".equals(t.status().health());
+    return !gated(t) || t.status() != null && "healthy".equals(t.status().health());
   }
 
   static boolean unhealthy(Task t) {
-    return gated(t) && "unhealthy".equals(t.status().health()) && !t.state().isTerminal();
+    return gated(t) && t.status() != null && "unhealthy".equals(t.status().health()) && !t.state().isTerminal();
   }
 
   private static boolean gated(Task t) {
