@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,14 +43,8 @@ public final class BenchAuditCommand implements Callable<Integer> {
       + " from its snapshot (default: 1%% of --records).")
   long more;
 
-  @Option(names = "--services", defaultValue = "40", description = "Services (default ${DEFAULT-VALUE}).")
-  int services;
-
-  @Option(names = "--nodes", defaultValue = "12", description = "Nodes (default ${DEFAULT-VALUE}).")
-  int nodes;
-
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the history (default ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin
+  HistoryShape shape;
 
   @Option(names = "--snapshot-every", defaultValue = "20000", description = "As shoal audit's (default ${DEFAULT-VALUE}).")
   long snapshotEvery;
@@ -74,7 +69,7 @@ public final class BenchAuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (records < 100 || services < 1 || nodes < 1 || perTransaction < 1 || snapshotEvery < 1) {
+    if (records < 100 || shape.services < 1 || shape.nodes < 1 || perTransaction < 1 || snapshotEvery < 1) {
       throw new dev.shoal.ops.UsageException("--records must be 100 or more; --services, --nodes,"
           + " --per-transaction and --snapshot-every 1 or more");
     }
@@ -90,7 +85,7 @@ public final class BenchAuditCommand implements Callable<Integer> {
         TopicProvisioner.ensure(admin, topics, TopicProvisioner.Replication.of((short) 1));
       }
       long start = System.currentTimeMillis() - (records + extra + 1000) * STEP_MILLIS;
-      AuditHistoryGenerator generator = new AuditHistoryGenerator(seed, services, nodes, start, STEP_MILLIS);
+      AuditHistoryGenerator generator = shape.generator(start, STEP_MILLIS);
       BenchHistory history = new BenchHistory(generator,
           new BenchDecisions(topics, OrchestratorSettings.DEFAULTS, JoinPolicy.OPEN, generator.signatures()));
       long[] atTime = {0};
@@ -165,7 +160,7 @@ public final class BenchAuditCommand implements Callable<Integer> {
   private void report(PrintStream out, BenchHistory history, List<AuditRun> runs, String at, String loadBefore) {
     out.println();
     out.printf(Locale.ROOT, "history: %,d decisions (%,d services, %d nodes, seed %d), %,d inputs refused%n",
-        history.decided(), services, nodes, seed, history.refused());
+        history.decided(), shape.services, shape.nodes, shape.seed, history.refused());
     long total = history.decided();
     StringBuilder mix = new StringBuilder("mix:");
     history.mix().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())

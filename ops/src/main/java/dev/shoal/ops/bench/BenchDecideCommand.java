@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,22 +34,16 @@ public final class BenchDecideCommand implements Callable<Integer> {
       + " (default ${DEFAULT-VALUE}).")
   long every;
 
-  @Option(names = "--services", defaultValue = "40", description = "Services (default ${DEFAULT-VALUE}).")
-  int services;
-
-  @Option(names = "--nodes", defaultValue = "12", description = "Nodes (default ${DEFAULT-VALUE}).")
-  int nodes;
-
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the history (default ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin
+  HistoryShape shape;
 
   @Override
   public Integer call() throws Exception {
-    if (records < 1 || every < 1 || services < 1 || nodes < 1) {
+    if (records < 1 || every < 1 || shape.services < 1 || shape.nodes < 1) {
       throw new dev.shoal.ops.UsageException("--records, --every, --services and --nodes must be 1 or more");
     }
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-    AuditHistoryGenerator g = new AuditHistoryGenerator(seed, services, nodes, 1_700_000_000_000L, 20);
+    AuditHistoryGenerator g = shape.generator(1_700_000_000_000L, 20);
     BenchDecisions decisions = new BenchDecisions(Topics.defaults(), OrchestratorSettings.DEFAULTS, JoinPolicy.OPEN,
         g.signatures());
     MessageDigest digest = MessageDigest.getInstance("SHA-256");
