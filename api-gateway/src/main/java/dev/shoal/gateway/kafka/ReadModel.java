@@ -39,6 +39,10 @@ public final class ReadModel {
   private final List<Watch<?>> watches = new CopyOnWriteArrayList<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch caughtUp = new CountDownLatch(1);
+  // Guarded by this: set while applyTogether runs its changes.
+  private boolean batching;
+  private boolean batchChanged;
+  private boolean batchNotifies;
 
   public ReadModel() {
     this(DEFAULT_EVENT_CAPACITY);
@@ -61,8 +65,7 @@ public final class ReadModel {
       }
       serviceIdsByName.put(key(service.name()), id);
     }
-    checkWatches();
-    notifyListeners();
+    changed(true);
   }
 
   public void removeService(String id) {
@@ -72,8 +75,7 @@ public final class ReadModel {
         serviceIdsByName.remove(key(old.name()), id);
       }
     }
-    checkWatches();
-    notifyListeners();
+    changed(true);
   }
 
   public void putTask(String id, Task task) {
@@ -86,8 +88,7 @@ public final class ReadModel {
         taskIdsByService.computeIfAbsent(task.serviceId(), k -> new java.util.TreeSet<>()).add(id);
       }
     }
-    checkWatches();
-    notifyListeners();
+    changed(true);
   }
 
   public void removeTask(String id) {
@@ -97,8 +98,7 @@ public final class ReadModel {
         unindex(old.serviceId(), id);
       }
     }
-    checkWatches();
-    notifyListeners();
+    changed(true);
   }
 
   private void unindex(String serviceId, String taskId) {
@@ -115,7 +115,7 @@ public final class ReadModel {
     synchronized (this) {
       clusterInfo = info;
     }
-    checkWatches();
+    changed(false);
   }
 
   /** Join-token generations; the initial ones until the orchestrator publishes a rotation. */
@@ -127,16 +127,14 @@ public final class ReadModel {
     synchronized (this) {
       nodes.put(id, node);
     }
-    checkWatches();
-    notifyListeners();
+    changed(true);
   }
 
   public void removeNode(String id) {
     synchronized (this) {
       nodes.remove(id);
     }
-    checkWatches();
-    notifyListeners();
+    changed(true);
   }
 
   /** Appends an event, forgetting the oldest beyond the capacity. */
@@ -155,7 +153,50 @@ public final class ReadModel {
         }
       }
     }
+    changed(false);
+  }
+
+  /**
+   * Applies {@code changes} (calls of the methods above) so that a reader sees all of them or none.
+   * The feed applies each poll this way: a decision's records (a task shut down, its replacement
+   * running) become visible to it together when their transaction commits, so they arrive in one
+   * poll unless the decision is bigger than a poll, and a reader between two of them would see a
+   * cluster that never was. Watches and listeners run once, after the batch.
+   */
+  public void applyTogether(Runnable changes) {
+    boolean check;
+    boolean notify;
+    synchronized (this) {
+      batching = true;
+      try {
+        changes.run();
+      } finally {
+        batching = false;
+        check = batchChanged;
+        notify = batchNotifies;
+        batchChanged = false;
+        batchNotifies = false;
+      }
+    }
+    if (check) {
+      checkWatches();
+    }
+    if (notify) {
+      notifyListeners();
+    }
+  }
+
+  /** After a change: re-check waiting requests and tell listeners, or note it for the batch's end. */
+  private void changed(boolean notify) {
+    if (Thread.holdsLock(this) && batching) {
+      batchChanged = true;
+      batchNotifies |= notify;
+      return;
+    }
     checkWatches();
+    if (notify) {
+      notifyListeners();
+    }
   }
 
   /** Called once the feed has read everything that was in the topics when it started. */

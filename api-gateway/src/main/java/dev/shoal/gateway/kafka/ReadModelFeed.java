@@ -147,8 +147,16 @@ public final class ReadModelFeed implements AutoCloseable {
   }
 
   private void pollOnce(List<TopicPartition> partitions, Map<TopicPartition, Long> ends) {
+    // Decoded outside the model's lock, applied in one go: readers never see half a decision.
+    List<Runnable> changes = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-      apply(r);
+      Runnable change = decode(r);
+      if (change != null) {
+        changes.add(change);
+      }
+    }
+    if (!changes.isEmpty()) {
+      model.applyTogether(() -> changes.forEach(Runnable::run));
     }
     lastPollNanos = System.nanoTime();
     if (!model.isCaughtUp() && reached(ends)) {
@@ -245,45 +253,33 @@ public final class ReadModelFeed implements AutoCloseable {
     return true;
   }
 
-  private void apply(ConsumerRecord<String, byte[]> r) {
+  /** The change a record makes to the model, or null for a record to skip. */
+  private Runnable decode(ConsumerRecord<String, byte[]> r) {
     String topic = r.topic();
     String key = r.key();
     try {
       if (topic.equals(topics.events.name())) {
         ClusterEvent e = events.deserialize(topic, r.value());
-        if (e != null) {
-          model.addEvent(e);
-        }
+        return e == null ? null : () -> model.addEvent(e);
       } else if (key == null) {
         LOG.warn("skipping a record without key at {}-{}@{}", topic, r.partition(), r.offset());
       } else if (topic.equals(topics.services.name())) {
         Service s = services.deserialize(topic, r.value());
-        if (s == null) {
-          model.removeService(key);
-        } else {
-          model.putService(key, s);
-        }
+        return s == null ? () -> model.removeService(key) : () -> model.putService(key, s);
       } else if (topic.equals(topics.tasks.name())) {
         Task t = tasks.deserialize(topic, r.value());
-        if (t == null) {
-          model.removeTask(key);
-        } else {
-          model.putTask(key, t);
-        }
+        return t == null ? () -> model.removeTask(key) : () -> model.putTask(key, t);
       } else if (topic.equals(topics.cluster.name())) {
         dev.shoal.schemas.ClusterInfo info = topics.cluster.valueSerde().deserializer().deserialize(topic, r.value());
-        model.putClusterInfo(info == null ? dev.shoal.schemas.ClusterInfo.INITIAL : info);
+        return () -> model.putClusterInfo(info == null ? dev.shoal.schemas.ClusterInfo.INITIAL : info);
       } else if (topic.equals(topics.nodes.name())) {
         Node n = nodes.deserialize(topic, r.value());
-        if (n == null) {
-          model.removeNode(key);
-        } else {
-          model.putNode(key, n);
-        }
+        return n == null ? () -> model.removeNode(key) : () -> model.putNode(key, n);
       }
     } catch (RuntimeException e) {
       LOG.warn("skipping an unreadable record at {}-{}@{}: {}", topic, r.partition(), r.offset(), e.toString());
     }
+    return null;
   }
 
   @Override

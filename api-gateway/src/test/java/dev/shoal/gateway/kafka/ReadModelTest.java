@@ -98,4 +98,63 @@ class ReadModelTest {
     }
     return new ClusterEvent(type, "service", "web", type, attrs, time);
   }
+
+  @Test
+  void aReaderSeesABatchWholeOrNotAtAll() throws Exception {
+    Service web = service("web", 1);
+    Service api = service("api", 1);
+    java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<Integer>> midway =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      model.applyTogether(() -> {
+        model.putService(web.id(), web);
+        // A reader asking between the two changes waits for the whole batch.
+        midway.set(reader.submit(() -> model.services().size()));
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
+            .until(() -> !midway.get().isDone());
+        model.putService(api.id(), api);
+      });
+      assertThat(midway.get().get(5, TimeUnit.SECONDS)).isEqualTo(2);
+    } finally {
+      reader.shutdownNow();
+    }
+  }
+
+  @Test
+  void aBatchChecksWatchesAndTellsListenersOnceAfterItsLastChange() throws Exception {
+    Service web = service("web", 1);
+    Service api = service("api", 1);
+    java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger servicesSeen = new java.util.concurrent.atomic.AtomicInteger();
+    model.subscribe(() -> {
+      told.incrementAndGet();
+      servicesSeen.set(model.services().size());
+    });
+    CompletableFuture<Optional<Service>> both = model.await(
+        m -> m.serviceByName("web").flatMap(w -> m.serviceByName("api")), Duration.ofSeconds(30));
+
+    model.applyTogether(() -> {
+      model.putService(web.id(), web);
+      model.putService(api.id(), api);
+      assertThat(both).isNotDone();
+      assertThat(told).hasValue(0);
+    });
+
+    assertThat(both.get(5, TimeUnit.SECONDS)).contains(api);
+    assertThat(told).hasValue(1);
+    assertThat(servicesSeen).hasValue(2);
+  }
+
+  @Test
+  void anEventOnlyBatchChecksWatchesWithoutTellingListeners() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+    model.subscribe(told::incrementAndGet);
+    CompletableFuture<Optional<Integer>> seen = model.await(
+        m -> m.events().isEmpty() ? Optional.empty() : Optional.of(m.events().size()), Duration.ofSeconds(30));
+    model.applyTogether(() -> model.addEvent(new ClusterEvent("service.created", "service", "web", "created",
+        Map.of(), 1L)));
+    assertThat(seen.get(5, TimeUnit.SECONDS)).contains(1);
+    assertThat(told).hasValue(0);
+  }
 }
