@@ -123,7 +123,7 @@ public final class BenchAuditCommand implements Callable<Integer> {
           + " decisions): " + snapshots);
       return runs.stream().allMatch(r -> r.exit() == 0) ? 0 : 1;
     } finally {
-      delete(dir);
+      WorkDirs.delete(dir);
     }
   }
 
@@ -198,13 +198,5 @@ public final class BenchAuditCommand implements Callable<Integer> {
   private static long usedHeapMb() {
     Runtime rt = Runtime.getRuntime();
     return (rt.totalMemory() - rt.freeMemory()) >> 20;
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("could not delete " + dir + ": " + e);
-    }
   }
 }

@@ -139,7 +139,7 @@ public final class BenchIngressCommand implements Callable<Integer> {
         stop(proxy);
       }
       if (workDir == null) {
-        deleteTree(dir);
+        WorkDirs.delete(dir);
       }
     }
     summary(targets);
@@ -310,14 +310,6 @@ public final class BenchIngressCommand implements Callable<Integer> {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("could not delete " + dir + ": " + e);
     }
   }
 }

@@ -132,7 +132,7 @@ public final class BenchUpdateCommand implements Callable<Integer> {
       Poll.until("the service's tasks to stop", Duration.ofSeconds(60), () -> api.desiredRunning(SERVICE).isEmpty());
     } finally {
       if (workDir == null) {
-        deleteTree(dir);
+        WorkDirs.delete(dir);
       }
     }
     summary(results, monitorWindow, delayBetween);
@@ -278,16 +278,6 @@ public final class BenchUpdateCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      System.err.println("could not delete " + dir + ": " + e);
     }
   }
 }

@@ -31,7 +31,13 @@ public final class InJvmCluster implements AutoCloseable {
   private final ApiClient api;
   private final String bootstrapServers;
 
-  private InJvmCluster(Path dir, int agents, Duration nodeDownTimeout, PrintStream progress) throws Exception {
+  /** An agent's runtimes, made for the agent's data directory (null from it: the process runtime alone). */
+  public interface RuntimesFactory {
+    List<dev.shoal.agent.runtime.ContainerRuntime> create(Path agentDir) throws Exception;
+  }
+
+  private InJvmCluster(Path dir, int agents, Duration nodeDownTimeout, PrintStream progress, RuntimesFactory runtimes)
+      throws Exception {
     try {
       progress.println("[cluster] starting Kafka");
       EmbeddedKafka kafka = register(EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).build());
@@ -48,8 +54,9 @@ public final class InJvmCluster implements AutoCloseable {
       progress.println("[cluster] gateway on http://127.0.0.1:" + gateway.port());
       for (int i = 1; i <= agents; i++) {
         Path agentDir = dir.resolve("node-" + i);
-        NodeAgent agent = register(new NodeAgent(NodeAgentConfig.builder(bootstrap, agentDir).hostname("node-" + i)
-            .build()));
+        NodeAgentConfig config = NodeAgentConfig.builder(bootstrap, agentDir).hostname("node-" + i).build();
+        List<dev.shoal.agent.runtime.ContainerRuntime> own = runtimes == null ? null : runtimes.create(agentDir);
+        NodeAgent agent = register(own == null ? new NodeAgent(config) : new NodeAgent(config, own));
         agent.start();
       }
       api = new ApiClient("http://127.0.0.1:" + gateway.port());
@@ -62,7 +69,13 @@ public final class InJvmCluster implements AutoCloseable {
   /** Starts the cluster under {@code dir}; returns once the orchestrator runs (the agents may still be joining). */
   public static InJvmCluster start(Path dir, int agents, Duration nodeDownTimeout, PrintStream progress)
       throws Exception {
-    return new InJvmCluster(dir, agents, nodeDownTimeout, progress);
+    return new InJvmCluster(dir, agents, nodeDownTimeout, progress, null);
+  }
+
+  /** As {@link #start(Path, int, Duration, PrintStream)}, each agent with the runtimes {@code runtimes} makes. */
+  public static InJvmCluster start(Path dir, int agents, Duration nodeDownTimeout, PrintStream progress,
+                                   RuntimesFactory runtimes) throws Exception {
+    return new InJvmCluster(dir, agents, nodeDownTimeout, progress, runtimes);
   }
 
   private static OrchestratorTopology.Timing timing(Duration nodeDownTimeout) {
