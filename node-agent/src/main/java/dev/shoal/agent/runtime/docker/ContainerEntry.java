@@ -40,6 +40,20 @@ final class ContainerEntry {
     return e;
   }
 
+  /**
+   * An entry for a container this runtime has just created from {@code labels}, without asking the
+   * engine again: a created container has no state to read yet but "created".
+   */
+  static ContainerEntry created(String containerId, String name, Map<String, String> labels) {
+    ContainerEntry e = new ContainerEntry(containerId, labels.get(ContainerLabels.TASK_ID), labels.get(ContainerLabels.NODE_ID));
+    synchronized (e) {
+      e.engineState = "created";
+      e.view = new RuntimeTask(e.taskId, e.nodeId, name, Drivers.DOCKER, RuntimeTask.State.CREATED, null, null, false,
+          null, null, List.of(), containerId, ContainerLabels.stopGrace(labels, ContainerSpecs.DEFAULT_STOP_GRACE));
+    }
+    return e;
+  }
+
   String containerId() {
     return containerId;
   }

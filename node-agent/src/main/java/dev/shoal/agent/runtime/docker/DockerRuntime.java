@@ -147,16 +147,17 @@ public final class DockerRuntime implements ContainerRuntime {
     if (task.nodeId() != null) {
       nodes.add(task.nodeId());
     }
-    Optional<ContainerEntry> known = find(task.id());
-    if (known.isPresent()) {
-      return known.get().view();
+    // Not asked of the engine: every pass lists the node's containers first, and a container an
+    // earlier agent left for this task holds its name, so creating it again is refused and adopted below.
+    ContainerEntry known = entries.get(task.id());
+    if (known != null) {
+      return known.view();
     }
     String image = task.spec().image();
     var create = ContainerSpecs.apply(task, client.createContainerCmd(image), bindMounts);
-    images.ensure(image);
     String containerId;
     try {
-      containerId = create.exec().getId();
+      containerId = createPullingIfMissing(create, image);
     } catch (ConflictException e) {
       // Another prepare of the same task won, or a container of another task holds the name.
       return lookup(task.id()).map(ContainerEntry::view).orElseThrow(() -> new TaskRejectedException(
@@ -164,7 +165,21 @@ public final class DockerRuntime implements ContainerRuntime {
     } catch (DockerException e) {
       throw new TaskRejectedException("the engine refused to create the container: " + DockerEngine.reason(e), e);
     }
-    return track(client.inspectContainerCmd(containerId).exec()).view();
+    return track(ContainerEntry.created(containerId, create.getName(), create.getLabels())).view();
+  }
+
+  /**
+   * Creates the container; only when the engine does not have the image, pulls it and creates again
+   * (as the docker CLI's {@code run} does): a start costs no image inspect when the image is there.
+   */
+  private String createPullingIfMissing(com.github.dockerjava.api.command.CreateContainerCmd create, String image)
+      throws TaskRejectedException {
+    try {
+      return create.exec().getId();
+    } catch (NotFoundException noImage) {
+      images.ensure(image);
+      return create.exec().getId();
+    }
   }
 
   @Override
@@ -185,7 +200,9 @@ public final class DockerRuntime implements ContainerRuntime {
       refresh(e);
       throw new TaskRejectedException("the engine could not start the container: " + reason, failed);
     }
-    return refresh(e);
+    // The engine's start event may have brought the entry up to date already (ports and all).
+    RuntimeTask now = e.view();
+    return now.state() == RuntimeTask.State.RUNNING ? now : refresh(e);
   }
 
   @Override
@@ -358,9 +375,18 @@ public final class DockerRuntime implements ContainerRuntime {
     return Optional.empty();
   }
 
-  /** The entry for an inspected container: the known one if it is the same container, else a new one. */
+  /** The entry for an inspected container: the known one (brought up to date) if it is the same container, else a new one. */
   private ContainerEntry track(InspectContainerResponse r) {
     ContainerEntry fresh = ContainerEntry.of(r);
+    ContainerEntry kept = track(fresh);
+    if (kept != fresh) {
+      kept.update(r);
+    }
+    return kept;
+  }
+
+  /** Files {@code fresh} under its task, unless an entry for the same container is there already (returned). */
+  private ContainerEntry track(ContainerEntry fresh) {
     List<ContainerEntry> replaced = new ArrayList<>(1);
     ContainerEntry kept = entries.compute(fresh.taskId(), (id, old) -> {
       if (old != null && old.containerId().equals(fresh.containerId())) {
@@ -373,9 +399,6 @@ public final class DockerRuntime implements ContainerRuntime {
     });
     // Only by hand can two containers carry one task id; the one seen last is the task's from now on.
     replaced.forEach(old -> old.gone("replaced by container " + fresh.containerId()));
-    if (kept != fresh) {
-      kept.update(r);
-    }
     return kept;
   }
 
@@ -401,6 +424,9 @@ public final class DockerRuntime implements ContainerRuntime {
     }
     for (ContainerEntry e : entries.values()) {
       if (e.containerId().equals(id)) {
+        if (action.equals("start") && e.view().state() == RuntimeTask.State.RUNNING) {
+          return; // its start() read it running already
+        }
         refresh(e);
         changed();
         return;
