@@ -292,7 +292,9 @@ public final class NodeAgent implements AutoCloseable {
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "shoal-agent-" + nodeId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // No linger (Kafka 4's default is 5 ms): statuses already leave in batches (CoalescingStatusSink,
+    // one request in flight), and each waited-for RUNNING report would otherwise pay the linger twice.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
     // The agent sends a few records a second. With one request in flight, a first batch that is
     // retried (a topic just created) cannot be overtaken by the next one, which the broker would
