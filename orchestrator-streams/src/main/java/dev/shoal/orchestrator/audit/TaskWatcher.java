@@ -182,9 +182,9 @@ final class TaskWatcher {
       if (task.nodeId() != null && task.slot() == null && !n.id().equals(task.nodeId())) {
         continue; // a global task is for its node only
       }
-      List<Task> active = state.tasksOn(n.id()).stream().filter(t -> !t.id().equals(task.id())
-          && ClusterState.isActive(t) && t.state().ordinal() >= TaskState.ASSIGNED.ordinal()).toList();
-      infos.add(new NodeInfo(n, active));
+      List<Task> holding = state.tasksOn(n.id()).stream().filter(t -> !t.id().equals(task.id())
+          && NodeInfo.holdsResources(t)).toList();
+      infos.add(new NodeInfo(n, holding));
     }
     return new Scheduler().explain(task.spec(), task.serviceId(), infos);
   }

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A node as the scheduler sees it during one placement pass: the node, what its active tasks have
- * reserved, how many tasks of each service it runs, and the host ports they booked. {@link #add}
+ * A node as the scheduler sees it during one placement pass: the node, what the tasks holding
+ * resources on it reserved and the host ports they booked (a task told to stop holds them until it
+ * has ended), and how many tasks wanted running it has of each service. {@link #add}
  * books a task placed during the pass, so the next placement sees it.
  */
 public final class NodeInfo {
@@ -22,9 +23,12 @@ public final class NodeInfo {
   private final Set<String> hostPorts = new HashSet<>();
   private int totalTasks;
 
-  public NodeInfo(Node node, List<Task> activeTasks) {
+  /** The node with {@code holdingTasks}: those that hold resources on it ({@link NodeLoad#holds}). */
+  public NodeInfo(Node node, List<Task> holdingTasks) {
     this.node = node;
-    activeTasks.forEach(this::add);
+    for (Task t : holdingTasks) {
+      book(t, NodeLoad.counts(t));
+    }
   }
 
   /** The node with what {@code load} adds up to: as if made from its resource-holding tasks. */
@@ -36,6 +40,11 @@ public final class NodeInfo {
       hostPorts.addAll(load.hostPorts());
       totalTasks = load.totalTasks();
     }
+  }
+
+  /** Whether {@code t} holds resources on its node, so belongs in a {@code NodeInfo} made from tasks. */
+  public static boolean holdsResources(Task t) {
+    return NodeLoad.holds(t);
   }
 
   public Node node() {
@@ -60,10 +69,17 @@ public final class NodeInfo {
     return hostPorts.contains(portAndProtocol);
   }
 
+  /** Books a task placed during the pass. */
   public void add(Task t) {
+    book(t, true);
+  }
+
+  private void book(Task t, boolean counted) {
     reserved = reserved.plus(reservationOf(t.spec()));
-    tasksByService.merge(t.serviceId(), 1, Integer::sum);
-    totalTasks++;
+    if (counted) {
+      tasksByService.merge(t.serviceId(), 1, Integer::sum);
+      totalTasks++;
+    }
     for (ServiceSpec.PortConfig p : t.spec().ports()) {
       if (p.booksHostPort()) {
         hostPorts.add(portKey(p));

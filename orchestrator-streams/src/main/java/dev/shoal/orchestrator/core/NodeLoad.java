@@ -1,5 +1,6 @@
 package dev.shoal.orchestrator.core;
 
+import dev.shoal.schemas.DesiredState;
 import dev.shoal.schemas.NodeResources;
 import dev.shoal.schemas.ServiceSpec;
 import dev.shoal.schemas.Task;
@@ -9,8 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the tasks that hold resources on one node add up to — tasks wanted running, placed (ASSIGNED
- * or later) and not ended — kept by {@link ClusterState} as tasks change, so that a placement pass
+ * What the tasks that hold resources on one node add up to — tasks placed (ASSIGNED or later) and
+ * not ended; of those, the ones wanted running count as the node's tasks — kept by {@link ClusterState} as tasks change, so that a placement pass
  * reads each node's load instead of going over every task the node ever had (the history of ended
  * tasks included): that walk was the largest cost of a placement.
  *
@@ -24,10 +25,21 @@ final class NodeLoad {
   private final Map<String, Integer> hostPorts = new HashMap<>();
   private long memoryBytes;
   private int totalTasks;
+  private int holding;
 
-  /** Whether the task holds resources on its node. */
+  /**
+   * Whether the task holds resources on its node: placed (ASSIGNED or later) and not ended, whatever
+   * the orchestrator now wants of it. A task told to stop still holds its reservations and host ports
+   * until its node reports it ended, as in Swarm's scheduler: a replacement must not be placed into
+   * memory or a port the old task still uses.
+   */
   static boolean holds(Task t) {
-    return t.nodeId() != null && ClusterState.isActive(t) && t.state().ordinal() >= TaskState.ASSIGNED.ordinal();
+    return t.nodeId() != null && !t.state().isTerminal() && t.state().ordinal() >= TaskState.ASSIGNED.ordinal();
+  }
+
+  /** Whether a task that holds resources also counts as one of the node's tasks (spread, max per node). */
+  static boolean counts(Task t) {
+    return t.desiredState() == DesiredState.RUNNING;
   }
 
   void add(Task t) {
@@ -39,7 +51,7 @@ final class NodeLoad {
   }
 
   boolean isEmpty() {
-    return totalTasks == 0;
+    return holding == 0;
   }
 
   private void change(Task t, int by) {
@@ -52,8 +64,11 @@ final class NodeLoad {
       }
     }
     memoryBytes += by * r.memoryBytes();
-    totalTasks += by;
-    count(tasksByService, t.serviceId(), by);
+    holding += by;
+    if (counts(t)) {
+      totalTasks += by;
+      count(tasksByService, t.serviceId(), by);
+    }
     for (ServiceSpec.PortConfig p : t.spec().ports()) {
       if (p.booksHostPort()) {
         count(hostPorts, NodeInfo.portKey(p), by);

@@ -170,6 +170,30 @@ class RollingUpdateTopologyTest {
   }
 
   @Test
+  void aStoppingTaskKeepsItsHostPortUntilItHasEnded() {
+    // Three nodes, three replicas each holding host port 8080: a stop-first replacement has nowhere
+    // to go until the old task's node reports it ended (Swarm's scheduler books it until then too).
+    String cfg = "{\"parallelism\":1,\"monitor\":\"1s\"}";
+    String port = ",\"ports\":[{\"target\":80,\"published\":8080,\"mode\":\"host\"}]}";
+    h.spec("web", web("v1", 3, cfg).replaceFirst("}$", port));
+    agentsRunEverything();
+    assertThat(running("v1")).hasSize(3).allMatch(t -> t.state() == TaskState.RUNNING);
+
+    h.spec("web", web("v2", 3, cfg).replaceFirst("}$", port));
+    List<Task> fresh = running("v2");
+    assertThat(fresh).hasSize(1);
+    assertThat(fresh.get(0).nodeId()).as("port 8080 is held on every node, by a running or a stopping task").isNull();
+    Task stopping = h.tasks.values().stream()
+        .filter(t -> t.desiredState() == DesiredState.SHUTDOWN && t.state() == TaskState.RUNNING)
+        .findFirst().orElseThrow();
+
+    h.report(stopping, TaskState.SHUTDOWN);
+    Task placed = h.tasks.get(fresh.get(0).id());
+    assertThat(placed.nodeId()).isEqualTo(stopping.nodeId());
+    assertThat(placed.state()).isEqualTo(TaskState.ASSIGNED);
+  }
+
+  @Test
   void manualRollback() {
     String cfg = "{\"parallelism\":0,\"monitor\":\"1s\"}";
     h.spec("web", web("v1", 2, cfg));
