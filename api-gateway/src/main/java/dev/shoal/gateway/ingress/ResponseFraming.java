@@ -11,7 +11,8 @@ import org.eclipse.jetty.http.HttpVersion;
 
 /**
  * Finds where a task's answer ends (Content-Length, chunked, or the end of the connection; none for
- * HEAD, 1xx, 204 and 304) with Jetty's {@link HttpParser}, and notes on the attempt what its head
+ * HEAD, 1xx, 204 and 304) — the common head by {@link SimpleResponseHead}, any other with Jetty's
+ * {@link HttpParser} — and notes on the attempt what its head
  * says: the status, whether the task closes the connection after it, whether it is interim (1xx).
  * The bytes themselves are relayed as they came. One per client connection, reused answer after
  * answer.
@@ -24,16 +25,21 @@ final class ResponseFraming implements HttpParser.ResponseHandler {
   private HttpParser parser = newParser();
   private volatile RelayAttempt attempt;
   private volatile HttpException bad;
+  /** Nothing of the answer was read yet: its head may be one {@link SimpleResponseHead} reads. */
+  private boolean atStart;
+  /** Bytes of the body still to come when {@link SimpleResponseHead} read the head; -1 while the parser reads the answer. */
+  private long bodyLeft = -1;
 
   private HttpParser newParser() {
-    HttpParser p = new HttpParser(this, MAX_RESPONSE_HEAD, HttpCompliance.RFC9110);
-    return p;
+    return new HttpParser(this, MAX_RESPONSE_HEAD, HttpCompliance.RFC9110);
   }
 
   /** Readies the parser for {@code a}'s answer to a request with method HEAD or not. */
   void begin(RelayAttempt a, boolean headRequest) {
     attempt = a;
     bad = null;
+    atStart = true;
+    bodyLeft = -1;
     if (parser.isClosed() || parser.isAtEOF()) {
       parser = newParser();
     }
@@ -46,6 +52,19 @@ final class ResponseFraming implements HttpParser.ResponseHandler {
    * message of its own and is passed on) is complete.
    */
   boolean parse(ByteBuffer bytes, boolean headRequest) throws IOException {
+    if (atStart) {
+      atStart = false;
+      // A HEAD answer's Content-Length announces a body that does not come: the parser knows.
+      if (!headRequest && attempt != null) {
+        bodyLeft = SimpleResponseHead.read(bytes, attempt);
+      }
+    }
+    if (bodyLeft >= 0) {
+      int n = (int) Math.min(bytes.remaining(), bodyLeft);
+      bytes.position(bytes.position() + n);
+      bodyLeft -= n;
+      return bodyLeft == 0;
+    }
     boolean complete = parser.parseNext(bytes);
     HttpException x = bad;
     if (x != null) {
@@ -65,6 +84,9 @@ final class ResponseFraming implements HttpParser.ResponseHandler {
 
   /** The task closed its connection: true if that ended an answer without length (or one just complete). */
   boolean endedByClose(ByteBuffer rest) {
+    if (bodyLeft >= 0) {
+      return false; // cut short: its length said more was coming
+    }
     parser.atEOF();
     RelayAttempt a = attempt;
     return a != null && a.headSeen && (parser.parseNext(rest) || parser.isComplete());
