@@ -12,27 +12,30 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 /**
  * What an HTTP published port does with each accepted connection when the relay is on: an
  * {@link HttpRelayConnection}, which relays plain HTTP/1.1 requests itself and hands the connection
- * to Jetty's HTTP server ({@code fallback}, hence {@link HttpIngressHandler}) for anything else.
+ * to Jetty's HTTP server ({@code fallback}, hence {@link HttpIngressHandler}) for anything else. Its
+ * task connections are opened on the client connection's selector when the port's connector is a
+ * {@link RelayConnector} (unless {@code -Dshoal.ingress.same-selector=false}), else through the
+ * ingress's shared {@link ClientConnector}.
  */
 final class HttpRelayConnectionFactory extends AbstractConnectionFactory {
   /** Whether HTTP ports use the relay ({@code -Dshoal.ingress.relay=false} turns it off). */
   static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("shoal.ingress.relay", "true"));
+  /** Whether task connections share the client's selector ({@code -Dshoal.ingress.same-selector=false}: not). */
+  static final boolean SAME_SELECTOR =
+      Boolean.parseBoolean(System.getProperty("shoal.ingress.same-selector", "true"));
 
   private final Function<Connector, BackendPool> pools;
-  private final ClientConnector client;
   private final HttpConnectionFactory fallback;
   private final IngressMetrics metrics;
-  private final IngressConfig config;
-  private final TaskConnectionPool taskConnections = new TaskConnectionPool();
+  private final ClientConnectorDialer shared;
 
   HttpRelayConnectionFactory(Function<Connector, BackendPool> pools, ClientConnector client,
                              HttpConnectionFactory fallback, IngressConfig config, IngressMetrics metrics) {
     super("shoal-http-relay");
     this.pools = pools;
-    this.client = client;
     this.fallback = fallback;
-    this.config = config;
     this.metrics = metrics;
+    this.shared = new ClientConnectorDialer(client, config.httpIdleTimeout().toMillis());
     // A handed-over connection brings what the relay read ahead (a head and some body): all of it must fit.
     fallback.setInputBufferSize(Math.max(fallback.getInputBufferSize(), HttpRelayConnection.inputBufferSize(fallback)));
     addBean(fallback);
@@ -40,14 +43,15 @@ final class HttpRelayConnectionFactory extends AbstractConnectionFactory {
 
   @Override
   public Connection newConnection(Connector connector, EndPoint endPoint) {
-    HttpRelayConnection c = new HttpRelayConnection(endPoint, connector, pools.apply(connector), client,
-        taskConnections, fallback, config, metrics);
+    TaskDialer tasks = SAME_SELECTOR && connector instanceof RelayConnector r ? r.dialerFor(endPoint) : null;
+    HttpRelayConnection c = new HttpRelayConnection(endPoint, connector, pools.apply(connector),
+        tasks != null ? tasks : shared, fallback, metrics);
     return configure(c, connector, endPoint);
   }
 
   @Override
   protected void doStop() throws Exception {
-    taskConnections.close();
+    shared.idle().close();
     super.doStop();
   }
 }

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * filters never see service traffic and a busy service cannot starve the API), with one
  * {@link ServerConnector} per published port, added and removed while it runs: HTTP ports through
  * {@link HttpRelayConnectionFactory} (and {@link HttpIngressHandler} for what the relay hands to
- * Jetty's HTTP server), the others through {@link TcpIngressConnectionFactory}. Connections
- * to tasks go through one shared {@link ClientConnector}.
+ * Jetty's HTTP server) on a {@link RelayConnector}, whose selectors carry the relay's task connections
+ * too, the others through {@link TcpIngressConnectionFactory}. Other connections to tasks (raw TCP,
+ * {@code ProxyHandler}) go through one shared {@link ClientConnector}.
  *
  * <p>The ports and their tasks follow the read model: each change asks for a refresh, and a refresh
  * recomputes the whole {@link IngressPlan} (changes arriving meanwhile are folded into the next
@@ -48,8 +49,13 @@ public final class IngressServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
   /** How often tasks not yet seen accepting connections are probed ({@link Prober}). */
   private static final long PROBE_EVERY_MILLIS = 100;
-  /** Threads besides the two per port (acceptor and selector): requests, the client side, timers. */
+  /** Threads besides those of each port (acceptor and selectors): requests, the client side, timers. */
   private static final int BASE_THREADS = 64;
+  /**
+   * Selectors of an HTTP port served by the relay, each with its thread, carrying both a request's
+   * client and task connections ({@link RelayConnector}); {@code -Dshoal.ingress.selectors=N}.
+   */
+  static final int RELAY_SELECTORS = Math.max(1, Integer.getInteger("shoal.ingress.selectors", 1));
 
   private final IngressConfig config;
   private final IngressSource source;
@@ -192,15 +198,17 @@ public final class IngressServer implements AutoCloseable {
         : HttpRelayConnectionFactory.ENABLED
         ? new HttpRelayConnectionFactory(pools::get, client, new HttpConnectionFactory(httpConfig), config, metrics)
         : new HttpConnectionFactory(httpConfig);
-    ServerConnector c = new ServerConnector(server, 1, 1, factory);
+    boolean relay = factory instanceof HttpRelayConnectionFactory;
+    ServerConnector c = relay ? new RelayConnector(server, RELAY_SELECTORS, factory, config)
+        : new ServerConnector(server, 1, 1, factory);
     c.addEventListener(new ConnectionCounter(metrics.connections(r.serviceName())));
     c.setHost(config.host());
     c.setPort(r.port());
     c.setIdleTimeout((r.http() ? config.httpIdleTimeout() : config.idleTimeout()).toMillis());
     c.setName("ingress-" + r.port());
     pools.put(c, l.pool);
-    // Each port holds an acceptor and a selector thread for its life.
-    threads.setMaxThreads(BASE_THREADS + 2 * (listeners.size() + 1));
+    // Each port holds an acceptor and its selector threads for its life.
+    threads.setMaxThreads(BASE_THREADS + (1 + RELAY_SELECTORS) * (listeners.size() + 1));
     try {
       server.addConnector(c);
       if (!c.isStarted()) {

@@ -10,25 +10,27 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * One HTTP/1.1 keep-alive connection from the gateway to a task, used by one relayed request at a
- * time ({@link HttpRelayConnection}) and parked in {@link TaskConnectionPool} in between. It keeps a
+ * time ({@link HttpRelayConnection}) and parked in {@link TaskConnectionPool} in between, on the
+ * selector of the client connections that use it ({@link RelayConnector}). It keeps a
  * single read interest for its whole life: a request waiting for the task's answer is told when
  * bytes arrive; a parked connection that becomes readable was closed by the task (or sent bytes
  * nobody asked for) and is closed and forgotten, so a stale connection is rarely reused.
  */
 final class TaskConnection extends AbstractConnection.NonBlocking {
   private final TaskConnectionPool pool;
-  private final String key;
+  private final Backend key;
   /** Who waits for bytes from the task; null while parked. Guarded by this. */
   private Callback reader;
   private boolean parked;
 
-  TaskConnection(EndPoint endPoint, Executor executor, TaskConnectionPool pool, String key) {
+  TaskConnection(EndPoint endPoint, Executor executor, TaskConnectionPool pool, Backend key) {
     super(endPoint, executor);
     this.pool = pool;
     this.key = key;
   }
 
-  String key() {
+  /** The task this connection goes to. */
+  Backend key() {
     return key;
   }
 

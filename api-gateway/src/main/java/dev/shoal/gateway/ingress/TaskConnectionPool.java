@@ -6,16 +6,17 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Idle keep-alive connections to tasks, by task address, for {@link HttpRelayConnection}: the most
+ * Idle keep-alive connections to tasks, by task, for {@link HttpRelayConnection}: one pool per
+ * selector ({@link TaskDialer}), so a connection taken from it is on the taker's selector. The most
  * recently used first (its socket is the likeliest still open), at most {@link #MAX_IDLE_PER_TASK}
  * per task (nginx's {@code keepalive 128}); more are closed when they come back.
  */
 final class TaskConnectionPool {
   static final int MAX_IDLE_PER_TASK = 128;
-  private final Map<String, Idle> idle = new ConcurrentHashMap<>();
+  private final Map<Backend, Idle> idle = new ConcurrentHashMap<>();
 
   /** An idle connection to {@code key}, claimed for one request, or null. */
-  TaskConnection take(String key) {
+  TaskConnection take(Backend key) {
     Idle d = idle.get(key);
     if (d == null) {
       return null;

@@ -80,9 +80,10 @@ public final class BenchIngressCommand implements Callable<Integer> {
   private final PrintStream out = System.out;
 
   /** A target of the benchmark and its measured runs. */
-  private record Target(String name, String url, List<WrkResult> runs, List<Double> cpuMicrosPerRequest) {
+  private record Target(String name, String url, List<WrkResult> runs, List<Double> cpuMicrosPerRequest,
+                        List<Double> ingressCpuMicrosPerRequest) {
     Target(String name, String url) {
-      this(name, url, new ArrayList<>(), new ArrayList<>());
+      this(name, url, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     }
   }
 
@@ -179,13 +180,16 @@ public final class BenchIngressCommand implements Callable<Integer> {
       for (Target t : targets) {
         String before = loadAverage();
         long cpuBefore = jvmCpuNanos();
+        Map<Long, Long> ingressBefore = ingressThreadCpuNanos();
         WrkResult w = wrk(t.url(), run);
         double cpuPerRequest = (jvmCpuNanos() - cpuBefore) / 1000.0 / Math.max(1, w.requests());
+        double ingressPerRequest = cpuSince(ingressBefore) / 1000.0 / Math.max(1, w.requests());
         t.runs().add(w);
         t.cpuMicrosPerRequest().add(cpuPerRequest);
+        t.ingressCpuMicrosPerRequest().add(ingressPerRequest);
         out.printf(Locale.ROOT, "[bench] round %d  %-26s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d"
-            + "  JVM CPU %6.1f us/req  (load %s -> %s)%n", r, t.name(), w.requestsPerSecond(), w.p50Millis(),
-            w.p99Millis(), w.errors(), cpuPerRequest, before, loadAverage());
+            + "  JVM CPU %6.1f us/req, ingress threads %5.1f  (load %s -> %s)%n", r, t.name(), w.requestsPerSecond(),
+            w.p50Millis(), w.p99Millis(), w.errors(), cpuPerRequest, ingressPerRequest, before, loadAverage());
       }
     }
   }
@@ -235,6 +239,9 @@ public final class BenchIngressCommand implements Callable<Integer> {
     // background, spread over that target's requests; while it drove the ingress, ingress + background.
     out.printf(Locale.ROOT, "This JVM's CPU (utime+stime) per request, median: %.1f us while wrk drove Shoal's"
         + " ingress (%s)%n", median(targets.get(1).cpuMicrosPerRequest()), http());
+    // The ingress's own threads: a figure the cluster's background work and the machine's load hardly move.
+    out.printf(Locale.ROOT, "The ingress threads' CPU per request, median: %.1f us%n",
+        median(targets.get(1).ingressCpuMicrosPerRequest()));
     out.printf(Locale.ROOT, "Shoal p99 - direct p99: %+.2f ms (goal <= 2 ms: %s)%n", p99Above,
         p99Above <= 2 ? "met" : "NOT met");
     out.println("Machine load average now: " + loadAverage() + " (" + Runtime.getRuntime().availableProcessors()
@@ -245,6 +252,30 @@ public final class BenchIngressCommand implements Callable<Integer> {
   private static String http() {
     return Boolean.parseBoolean(System.getProperty("shoal.ingress.relay", "true")) ? "the HTTP relay"
         : "Jetty's ProxyHandler (-Dshoal.ingress.relay=false)";
+  }
+
+  /** CPU time used so far by each live thread of the ingress (named shoal-ingress…), by thread id. */
+  private static Map<Long, Long> ingressThreadCpuNanos() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<Long, Long> cpu = new java.util.HashMap<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("shoal-ingress")) {
+        long n = mx.getThreadCpuTime(t.getId());
+        if (n >= 0) {
+          cpu.put(t.getId(), n);
+        }
+      }
+    }
+    return cpu;
+  }
+
+  /** CPU the ingress threads used since {@code before} (threads that ended meanwhile are not counted). */
+  private static long cpuSince(Map<Long, Long> before) {
+    long sum = 0;
+    for (Map.Entry<Long, Long> e : ingressThreadCpuNanos().entrySet()) {
+      sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+    }
+    return sum;
   }
 
   /** CPU time this process used so far, all threads, user and system: utime+stime of /proc/self/stat. */
