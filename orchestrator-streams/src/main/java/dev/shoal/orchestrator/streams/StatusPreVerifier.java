@@ -34,6 +34,7 @@ final class StatusPreVerifier implements AutoCloseable {
   private static final Duration ROLE_CHECK = Duration.ofSeconds(1);
 
   private final KafkaStreams streams;
+  private final KafkaStreams keysFrom;
   private final TopicPartition statuses;
   private final KafkaConsumer<String, String> consumer;
   private final Thread thread;
@@ -41,8 +42,13 @@ final class StatusPreVerifier implements AutoCloseable {
   private volatile boolean closed;
   private boolean started;
 
-  StatusPreVerifier(KafkaStreams streams, String statusTopic, Map<String, Object> consumerConfig) {
+  /**
+   * @param streams the decision application (is the status log decided here?)
+   * @param keysFrom the application that holds the {@value OrchestratorTopology#NODE_KEYS_STORE} global store
+   */
+  StatusPreVerifier(KafkaStreams streams, KafkaStreams keysFrom, String statusTopic, Map<String, Object> consumerConfig) {
     this.streams = streams;
+    this.keysFrom = keysFrom;
     this.statuses = new TopicPartition(statusTopic, 0);
     Map<String, Object> c = new java.util.HashMap<>(consumerConfig);
     c.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -117,7 +123,7 @@ final class StatusPreVerifier implements AutoCloseable {
 
   private ReadOnlyKeyValueStore<String, String> nodeKeys() {
     try {
-      return streams.store(StoreQueryParameters.fromNameAndType(OrchestratorTopology.NODE_KEYS_STORE,
+      return keysFrom.store(StoreQueryParameters.fromNameAndType(OrchestratorTopology.NODE_KEYS_STORE,
           QueryableStoreTypes.keyValueStore()));
     } catch (RuntimeException e) {
       return null; // not queryable yet (starting, rebalancing)
