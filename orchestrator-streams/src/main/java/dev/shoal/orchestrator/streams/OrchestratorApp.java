@@ -35,7 +35,8 @@ public final class OrchestratorApp implements AutoCloseable {
 
   private KafkaStreams streams;
   private KafkaStreams liveness;
-  private StatusPreVerifier preVerifier;
+  private SignaturePreVerifier preVerifier;
+  private SignaturePreVerifier heartbeatPreVerifier;
 
   public OrchestratorApp(OrchestratorConfig config) {
     this(config, null);
@@ -70,9 +71,12 @@ public final class OrchestratorApp implements AutoCloseable {
     metrics.bind(List.of(streams, liveness), config.topics());
     liveness.start();
     streams.start();
-    preVerifier = new StatusPreVerifier(streams, liveness, config.topics().taskStatus.name(),
+    preVerifier = SignaturePreVerifier.forStatuses(streams, liveness, config.topics().taskStatus.name(),
         new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-status-pre-verifier"));
     preVerifier.start();
+    heartbeatPreVerifier = SignaturePreVerifier.forHeartbeats(liveness, config.topics().heartbeats.name(),
+        new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-heartbeat-pre-verifier"));
+    heartbeatPreVerifier.start();
     if (!running.await(awaitRunning.toMillis(), TimeUnit.MILLISECONDS)) {
       LOG.warn("orchestrator not RUNNING after {} (decisions {}, liveness {})", awaitRunning, streams.state(),
           liveness.state());
@@ -121,6 +125,11 @@ public final class OrchestratorApp implements AutoCloseable {
   /** The liveness application's id: the orchestrator's, so ACLs prefixed by it cover both. */
   public static String livenessApplicationId(String applicationId) {
     return applicationId + "-liveness";
+  }
+
+  /** Heartbeats whose signatures were checked ahead of liveness (0 before start); for tests. */
+  public long heartbeatsCheckedAhead() {
+    return heartbeatPreVerifier == null ? 0 : heartbeatPreVerifier.checked();
   }
 
   /** Task statuses whose signatures were checked ahead of the decision thread (0 before start); for tests. */
@@ -194,6 +203,9 @@ public final class OrchestratorApp implements AutoCloseable {
   public void close() {
     if (preVerifier != null) {
       preVerifier.close();
+    }
+    if (heartbeatPreVerifier != null) {
+      heartbeatPreVerifier.close();
     }
     if (streams != null) {
       streams.close(Duration.ofSeconds(10));

@@ -1,6 +1,7 @@
 package dev.shoal.orchestrator.streams;
 
 import dev.shoal.schemas.Json;
+import dev.shoal.schemas.NodeHeartbeat;
 import dev.shoal.schemas.NodeSignatures;
 import dev.shoal.schemas.TaskStatus;
 import java.time.Duration;
@@ -21,21 +22,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks task statuses' signatures on a thread of its own as they arrive, ahead of the decision
- * thread, which then finds each check already passed ({@link NodeSignatures} remembers passed checks
- * by digest of everything checked) instead of doing the curve arithmetic itself: at scale that was
- * half of the decision thread's time. It decides nothing and writes nothing; when it is behind, or a
- * node's key is not known here yet, the decision simply checks in full. Works only while this
- * instance holds the decision task (a standby would check for nobody). Reads from the end at start.
+ * Checks signatures of an input log (task statuses, heartbeats) on a thread of its own as they
+ * arrive, ahead of the stream thread that reads them, which then finds each check already passed
+ * ({@link NodeSignatures} remembers passed checks by digest of everything checked) instead of doing
+ * the curve arithmetic itself: at scale that was half of the decision thread's time, and four fifths
+ * of liveness's. It decides nothing and writes nothing; when it is behind, or a node's key is not
+ * known here yet, the stream thread simply checks in full. Works only while this instance holds the
+ * task that reads the log (a standby would check for nobody). Reads from the end at start.
  */
-final class StatusPreVerifier implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(StatusPreVerifier.class);
+final class SignaturePreVerifier implements AutoCloseable {
+  /** Checks one record of the log ahead; true when a check was made. */
+  @FunctionalInterface
+  interface Check {
+    boolean ahead(String value, ReadOnlyKeyValueStore<String, String> keys);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(SignaturePreVerifier.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration ROLE_CHECK = Duration.ofSeconds(1);
 
   private final KafkaStreams streams;
   private final KafkaStreams keysFrom;
-  private final TopicPartition statuses;
+  private final TopicPartition log;
+  private final String what;
+  private final Check check;
   private final KafkaConsumer<String, String> consumer;
   private final Thread thread;
   private final AtomicLong checked = new AtomicLong();
@@ -43,21 +53,57 @@ final class StatusPreVerifier implements AutoCloseable {
   private boolean started;
 
   /**
-   * @param streams the decision application (is the status log decided here?)
+   * Statuses, checked against each node's recorded key.
+   *
+   * @param decisions the decision application (is the status log decided here?)
    * @param keysFrom the application that holds the {@value OrchestratorTopology#NODE_KEYS_STORE} global store
    */
-  StatusPreVerifier(KafkaStreams streams, KafkaStreams keysFrom, String statusTopic, Map<String, Object> consumerConfig) {
+  static SignaturePreVerifier forStatuses(KafkaStreams decisions, KafkaStreams keysFrom, String topic,
+                                          Map<String, Object> consumerConfig) {
+    return new SignaturePreVerifier(decisions, keysFrom, topic, "status", consumerConfig, (value, keys) -> {
+      if (keys == null) {
+        return false;
+      }
+      TaskStatus s = Json.fromString(value, TaskStatus.class);
+      String key = s.nodeId() == null ? null : keys.get(s.nodeId());
+      if (key != null && s.signature() != null) {
+        NodeSignatures.verifies(s, key);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  /**
+   * Heartbeats, checked against the key each carries, as liveness checks them first
+   * ({@link HeartbeatCheck}); that the key is the node's recorded one liveness checks itself.
+   */
+  static SignaturePreVerifier forHeartbeats(KafkaStreams liveness, String topic, Map<String, Object> consumerConfig) {
+    return new SignaturePreVerifier(liveness, liveness, topic, "heartbeat", consumerConfig, (value, keys) -> {
+      NodeHeartbeat hb = Json.fromString(value, NodeHeartbeat.class);
+      if (hb.publicKey() != null && hb.signature() != null) {
+        NodeSignatures.verifies(hb, hb.publicKey());
+        return true;
+      }
+      return false;
+    });
+  }
+
+  private SignaturePreVerifier(KafkaStreams streams, KafkaStreams keysFrom, String topic, String what,
+                               Map<String, Object> consumerConfig, Check check) {
     this.streams = streams;
     this.keysFrom = keysFrom;
-    this.statuses = new TopicPartition(statusTopic, 0);
+    this.what = what;
+    this.check = check;
+    this.log = new TopicPartition(topic, 0);
     Map<String, Object> c = new java.util.HashMap<>(consumerConfig);
     c.remove(ConsumerConfig.GROUP_ID_CONFIG);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    // Agents write statuses without transactions; read them the moment they are appended.
+    // Agents write without transactions; read what they write the moment it is appended.
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
     this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
-    this.thread = new Thread(this::run, "shoal-status-pre-verifier");
+    this.thread = new Thread(this::run, "shoal-" + what + "-pre-verifier");
     thread.setDaemon(true);
   }
 
@@ -66,23 +112,23 @@ final class StatusPreVerifier implements AutoCloseable {
     thread.start();
   }
 
-  /** Statuses checked ahead so far; for tests. */
+  /** Records checked ahead so far; for tests. */
   long checked() {
     return checked.get();
   }
 
   private void run() {
     try {
-      consumer.assign(List.of(statuses));
-      consumer.seekToEnd(List.of(statuses));
+      consumer.assign(List.of(log));
+      consumer.seekToEnd(List.of(log));
       long roleCheckedAt = 0;
       boolean deciding = false;
       while (!closed) {
         if (System.nanoTime() - roleCheckedAt > ROLE_CHECK.toNanos()) {
           roleCheckedAt = System.nanoTime();
-          boolean now = decidesHere();
+          boolean now = readHere();
           if (now && !deciding) {
-            consumer.seekToEnd(List.of(statuses)); // what came before is the decision's backlog, read by now
+            consumer.seekToEnd(List.of(log)); // what came before is the stream thread's backlog, read by now
           }
           deciding = now;
         }
@@ -99,25 +145,22 @@ final class StatusPreVerifier implements AutoCloseable {
       // closing
     } catch (RuntimeException e) {
       // Never fatal: the decision checks every status itself.
-      LOG.warn("status pre-verifier stopped; the decision thread checks every signature itself", e);
+      LOG.warn("{} pre-verifier stopped; the stream thread checks every signature itself", what, e);
     } finally {
       consumer.close(Duration.ofSeconds(2));
     }
   }
 
   private void checkAhead(ConsumerRecord<String, String> r, ReadOnlyKeyValueStore<String, String> keys) {
-    if (keys == null || r.value() == null) {
+    if (r.value() == null) {
       return;
     }
     try {
-      TaskStatus s = Json.fromString(r.value(), TaskStatus.class);
-      String key = s.nodeId() == null ? null : keys.get(s.nodeId());
-      if (key != null && s.signature() != null) {
-        NodeSignatures.verifies(s, key);
+      if (check.ahead(r.value(), keys)) {
         checked.incrementAndGet();
       }
     } catch (RuntimeException e) {
-      // Unreadable or refused: the intake and the decision say why.
+      // Unreadable or refused: the intake and the stream thread say why.
     }
   }
 
@@ -130,12 +173,12 @@ final class StatusPreVerifier implements AutoCloseable {
     }
   }
 
-  /** Whether a stream thread of this instance has the status log among its active tasks' inputs. */
-  private boolean decidesHere() {
+  /** Whether a stream thread of this instance has the log among its active tasks' inputs. */
+  private boolean readHere() {
     try {
       return streams.metadataForLocalThreads().stream()
           .flatMap(t -> t.activeTasks().stream())
-          .anyMatch(task -> task.topicPartitions().contains(statuses));
+          .anyMatch(task -> task.topicPartitions().contains(log));
     } catch (RuntimeException e) {
       return false;
     }
@@ -163,7 +206,7 @@ final class StatusPreVerifier implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    LOG.info("status pre-verifier: {} statuses checked ahead; {} signature checks answered from earlier ones",
+    LOG.info("{} pre-verifier: {} checked ahead; {} signature checks answered from earlier ones", what,
         checked.get(), NodeSignatures.rememberedChecks());
   }
 }
