@@ -59,6 +59,13 @@ public final class NodeSignatures {
    */
   private static final int REMEMBERED_CHECKS = 50_000;
   private static final Set<String> PASSED = ConcurrentHashMap.newKeySet();
+  /**
+   * Heartbeats checked ahead (the orchestrator's heartbeat pre-verifier), apart from the statuses so
+   * that 1,000 heartbeats a second do not push them out; each is forgotten when liveness finds it,
+   * since liveness takes a heartbeat once (a copy is refused by its sequence anyway).
+   */
+  private static final int REMEMBERED_HEARTBEATS = 20_000;
+  private static final Set<String> PASSED_HEARTBEATS = ConcurrentHashMap.newKeySet();
   private static final java.util.concurrent.atomic.AtomicLong REMEMBERED = new java.util.concurrent.atomic.AtomicLong();
 
   private NodeSignatures() {}
@@ -102,13 +109,13 @@ public final class NodeSignatures {
 
   /** Whether {@code hb} carries a signature that {@code publicKey} (wire form) verifies. */
   public static boolean verifies(NodeHeartbeat hb, String publicKey) {
-    // Checked once, by liveness: remembering heartbeats would only push statuses out of the memory.
-    return verify(publicKey, HEARTBEAT, hb.withSignature(null), hb.signature(), false);
+    return verify(publicKey, HEARTBEAT, hb.withSignature(null), hb.signature(), PASSED_HEARTBEATS,
+        REMEMBERED_HEARTBEATS, true);
   }
 
   /** Whether {@code s} carries a signature that {@code publicKey} (wire form) verifies. */
   public static boolean verifies(TaskStatus s, String publicKey) {
-    return verify(publicKey, TASK_STATUS, kept(s), s.signature(), true);
+    return verify(publicKey, TASK_STATUS, kept(s), s.signature(), PASSED, REMEMBERED_CHECKS, false);
   }
 
   private static TaskStatus kept(TaskStatus s) {
@@ -125,7 +132,12 @@ public final class NodeSignatures {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(signer.generateSignature());
   }
 
-  private static boolean verify(String publicKey, byte[] purpose, Object unsigned, String signature, boolean remember) {
+  /**
+   * @param passed where passed checks are remembered
+   * @param forgetOnUse whether a remembered check answers once (heartbeats) or until the memory starts over
+   */
+  private static boolean verify(String publicKey, byte[] purpose, Object unsigned, String signature,
+                                Set<String> passed, int capacity, boolean forgetOnUse) {
     if (publicKey == null || signature == null) {
       return false;
     }
@@ -154,19 +166,19 @@ public final class NodeSignatures {
     byte[] message = new byte[purpose.length + body.length];
     System.arraycopy(purpose, 0, message, 0, purpose.length);
     System.arraycopy(body, 0, message, purpose.length, body.length);
-    String digest = remember ? digest(publicKey, sig, message) : null;
-    if (remember && PASSED.contains(digest)) {
+    String digest = digest(publicKey, sig, message);
+    if (forgetOnUse ? passed.remove(digest) : passed.contains(digest)) {
       REMEMBERED.incrementAndGet();
       return true;
     }
-    boolean passed = key.verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, sig, 0);
-    if (passed && remember) {
-      if (PASSED.size() >= REMEMBERED_CHECKS) {
-        PASSED.clear();
+    boolean ok = key.verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, sig, 0);
+    if (ok) {
+      if (passed.size() >= capacity) {
+        passed.clear();
       }
-      PASSED.add(digest);
+      passed.add(digest);
     }
-    return passed;
+    return ok;
   }
 
   /** How many checks were answered from an earlier identical one; for tests and metrics. */

@@ -122,4 +122,19 @@ class NodeSignaturesTest {
     assertThat(NodeSignatures.verifies(signed, otherKey)).isFalse();
     assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before + 1);
   }
+
+  @Test
+  void aHeartbeatCheckedAheadIsAnsweredFromMemoryOnceAndAChangedOneIsCheckedInFull() {
+    NodeHeartbeat signed = NodeSignatures.sign(heartbeat(9, 1), keys.getPrivate());
+    assertThat(NodeSignatures.verifies(wire(signed, NodeHeartbeat.class), key)).as("checked ahead").isTrue();
+    long before = NodeSignatures.rememberedChecks();
+    assertThat(NodeSignatures.verifies(wire(signed, NodeHeartbeat.class), key)).as("liveness's check").isTrue();
+    assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before + 1);
+    assertThat(NodeSignatures.verifies(wire(signed, NodeHeartbeat.class), key)).as("a copy, checked in full").isTrue();
+    assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before + 1);
+    NodeHeartbeat later = new NodeHeartbeat("n1", 2, signed.description(), signed.runningTaskIds(), 1_000, "proof", 9L,
+        key, signed.signature());
+    assertThat(NodeSignatures.verifies(later, key)).as("its signature on the next sequence").isFalse();
+    assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before + 1);
+  }
 }

@@ -101,4 +101,59 @@ class TaskRoutesTest extends RoutesTestBase {
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     return StreamSupport.stream(r.json().spliterator(), false).map(n -> n.get("id").asText()).toList();
   }
+
+  /** The order before it was written out: service, slot, node (missing ones last), newest first, id. */
+  private static final java.util.Comparator<dev.shoal.schemas.Task> CHAINED = java.util.Comparator
+      .comparing(dev.shoal.schemas.Task::serviceName, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
+      .thenComparing(dev.shoal.schemas.Task::slot, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
+      .thenComparing(dev.shoal.schemas.Task::nodeId, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
+      .thenComparing(java.util.Comparator.comparingLong(dev.shoal.schemas.Task::createdAt).reversed())
+      .thenComparing(dev.shoal.schemas.Task::id);
+
+  @Test
+  void theWrittenOutOrderIsTheChainedOneOnRandomTasks() {
+    java.util.Random random = new java.util.Random(14);
+    Service[] services = {service("a", 1), service("b", 1), new Service("id-x", null, 1, service("x", 1).spec(), null,
+        null, 1, 1)};
+    List<dev.shoal.schemas.Task> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      Service s = services[random.nextInt(services.length)];
+      Integer slot = random.nextInt(5) == 0 ? null : 1 + random.nextInt(4);
+      String node = random.nextInt(5) == 0 ? null : "n" + random.nextInt(3);
+      tasks.add(task("t" + random.nextInt(500), s, slot, node, DesiredState.RUNNING, TaskState.RUNNING,
+          random.nextInt(4)));
+    }
+    List<dev.shoal.schemas.Task> expected = tasks.stream().sorted(CHAINED).toList();
+    assertThat(tasks.stream().sorted(TaskRoutes.ORDER).toList()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aListingIsTheJsonOfItsViewsByteForByte() throws Exception {
+    Service web = backend.services.get("id-web");
+    dev.shoal.schemas.Task accented = task("w3", web, 3, "n1", DesiredState.RUNNING, TaskState.RUNNING, 40)
+        .withStatus(new dev.shoal.schemas.TaskStatus("w3", "n1", TaskState.RUNNING, "démarré ✓ \"quoted\"", null, null,
+            null, null, null, "c-1", 45), 45);
+    backend.add(accented);
+    Response r = http.get("/v1/tasks?service=web");
+    assertThat(r.header("Content-Type")).startsWith("application/json");
+    List<TaskView> views = backend.tasks.values().stream().filter(t -> "web".equals(t.serviceName()))
+        .sorted(CHAINED).map(TaskView::of).toList();
+    // what ctx.json wrote: the gateway's mapping rendered as a String, encoded as UTF-8
+    byte[] expected = dev.shoal.schemas.Json.MAPPER.writeValueAsString(views).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
+    assertThat(ids(r)).containsExactly("w1", "w1-old", "w2", "w3");
+  }
+
+  @Test
+  void everyStateIsShownInLowerCase() {
+    Service web = backend.services.get("id-web");
+    for (TaskState state : TaskState.values()) {
+      for (DesiredState desired : DesiredState.values()) {
+        TaskView v = TaskView.of(task("x", web, 1, "n1", desired, state, 1));
+        assertThat(v.status().state()).isEqualTo(state.name().toLowerCase(java.util.Locale.ROOT));
+        assertThat(v.desiredState()).isEqualTo(desired.name().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    assertThat(TaskView.of(task("y", web, 1, "n1", null, null, 1)).desiredState()).isNull();
+  }
 }

@@ -31,7 +31,7 @@ public final class OrchestratorMetrics {
 
   private final MeterRegistry registry;
   private final DecisionMetrics decisions;
-  private KafkaStreamsMetrics streamsMetrics;
+  private final List<KafkaStreamsMetrics> streamsMetrics = new java.util.ArrayList<>();
 
   private OrchestratorMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -61,20 +61,24 @@ public final class OrchestratorMetrics {
   }
 
   /**
-   * Binds Kafka Streams' metrics (process rate, commit latency, consumer lag, its clients') and the
+   * Binds Kafka Streams' metrics of the orchestrator's applications (process rate, commit latency, consumer lag, its clients') and the
    * lag of each input log, in records, as {@code shoal_orchestrator_input_lag_records{topic}}: the
    * backlog of inputs not yet decided. Only this instance's active tasks have a lag; a standby
    * reports none.
    */
-  public void bind(KafkaStreams streams, Topics topics) {
+  public void bind(List<KafkaStreams> applications, Topics topics) {
     if (registry == null) {
       return;
     }
-    streamsMetrics = new KafkaStreamsMetrics(streams);
-    streamsMetrics.bindTo(registry);
+    for (KafkaStreams streams : applications) {
+      KafkaStreamsMetrics m = new KafkaStreamsMetrics(streams);
+      m.bindTo(registry);
+      streamsMetrics.add(m);
+    }
     for (String topic : List.of(topics.specs.name(), topics.commands.name(), topics.taskStatus.name(),
         topics.liveness.name(), topics.timers.name(), topics.heartbeats.name())) {
-      Gauge.builder("shoal.orchestrator.input.lag", streams, s -> lag(s, topic))
+      Gauge.builder("shoal.orchestrator.input.lag", applications,
+              apps -> apps.stream().mapToDouble(s -> lag(s, topic)).sum())
           .description("Records in an input log not yet read by this instance's decision or liveness task")
           .baseUnit("records").tag("topic", topic).register(registry);
     }
@@ -96,11 +100,9 @@ public final class OrchestratorMetrics {
     return sum;
   }
 
-  /** Unbinds the Kafka Streams metrics (the application closed). */
+  /** Unbinds the Kafka Streams metrics (the applications closed). */
   public void unbind() {
-    if (streamsMetrics != null) {
-      streamsMetrics.close();
-      streamsMetrics = null;
-    }
+    streamsMetrics.forEach(KafkaStreamsMetrics::close);
+    streamsMetrics.clear();
   }
 }

@@ -153,5 +153,9 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
       context.forward(new Record<String, Object>(d.nodeId(), new ControlMessage.NodeDown(d.nodeId(), d.reason()), now),
           sinks.control());
     }
+    if (!verdict.down().isEmpty()) {
+      // Liveness commits seldom (OrchestratorApp); a node-down is what it exists for, so it goes out now.
+      context.commit();
+    }
   }
 }

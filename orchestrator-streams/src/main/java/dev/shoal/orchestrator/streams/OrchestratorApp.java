@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the orchestrator topology as a Kafka Streams application with exactly-once processing:
+ * Runs the orchestrator topology as two Kafka Streams applications with exactly-once processing —
+ * the decisions, and liveness with its own commit pace ({@link #livenessProperties}). It
  * creates the topics (replicated min(3, brokers) unless {@link OrchestratorConfig#replicationFactor()}
  * says otherwise; Streams' own topics alike), starts the streams, and closes them cleanly. Several instances with the
  * same application id share the work; standby replicas keep warm copies of the decision state.
@@ -29,8 +30,13 @@ public final class OrchestratorApp implements AutoCloseable {
   private final OrchestratorConfig config;
   private final OrchestratorMetrics metrics;
   private final java.util.concurrent.atomic.AtomicInteger failedThreads = new java.util.concurrent.atomic.AtomicInteger();
+  /** How often liveness commits what it read; see {@link #livenessProperties}. */
+  static final int LIVENESS_COMMIT_INTERVAL_MS = 500;
+
   private KafkaStreams streams;
-  private StatusPreVerifier preVerifier;
+  private KafkaStreams liveness;
+  private SignaturePreVerifier preVerifier;
+  private SignaturePreVerifier heartbeatPreVerifier;
 
   public OrchestratorApp(OrchestratorConfig config) {
     this(config, null);
@@ -57,26 +63,73 @@ public final class OrchestratorApp implements AutoCloseable {
     // Changelogs and repartition topics as replicated as Shoal's own topics: a lost broker loses no decision state.
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
     props.put(StreamsConfig.topicPrefix("min.insync.replicas"), String.valueOf(replication.minInsync()));
-    CountDownLatch running = new CountDownLatch(1);
-    streams = new KafkaStreams(OrchestratorTopology.build(config.topics(), config.settings(), config.timing(), config.joinPolicy()), props);
-    streams.setStateListener((next, prev) -> {
-      if (next == KafkaStreams.State.RUNNING) {
+    CountDownLatch running = new CountDownLatch(2);
+    streams = startable(OrchestratorTopology.buildDecisions(config.topics(), config.settings(), config.timing(),
+        config.joinPolicy()), props, running);
+    liveness = startable(OrchestratorTopology.buildLiveness(config.topics(), config.timing()), livenessProperties(props),
+        running);
+    metrics.bind(List.of(streams, liveness), config.topics());
+    liveness.start();
+    streams.start();
+    preVerifier = SignaturePreVerifier.forStatuses(streams, liveness, config.topics().taskStatus.name(),
+        new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-status-pre-verifier"));
+    preVerifier.start();
+    heartbeatPreVerifier = SignaturePreVerifier.forHeartbeats(liveness, config.topics().heartbeats.name(),
+        new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-heartbeat-pre-verifier"));
+    heartbeatPreVerifier.start();
+    if (!running.await(awaitRunning.toMillis(), TimeUnit.MILLISECONDS)) {
+      LOG.warn("orchestrator not RUNNING after {} (decisions {}, liveness {})", awaitRunning, streams.state(),
+          liveness.state());
+    }
+  }
+
+  private KafkaStreams startable(org.apache.kafka.streams.Topology topology, Properties props, CountDownLatch running) {
+    KafkaStreams s = new KafkaStreams(topology, props);
+    java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean();
+    s.setStateListener((next, prev) -> {
+      if (next == KafkaStreams.State.RUNNING && counted.compareAndSet(false, true)) {
         running.countDown();
       }
     });
-    streams.setUncaughtExceptionHandler(e -> {
+    s.setUncaughtExceptionHandler(e -> {
       failedThreads.incrementAndGet();
       LOG.error("orchestrator stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
-    metrics.bind(streams, config.topics());
-    streams.start();
-    preVerifier = new StatusPreVerifier(streams, config.topics().taskStatus.name(),
-        new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-status-pre-verifier"));
-    preVerifier.start();
-    if (!running.await(awaitRunning.toMillis(), TimeUnit.MILLISECONDS)) {
-      LOG.warn("orchestrator not RUNNING after {} (state {})", awaitRunning, streams.state());
+    return s;
+  }
+
+  /**
+   * Liveness's own application: its own consumer group, transactions and commit interval. In one
+   * application with the decisions it committed every 10 ms like them, and Kafka Streams processes
+   * fewer records per iteration after every commit, so when a commit took longer than that (a busy
+   * broker: 0.7–1.3 s at 1,000 nodes on the 2-core machine) liveness read one heartbeat per
+   * transaction — about one a second against 1,000 written — fell minutes behind, and
+   * {@code NodeDownRule} rightly declared nobody down. Committing every
+   * {@value #LIVENESS_COMMIT_INTERVAL_MS} ms, it reads the heartbeats of that whole interval per
+   * transaction; a node-down it publishes asks for a commit at once, so detection is not delayed.
+   */
+  private Properties livenessProperties(Properties decisions) {
+    Properties p = new Properties();
+    p.putAll(decisions);
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, livenessApplicationId(config.applicationId()));
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, LIVENESS_COMMIT_INTERVAL_MS);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    Object clientId = decisions.get(StreamsConfig.CLIENT_ID_CONFIG);
+    if (clientId != null) {
+      p.put(StreamsConfig.CLIENT_ID_CONFIG, clientId + "-liveness");
     }
+    return p;
+  }
+
+  /** The liveness application's id: the orchestrator's, so ACLs prefixed by it cover both. */
+  public static String livenessApplicationId(String applicationId) {
+    return applicationId + "-liveness";
+  }
+
+  /** Heartbeats whose signatures were checked ahead of liveness (0 before start); for tests. */
+  public long heartbeatsCheckedAhead() {
+    return heartbeatPreVerifier == null ? 0 : heartbeatPreVerifier.checked();
   }
 
   /** Task statuses whose signatures were checked ahead of the decision thread (0 before start); for tests. */
@@ -84,12 +137,23 @@ public final class OrchestratorApp implements AutoCloseable {
     return preVerifier == null ? 0 : preVerifier.checked();
   }
 
+  /** The decisions' state, unless liveness is worse off (not RUNNING while they are). */
   public KafkaStreams.State state() {
-    return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+    if (streams == null) {
+      return KafkaStreams.State.NOT_RUNNING;
+    }
+    KafkaStreams.State s = streams.state();
+    return s == KafkaStreams.State.RUNNING ? liveness.state() : s;
   }
 
+  /** The decision application. */
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /** The liveness application (heartbeats in, node up and down out). */
+  public KafkaStreams liveness() {
+    return liveness;
   }
 
   /**
@@ -126,9 +190,9 @@ public final class OrchestratorApp implements AutoCloseable {
     // One request in flight: the first writes to a just-created changelog partition otherwise race
     // (CONCURRENT_TRANSACTIONS then OUT_OF_ORDER_SEQUENCE_NUMBER on a fresh cluster, cf. KAFKA-15591).
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
-    // Two tasks (liveness, decisions): one thread each, so a busy decision thread (its commits, a
-    // large decision) never delays reading heartbeats and declaring nodes down.
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+    // One task (the decisions); liveness is an application of its own (livenessProperties), so a busy
+    // decision thread (its commits, a large decision) never delays reading heartbeats and declaring nodes down.
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     p.putAll(config.extraStreamsConfig());
     // Processors find the metrics among their application configs (OrchestratorMetrics.of).
     p.put(OrchestratorMetrics.CONFIG_KEY, metrics);
@@ -140,8 +204,14 @@ public final class OrchestratorApp implements AutoCloseable {
     if (preVerifier != null) {
       preVerifier.close();
     }
+    if (heartbeatPreVerifier != null) {
+      heartbeatPreVerifier.close();
+    }
     if (streams != null) {
       streams.close(Duration.ofSeconds(10));
+    }
+    if (liveness != null) {
+      liveness.close(Duration.ofSeconds(10));
     }
     metrics.unbind();
   }

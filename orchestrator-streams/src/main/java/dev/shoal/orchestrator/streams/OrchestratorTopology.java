@@ -95,6 +95,34 @@ public final class OrchestratorTopology {
   static Topology build(Topics topics, OrchestratorSettings settings, Timing timing, JoinPolicy joinPolicy,
                         Supplier<Scheduler> scheduler) {
     Topology t = new Topology();
+    addDecisions(t, topics, settings, timing, joinPolicy, scheduler);
+    addLiveness(t, topics, timing);
+    return t;
+  }
+
+  /**
+   * The decision part alone (every input log but heartbeats, and {@code decide}): what the
+   * orchestrator's main Streams application runs.
+   */
+  static Topology buildDecisions(Topics topics, OrchestratorSettings settings, Timing timing, JoinPolicy joinPolicy) {
+    Topology t = new Topology();
+    addDecisions(t, topics, settings, timing, joinPolicy, Scheduler::new);
+    return t;
+  }
+
+  /**
+   * Liveness alone (heartbeats in, node up and down out to {@code shoal.liveness}, with the node-keys
+   * global store): run as an application of its own so it can commit at its own pace
+   * ({@link OrchestratorApp}). The two parts meet only in the liveness topic either way.
+   */
+  static Topology buildLiveness(Topics topics, Timing timing) {
+    Topology t = new Topology();
+    addLiveness(t, topics, timing);
+    return t;
+  }
+
+  private static void addDecisions(Topology t, Topics topics, OrchestratorSettings settings, Timing timing,
+                                   JoinPolicy joinPolicy, Supplier<Scheduler> scheduler) {
     Serde<String> s = Serdes.String();
     Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
 
@@ -112,17 +140,6 @@ public final class OrchestratorTopology {
     IntakeSinks timerIn = IntakeSinks.of("timer-intake", DECIDE);
     addIntake(t, timerIn, topics.timers.name(), () -> new ControlIntake(topics.timers.name(),
         Set.of(ControlMessage.TimerFired.class), timerIn), topics, json);
-
-    IntakeSinks liveness = IntakeSinks.of("liveness", "liveness-to-liveness");
-    addIntake(t, liveness, topics.heartbeats.name(), () -> new LivenessProcessor(topics.heartbeats.name(),
-        timing.nodeDownTimeout(), timing.livenessCheckInterval(), liveness), topics, json);
-    t.addSink(liveness.control(), topics.liveness.name(), s.serializer(), json, liveness.processor());
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIVENESS_STORE), s,
-        new JsonSerde<>(LivenessEntry.class)), "liveness");
-    // The nodes topic is the store's changelog: a global store keeps no other.
-    t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NODE_KEYS_STORE), s, s)
-        .withLoggingDisabled(), "node-keys-source", s.deserializer(), s.deserializer(), topics.nodes.name(),
-        "node-keys", NodeKeysUpdater::new);
 
     t.addProcessor(DECIDE, () -> new ControlProcessor(settings, joinPolicy, timing.timerCheckInterval(), scheduler.get()),
         spec.processor(), command.processor(), status.processor(), livenessIn.processor(), timerIn.processor());
@@ -145,7 +162,21 @@ public final class OrchestratorTopology {
     t.addSink(TO_CONTROL, topics.control.name(), s.serializer(), bytes, DECIDE);
     t.addSink(TO_TIMERS, topics.timers.name(), s.serializer(), bytes, DECIDE);
     t.addSink(TO_CLUSTER, topics.cluster.name(), s.serializer(), bytes, DECIDE);
-    return t;
+  }
+
+  private static void addLiveness(Topology t, Topics topics, Timing timing) {
+    Serde<String> s = Serdes.String();
+    Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
+    IntakeSinks liveness = IntakeSinks.of("liveness", "liveness-to-liveness");
+    addIntake(t, liveness, topics.heartbeats.name(), () -> new LivenessProcessor(topics.heartbeats.name(),
+        timing.nodeDownTimeout(), timing.livenessCheckInterval(), liveness), topics, json);
+    t.addSink(liveness.control(), topics.liveness.name(), s.serializer(), json, liveness.processor());
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIVENESS_STORE), s,
+        new JsonSerde<>(LivenessEntry.class)), "liveness");
+    // The nodes topic is the store's changelog: a global store keeps no other.
+    t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NODE_KEYS_STORE), s, s)
+        .withLoggingDisabled(), "node-keys-source", s.deserializer(), s.deserializer(), topics.nodes.name(),
+        "node-keys", NodeKeysUpdater::new);
   }
 
   /** A source for an input log, its processor, and the processor's sink of rejection events. */
