@@ -119,8 +119,8 @@ final class OrchestratorCommand implements Callable<Integer> {
     Topics topics = new Topics(prefix);
     OrchestratorTopology.Timing t = OrchestratorTopology.Timing.DEFAULTS;
     return new OrchestratorConfig(bootstrap, topics, prefix + "shoal-orchestrator", stateDir, standbys,
-        new OrchestratorSettings(history), new OrchestratorTopology.Timing(downTimeout, t.livenessCheckInterval(),
-        t.timerCheckInterval()), extraStreamsConfig);
+        new OrchestratorSettings(history), new OrchestratorTopology.Timing(downTimeout, t.livenessCheckInterval()),
+        extraStreamsConfig);
   }
 
   /**

@@ -80,7 +80,7 @@ public final class InJvmCluster implements AutoCloseable {
 
   private static OrchestratorTopology.Timing timing(Duration nodeDownTimeout) {
     OrchestratorTopology.Timing d = OrchestratorTopology.Timing.DEFAULTS;
-    return new OrchestratorTopology.Timing(nodeDownTimeout, d.livenessCheckInterval(), d.timerCheckInterval());
+    return new OrchestratorTopology.Timing(nodeDownTimeout, d.livenessCheckInterval());
   }
 
   public String bootstrapServers() {

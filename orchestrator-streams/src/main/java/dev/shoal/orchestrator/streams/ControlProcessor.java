@@ -18,13 +18,11 @@ import dev.shoal.schemas.Node;
 import dev.shoal.schemas.RejectionCode;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.Task;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -54,20 +52,18 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
 
   private final OrchestratorSettings settings;
   private final JoinPolicy joinPolicy;
-  private final Duration timerCheckInterval;
   private final Scheduler scheduler;
   private ProcessorContext<String, Object> context;
   private ControlStores stores;
   private KeyValueStore<String, ControlMessage> timers;
   private Orchestrator orchestrator;
   private DecisionMetrics metrics; // null when the application runs without metrics
+  private TimerAlarm alarm;
 
-  ControlProcessor(OrchestratorSettings settings, JoinPolicy joinPolicy, Duration timerCheckInterval,
-                   Scheduler scheduler) {
+  ControlProcessor(OrchestratorSettings settings, JoinPolicy joinPolicy, Scheduler scheduler) {
     this.scheduler = scheduler;
     this.settings = settings;
     this.joinPolicy = joinPolicy;
-    this.timerCheckInterval = timerCheckInterval;
   }
 
   @Override
@@ -76,7 +72,8 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
     stores = ControlStores.of(context);
     timers = context.getStateStore(OrchestratorTopology.TIMERS_STORE);
     orchestrator = new Orchestrator(stores.load(), scheduler, settings, joinPolicy);
-    context.schedule(timerCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
+    alarm = new TimerAlarm(context, this::fireDueTimers);
+    nextDueTimer().ifPresent(alarm::armFor);
     metrics = OrchestratorMetrics.of(context).decisions();
     if (metrics != null) {
       metrics.loaded(orchestrator.state());
@@ -122,6 +119,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
     }
     for (ReconcilePlan.Timer t : plan.timers()) {
       timers.put(timerKey(t), new ControlMessage.TimerFired(t.name(), t.target()));
+      alarm.armFor(t.dueAt());
     }
     orchestrator.commit();
     if (metrics != null) {
@@ -152,6 +150,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
   }
 
   private void fireDueTimers(long now) {
+    alarm.rang();
     String upTo = String.format("%020d~", now);
     List<KeyValue<String, ControlMessage>> due = new ArrayList<>();
     try (KeyValueIterator<String, ControlMessage> it = timers.range("", upTo)) {
@@ -162,10 +161,20 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
       ControlMessage.TimerFired t = (ControlMessage.TimerFired) kv.value;
       context.forward(new Record<>(t.target(), (Object) dev.shoal.schemas.Json.toBytes(t), now),
           OrchestratorTopology.TO_TIMERS);
-    }    if (!due.isEmpty()) {
+    }
+    if (!due.isEmpty()) {
       // The decision is made when the timer comes back, which it can only once this commits: a
       // rolling update's monitor window or delay would otherwise end a commit interval late.
       context.commit();
+    }
+    nextDueTimer().ifPresent(alarm::armFor);
+  }
+
+  /** When the earliest stored timer is due (keys begin with the due time, zero-padded, so they sort by it). */
+  private java.util.Optional<Long> nextDueTimer() {
+    try (KeyValueIterator<String, ControlMessage> it = timers.all()) {
+      return it.hasNext() ? java.util.Optional.of(Long.parseLong(it.next().key.substring(0, 20)))
+          : java.util.Optional.empty();
     }
   }
 

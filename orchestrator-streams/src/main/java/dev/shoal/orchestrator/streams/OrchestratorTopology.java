@@ -77,8 +77,8 @@ public final class OrchestratorTopology {
    * is published up to one check interval after it is due, so the interval is what each rolling
    * update's monitor window and delay overrun by; a check is one range scan of the timers store.
    */
-  public record Timing(Duration nodeDownTimeout, Duration livenessCheckInterval, Duration timerCheckInterval) {
-    public static final Timing DEFAULTS = new Timing(Duration.ofSeconds(3), Duration.ofMillis(250), Duration.ofMillis(20));
+  public record Timing(Duration nodeDownTimeout, Duration livenessCheckInterval) {
+    public static final Timing DEFAULTS = new Timing(Duration.ofSeconds(3), Duration.ofMillis(250));
   }
 
   private OrchestratorTopology() {}
@@ -95,7 +95,7 @@ public final class OrchestratorTopology {
   static Topology build(Topics topics, OrchestratorSettings settings, Timing timing, JoinPolicy joinPolicy,
                         Supplier<Scheduler> scheduler) {
     Topology t = new Topology();
-    addDecisions(t, topics, settings, timing, joinPolicy, scheduler);
+    addDecisions(t, topics, settings, timing, joinPolicy, scheduler, null);
     addLiveness(t, topics, timing);
     return t;
   }
@@ -105,8 +105,17 @@ public final class OrchestratorTopology {
    * orchestrator's main Streams application runs.
    */
   static Topology buildDecisions(Topics topics, OrchestratorSettings settings, Timing timing, JoinPolicy joinPolicy) {
+    return buildDecisions(topics, settings, timing, joinPolicy, null);
+  }
+
+  /**
+   * The decision part whose intakes ask for a commit whenever they have processed everything the
+   * consumer fetched ({@link CommitWhenCaughtUp}; null: only at the commit interval).
+   */
+  static Topology buildDecisions(Topics topics, OrchestratorSettings settings, Timing timing, JoinPolicy joinPolicy,
+                                 InputProgress progress) {
     Topology t = new Topology();
-    addDecisions(t, topics, settings, timing, joinPolicy, Scheduler::new);
+    addDecisions(t, topics, settings, timing, joinPolicy, Scheduler::new, progress);
     return t;
   }
 
@@ -122,26 +131,27 @@ public final class OrchestratorTopology {
   }
 
   private static void addDecisions(Topology t, Topics topics, OrchestratorSettings settings, Timing timing,
-                                   JoinPolicy joinPolicy, Supplier<Scheduler> scheduler) {
+                                   JoinPolicy joinPolicy, Supplier<Scheduler> scheduler, InputProgress progress) {
     Serde<String> s = Serdes.String();
     Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
+    IntakeWrapper wrap = progress == null ? IntakeWrapper.NONE : supplier -> () -> new CommitWhenCaughtUp<>(supplier.get(), progress);
 
     IntakeSinks spec = IntakeSinks.of("spec-intake", DECIDE);
-    addIntake(t, spec, topics.specs.name(), () -> new SpecIntake(topics.specs.name(), spec), topics, json);
+    addIntake(t, spec, topics.specs.name(), wrap.around(() -> new SpecIntake(topics.specs.name(), spec)), topics, json);
     IntakeSinks command = IntakeSinks.of("command-intake", DECIDE);
-    addIntake(t, command, topics.commands.name(), () -> new JsonIntake<>(topics.commands.name(), CommandEnvelope.class,
-        Limits.MAX_COMMAND_BYTES, OrchestratorTopology::commandIssued, "command.rejected", command), topics, json);
+    addIntake(t, command, topics.commands.name(), wrap.around(() -> new JsonIntake<>(topics.commands.name(), CommandEnvelope.class,
+        Limits.MAX_COMMAND_BYTES, OrchestratorTopology::commandIssued, "command.rejected", command)), topics, json);
     IntakeSinks status = IntakeSinks.of("status-intake", DECIDE);
-    addIntake(t, status, topics.taskStatus.name(), () -> new JsonIntake<>(topics.taskStatus.name(), TaskStatus.class,
-        Limits.MAX_STATUS_BYTES, OrchestratorTopology::statusReported, "task-status.rejected", status), topics, json);
+    addIntake(t, status, topics.taskStatus.name(), wrap.around(() -> new JsonIntake<>(topics.taskStatus.name(), TaskStatus.class,
+        Limits.MAX_STATUS_BYTES, OrchestratorTopology::statusReported, "task-status.rejected", status)), topics, json);
     IntakeSinks livenessIn = IntakeSinks.of("liveness-intake", DECIDE);
-    addIntake(t, livenessIn, topics.liveness.name(), () -> new ControlIntake(topics.liveness.name(),
-        Set.of(ControlMessage.NodeUp.class, ControlMessage.NodeDown.class), livenessIn), topics, json);
+    addIntake(t, livenessIn, topics.liveness.name(), wrap.around(() -> new ControlIntake(topics.liveness.name(),
+        Set.of(ControlMessage.NodeUp.class, ControlMessage.NodeDown.class), livenessIn)), topics, json);
     IntakeSinks timerIn = IntakeSinks.of("timer-intake", DECIDE);
-    addIntake(t, timerIn, topics.timers.name(), () -> new ControlIntake(topics.timers.name(),
-        Set.of(ControlMessage.TimerFired.class), timerIn), topics, json);
+    addIntake(t, timerIn, topics.timers.name(), wrap.around(() -> new ControlIntake(topics.timers.name(),
+        Set.of(ControlMessage.TimerFired.class), timerIn)), topics, json);
 
-    t.addProcessor(DECIDE, () -> new ControlProcessor(settings, joinPolicy, timing.timerCheckInterval(), scheduler.get()),
+    t.addProcessor(DECIDE, () -> new ControlProcessor(settings, joinPolicy, scheduler.get()),
         spec.processor(), command.processor(), status.processor(), livenessIn.processor(), timerIn.processor());
     t.addStateStore(store(SERVICES_STORE, Service.class), DECIDE);
     t.addStateStore(store(TASKS_STORE, Task.class), DECIDE);
@@ -177,6 +187,15 @@ public final class OrchestratorTopology {
     t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NODE_KEYS_STORE), s, s)
         .withLoggingDisabled(), "node-keys-source", s.deserializer(), s.deserializer(), topics.nodes.name(),
         "node-keys", NodeKeysUpdater::new);
+  }
+
+  /** What the decisions' intakes are wrapped in (nothing, or {@link CommitWhenCaughtUp}). */
+  @FunctionalInterface
+  private interface IntakeWrapper {
+    IntakeWrapper NONE = supplier -> supplier;
+
+    org.apache.kafka.streams.processor.api.ProcessorSupplier<String, String, String, Object> around(
+        org.apache.kafka.streams.processor.api.ProcessorSupplier<String, String, String, Object> supplier);
   }
 
   /** A source for an input log, its processor, and the processor's sink of rejection events. */

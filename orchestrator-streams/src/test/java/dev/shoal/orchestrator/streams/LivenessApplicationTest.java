@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class LivenessApplicationTest {
   private final Topics topics = Topics.defaults();
   private final OrchestratorTopology.Timing timing = new OrchestratorTopology.Timing(Duration.ofSeconds(3),
-      Duration.ofMillis(250), Duration.ofMillis(20));
+      Duration.ofMillis(250));
 
   @Test
   void theLivenessPartReadsHeartbeatsAndTheDecisionPartEverythingElse() {
