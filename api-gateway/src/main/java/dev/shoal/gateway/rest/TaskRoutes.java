@@ -1,5 +1,6 @@
 package dev.shoal.gateway.rest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoal.gateway.ApiException;
 import dev.shoal.gateway.ClusterBackend;
 import dev.shoal.gateway.RouteTable;
@@ -10,6 +11,7 @@ import dev.shoal.schemas.Task;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -27,6 +29,8 @@ public final class TaskRoutes implements RouteTable {
   static final Comparator<Task> ORDER = TaskRoutes::compare;
 
   private final ClusterBackend backend;
+  // Renditions of the views listed so far; replaced only if the gateway's mapper were (it is not).
+  private volatile TaskJsonCache views;
 
   public TaskRoutes(ClusterBackend backend) {
     this.backend = backend;
@@ -43,10 +47,30 @@ public final class TaskRoutes implements RouteTable {
         .and(nodeFilter(ctx.queryParam("node")))
         .and(desiredStateFilter(ctx.queryParam("desired-state")));
     String service = ctx.queryParam("service");
-    java.util.List<Task> candidates = service == null || service.isBlank() ? backend.tasks()
+    List<Task> candidates = service == null || service.isBlank() ? backend.tasks()
         : backend.service(service).map(s -> backend.tasksOfService(s.id())).filter(l -> !l.isEmpty())
             .orElseGet(backend::tasks);
-    JsonBodies.write(ctx, candidates.stream().filter(filter).sorted(ORDER).map(TaskView::of).toList());
+    List<Task> listed = candidates.stream().filter(filter).sorted(ORDER).toList();
+    TaskJsonCache cache = cache(ctx);
+    if (cache == null) {
+      ctx.json(listed.stream().map(TaskView::of).toList());
+    } else {
+      JsonBodies.write(ctx, cache.array(listed));
+    }
+  }
+
+  /** The cache for the gateway's JSON mapper; null when that is not Jackson (then nothing is cached). */
+  private TaskJsonCache cache(Context ctx) {
+    ObjectMapper mapper = JsonBodies.mapper(ctx);
+    if (mapper == null) {
+      return null;
+    }
+    TaskJsonCache c = views;
+    if (c == null || c.mapper() != mapper) {
+      c = new TaskJsonCache(mapper, t -> backend.task(t.id()).orElse(null) == t);
+      views = c;
+    }
+    return c;
   }
 
   private static int compare(Task a, Task b) {
