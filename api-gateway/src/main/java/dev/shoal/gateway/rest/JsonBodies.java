@@ -6,10 +6,9 @@ import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 
 /**
- * Large JSON answers (a listing of thousands of tasks) as UTF-8 bytes rendered with the gateway's
- * own mapper. {@code ctx.json} renders the whole body as a String first and then encodes it, which
- * costs a copy of a multi-megabyte body and Jackson's slower character writer. The bytes are the
- * same either way.
+ * Large JSON answers (a listing of thousands of tasks) written as UTF-8 bytes rendered ahead, e.g.
+ * from {@link TaskJsonCache}, with the mapper behind {@code ctx.json}, so the bytes are those
+ * {@code ctx.json} would write.
  */
 final class JsonBodies {
   private JsonBodies() {}

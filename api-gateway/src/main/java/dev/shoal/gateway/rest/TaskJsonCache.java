@@ -73,23 +73,29 @@ final class TaskJsonCache {
 
   /** The JSON of one task's view. */
   byte[] json(Task task) {
+    if (task.id() == null) { // a malformed record: shown, never cached
+      return render(task);
+    }
     Rendition r = byId.get(task.id());
     if (r != null && r.task.get() == task) {
       return r.json;
     }
-    byte[] json;
-    try {
-      // Through a String, as ctx.json renders: Jackson's byte writer escapes characters beyond the
-      // BMP (an emoji becomes \ud83d\udc33) and a lone surrogate differently, so its bytes differ.
-      json = writer.writeValueAsString(TaskView.of(task)).getBytes(StandardCharsets.UTF_8);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    byte[] json = render(task);
     byId.put(task.id(), new Rendition(new WeakReference<>(task), json));
     if (byId.size() > sweepAbove) {
       sweepIfGrown();
     }
     return json;
+  }
+
+  private byte[] render(Task task) {
+    try {
+      // Through a String, as ctx.json renders: Jackson's byte writer escapes characters beyond the
+      // BMP (an emoji becomes two escaped surrogates) and a lone surrogate differently, so its bytes differ.
+      return writer.writeValueAsString(TaskView.of(task)).getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** How many renditions are held; for tests. */

@@ -53,6 +53,15 @@ class TaskJsonCacheTest {
   }
 
   @Test
+  void aRecordWithoutIdIsShownButNotCached() throws Exception {
+    Task t = VariedTasks.of(new Random(6), 1).get(0);
+    Task noId = new Task(null, t.serviceId(), t.serviceName(), t.slot(), t.nodeId(), t.specVersion(), t.spec(),
+        t.desiredState(), t.status(), t.createdAt(), t.updatedAt());
+    assertThat(cache.array(List.of(noId, t))).isEqualTo(oldRendering(List.of(noId, t)));
+    assertThat(cache.size()).isEqualTo(1);
+  }
+
+  @Test
   void renditionsOfGoneTasksAreSweptOnceTheCacheOutgrowsItsLimit() {
     List<Task> gone = VariedTasks.of(new Random(2), TaskJsonCache.MIN_SWEEP);
     gone.forEach(t -> backend.put(t.id(), t));
