@@ -1,5 +1,6 @@
 package dev.shoal.gateway.kafka;
 
+import dev.shoal.gateway.TaskOrder;
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
@@ -31,7 +32,10 @@ public final class ReadModel {
   private final Map<String, Service> servicesById = new HashMap<>();
   private final Map<String, String> serviceIdsByName = new HashMap<>();
   private final Map<String, Task> tasks = new HashMap<>();
-  private final Map<String, java.util.Set<String>> taskIdsByService = new HashMap<>();
+  // Each service's tasks in the order they are listed, so a listing sorts input already in order;
+  // and the list last handed out per service, until one of its tasks changes.
+  private final Map<String, java.util.NavigableSet<Indexed>> tasksByService = new HashMap<>();
+  private final Map<String, List<Task>> listedByService = new HashMap<>();
   private final Map<String, Node> nodes = new HashMap<>();
   private dev.shoal.schemas.ClusterInfo clusterInfo = dev.shoal.schemas.ClusterInfo.INITIAL;
   private final ArrayDeque<ClusterEvent> events = new ArrayDeque<>();
@@ -81,11 +85,13 @@ public final class ReadModel {
   public void putTask(String id, Task task) {
     synchronized (this) {
       Task old = tasks.put(id, task);
-      if (old != null && old.serviceId() != null && !old.serviceId().equals(task.serviceId())) {
-        unindex(old.serviceId(), id);
+      if (old != null) {
+        unindex(id, old);
       }
       if (task.serviceId() != null) {
-        taskIdsByService.computeIfAbsent(task.serviceId(), k -> new java.util.TreeSet<>()).add(id);
+        tasksByService.computeIfAbsent(task.serviceId(), k -> new java.util.TreeSet<>(Indexed.ORDER))
+            .add(new Indexed(id, task));
+        listedByService.remove(task.serviceId());
       }
     }
     changed(true);
@@ -94,21 +100,37 @@ public final class ReadModel {
   public void removeTask(String id) {
     synchronized (this) {
       Task old = tasks.remove(id);
-      if (old != null && old.serviceId() != null) {
-        unindex(old.serviceId(), id);
+      if (old != null) {
+        unindex(id, old);
       }
     }
     changed(true);
   }
 
-  private void unindex(String serviceId, String taskId) {
-    java.util.Set<String> ids = taskIdsByService.get(serviceId);
-    if (ids != null) {
-      ids.remove(taskId);
-      if (ids.isEmpty()) {
-        taskIdsByService.remove(serviceId);
+  /** Takes {@code old}, the task's record until now, out of its service's index (found by its position). */
+  private void unindex(String id, Task old) {
+    if (old.serviceId() == null) {
+      return;
+    }
+    java.util.NavigableSet<Indexed> indexed = tasksByService.get(old.serviceId());
+    if (indexed != null) {
+      indexed.remove(new Indexed(id, old));
+      if (indexed.isEmpty()) {
+        tasksByService.remove(old.serviceId());
       }
     }
+    listedByService.remove(old.serviceId());
+  }
+
+  /**
+   * A task in its service's index: ordered as listed ({@link TaskOrder#LISTING}), then by the
+   * record's key, so two records that look alike (a malformed one without id) still both count.
+   */
+  private record Indexed(String key, Task task) {
+    static final java.util.Comparator<Indexed> ORDER = (a, b) -> {
+      int c = TaskOrder.LISTING.compare(a.task, b.task);
+      return c != 0 ? c : a.key.compareTo(b.key);
+    };
   }
 
   public void putClusterInfo(dev.shoal.schemas.ClusterInfo info) {
@@ -226,17 +248,27 @@ public final class ReadModel {
     return List.copyOf(tasks.values());
   }
 
-  /** The tasks of one service, by service id. */
+  /**
+   * The tasks of one service, by service id, in the order they are listed ({@link TaskOrder#LISTING}).
+   * Unmodifiable; the same list is handed out again until one of the service's tasks changes.
+   */
   public synchronized List<Task> tasksOfService(String serviceId) {
-    java.util.Set<String> ids = taskIdsByService.get(serviceId);
-    if (ids == null) {
+    List<Task> listed = listedByService.get(serviceId);
+    if (listed != null) {
+      return listed;
+    }
+    java.util.NavigableSet<Indexed> indexed = tasksByService.get(serviceId);
+    if (indexed == null) {
       return List.of();
     }
-    List<Task> out = new ArrayList<>(ids.size());
-    for (String id : ids) {
-      out.add(tasks.get(id));
+    Task[] out = new Task[indexed.size()];
+    int i = 0;
+    for (Indexed x : indexed) {
+      out[i++] = x.task;
     }
-    return out;
+    listed = java.util.Collections.unmodifiableList(java.util.Arrays.asList(out));
+    listedByService.put(serviceId, listed);
+    return listed;
   }
 
   public synchronized Optional<Task> task(String id) {

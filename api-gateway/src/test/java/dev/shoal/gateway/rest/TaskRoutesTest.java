@@ -145,6 +145,47 @@ class TaskRoutesTest extends RoutesTestBase {
   }
 
   @Test
+  void aListingOfVariedTasksIsTheOldRenderingByteForByteWhenFreshCachedAndChanged() throws Exception {
+    backend.tasks.clear();
+    java.util.Random random = new java.util.Random(14);
+    TaskJsonCacheTest.VariedTasks.of(random, 2_000).forEach(backend::add);
+    for (int round = 0; round < 3; round++) {
+      assertThat(bytes("/v1/tasks")).as("round " + round).isEqualTo(oldRendering(backend.tasks.values()));
+      assertThat(bytes("/v1/tasks?service=web")).isEqualTo(oldRendering(backend.tasks.values().stream()
+          .filter(t -> "id-web".equals(t.serviceId())).toList())); // the service's tasks, by its id
+      // Some tasks change between calls, as statuses arrive; some go, some come.
+      List<dev.shoal.schemas.Task> all = List.copyOf(backend.tasks.values());
+      for (int i = 0; i < 300; i++) {
+        dev.shoal.schemas.Task t = all.get(random.nextInt(all.size()));
+        backend.add(t.withDesiredState(DesiredState.values()[random.nextInt(3)], t.updatedAt() + round + 1));
+      }
+      for (int i = 0; i < 50; i++) {
+        backend.tasks.remove(all.get(random.nextInt(all.size())).id());
+      }
+      String prefix = "new-" + round + "-";
+      TaskJsonCacheTest.VariedTasks.of(new java.util.Random(round), 20).stream()
+          .map(t -> new dev.shoal.schemas.Task(prefix + t.id(), t.serviceId(), t.serviceName(), t.slot(),
+              t.nodeId(), t.specVersion(), t.spec(), t.desiredState(), t.status(), t.createdAt(), t.updatedAt()))
+          .forEach(backend::add);
+    }
+  }
+
+  /** The body exactly as sent (the test client decodes it as a String). */
+  private byte[] bytes(String path) throws Exception {
+    java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
+  }
+
+  /** The listing before its views were cached: the sorted views through ctx.json (a String, then UTF-8). */
+  private static byte[] oldRendering(java.util.Collection<dev.shoal.schemas.Task> tasks) throws Exception {
+    List<TaskView> views = tasks.stream().sorted(CHAINED).map(TaskView::of).toList();
+    return dev.shoal.schemas.Json.MAPPER.writeValueAsString(views).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
   void everyStateIsShownInLowerCase() {
     Service web = backend.services.get("id-web");
     for (TaskState state : TaskState.values()) {
