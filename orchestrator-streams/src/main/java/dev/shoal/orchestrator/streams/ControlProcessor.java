@@ -59,9 +59,11 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
   private Orchestrator orchestrator;
   private DecisionMetrics metrics; // null when the application runs without metrics
   private TimerAlarm alarm;
+  private final InputProgress progress; // null: commits at the interval only (tests)
 
-  ControlProcessor(OrchestratorSettings settings, JoinPolicy joinPolicy, Scheduler scheduler) {
+  ControlProcessor(OrchestratorSettings settings, JoinPolicy joinPolicy, Scheduler scheduler, InputProgress progress) {
     this.scheduler = scheduler;
+    this.progress = progress;
     this.settings = settings;
     this.joinPolicy = joinPolicy;
   }
@@ -116,6 +118,9 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
       org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
       headers.add(Headers.SEQUENCE, sequence);
       context.forward(new Record<>(o.key(), (Object) o.value(), plan.time(), headers), o.sink());
+      if (progress != null && o.sink().equals(OrchestratorTopology.TO_ASSIGNMENTS)) {
+        progress.markUrgent(); // an agent has something to do
+      }
     }
     for (ReconcilePlan.Timer t : plan.timers()) {
       timers.put(timerKey(t), new ControlMessage.TimerFired(t.name(), t.target()));

@@ -11,6 +11,12 @@ import org.apache.kafka.common.TopicPartition;
  * visible without waiting out the interval, while inputs that queue up (a burst of writes, a flood
  * of statuses) still share one transaction. Being wrong either way costs only time, never
  * correctness: a commit is exactly-once whenever it happens.
+ *
+ * <p>Only work someone waits for is committed at once ({@link #markUrgent}): a client's write, a
+ * node coming or going, a timer, and any decision that changes what an agent must run. A task
+ * status that changes nothing an agent acts on (a task reported running) waits for the interval,
+ * or for the next urgent commit, so it does not put a transaction in front of the write that comes
+ * right after it.
  */
 final class InputProgress {
   /** The key under which the application hands this object to {@link FetchedOffsetsInterceptor}. */
@@ -18,6 +24,7 @@ final class InputProgress {
 
   private final Map<TopicPartition, Long> fetched = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Long> processed = new ConcurrentHashMap<>();
+  private volatile boolean urgent;
 
   void fetched(TopicPartition partition, long lastOffset) {
     fetched.merge(partition, lastOffset, Math::max);
@@ -38,9 +45,24 @@ final class InputProgress {
     return true;
   }
 
+  /** Something processed since the last commit asked for is waited for: commit once caught up. */
+  void markUrgent() {
+    urgent = true;
+  }
+
+  /** Whether to commit now: caught up with urgent work done since the last time this said yes. */
+  boolean commitNow() {
+    if (urgent && caughtUp()) {
+      urgent = false;
+      return true;
+    }
+    return false;
+  }
+
   /** Forgets both sides, when the decision task leaves this instance (its partitions may not come back). */
   void reset() {
     fetched.clear();
     processed.clear();
+    urgent = false;
   }
 }

@@ -134,7 +134,11 @@ public final class OrchestratorTopology {
                                    JoinPolicy joinPolicy, Supplier<Scheduler> scheduler, InputProgress progress) {
     Serde<String> s = Serdes.String();
     Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
-    IntakeWrapper wrap = progress == null ? IntakeWrapper.NONE : supplier -> () -> new CommitWhenCaughtUp<>(supplier.get(), progress);
+    // Statuses are the one input nobody waits on unless the decision changes an assignment (it says so).
+    IntakeWrapper wrap = progress == null ? IntakeWrapper.NONE
+        : supplier -> () -> new CommitWhenCaughtUp<>(supplier.get(), progress, true);
+    IntakeWrapper wrapStatus = progress == null ? IntakeWrapper.NONE
+        : supplier -> () -> new CommitWhenCaughtUp<>(supplier.get(), progress, false);
 
     IntakeSinks spec = IntakeSinks.of("spec-intake", DECIDE);
     addIntake(t, spec, topics.specs.name(), wrap.around(() -> new SpecIntake(topics.specs.name(), spec)), topics, json);
@@ -142,7 +146,7 @@ public final class OrchestratorTopology {
     addIntake(t, command, topics.commands.name(), wrap.around(() -> new JsonIntake<>(topics.commands.name(), CommandEnvelope.class,
         Limits.MAX_COMMAND_BYTES, OrchestratorTopology::commandIssued, "command.rejected", command)), topics, json);
     IntakeSinks status = IntakeSinks.of("status-intake", DECIDE);
-    addIntake(t, status, topics.taskStatus.name(), wrap.around(() -> new JsonIntake<>(topics.taskStatus.name(), TaskStatus.class,
+    addIntake(t, status, topics.taskStatus.name(), wrapStatus.around(() -> new JsonIntake<>(topics.taskStatus.name(), TaskStatus.class,
         Limits.MAX_STATUS_BYTES, OrchestratorTopology::statusReported, "task-status.rejected", status)), topics, json);
     IntakeSinks livenessIn = IntakeSinks.of("liveness-intake", DECIDE);
     addIntake(t, livenessIn, topics.liveness.name(), wrap.around(() -> new ControlIntake(topics.liveness.name(),
@@ -151,7 +155,7 @@ public final class OrchestratorTopology {
     addIntake(t, timerIn, topics.timers.name(), wrap.around(() -> new ControlIntake(topics.timers.name(),
         Set.of(ControlMessage.TimerFired.class), timerIn)), topics, json);
 
-    t.addProcessor(DECIDE, () -> new ControlProcessor(settings, joinPolicy, scheduler.get()),
+    t.addProcessor(DECIDE, () -> new ControlProcessor(settings, joinPolicy, scheduler.get(), progress),
         spec.processor(), command.processor(), status.processor(), livenessIn.processor(), timerIn.processor());
     t.addStateStore(store(SERVICES_STORE, Service.class), DECIDE);
     t.addStateStore(store(TASKS_STORE, Task.class), DECIDE);

@@ -6,12 +6,23 @@ import static org.awaitility.Awaitility.await;
 import dev.shoal.kafka.KafkaBrokerExtension;
 import dev.shoal.kafka.KafkaTestCluster;
 import dev.shoal.orchestrator.core.OrchestratorSettings;
+import dev.shoal.schemas.Json;
+import dev.shoal.schemas.NodeDescription;
+import dev.shoal.schemas.NodeHeartbeat;
+import dev.shoal.schemas.NodeResources;
 import dev.shoal.schemas.Service;
+import dev.shoal.schemas.Task;
+import dev.shoal.schemas.TaskState;
+import dev.shoal.schemas.TaskStatus;
 import dev.shoal.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * When the decisions commit, on a real broker: as soon as they have processed every input fetched
- * (not at the end of the commit interval), and never when there is nothing to commit (no
- * transaction a few milliseconds apart on an idle cluster).
+ * (not at the end of the commit interval) when someone waits for it, with the next such commit
+ * when nobody does, and never when there is nothing to commit (no transaction a few milliseconds
+ * apart on an idle cluster).
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class GroupCommitIT {
@@ -50,6 +62,44 @@ class GroupCommitIT {
       producer.send(new ProducerRecord<>(topics.specs.name(), "api", "{\"name\":\"api\",\"command\":[\"true\"]}"));
       await().atMost(Duration.ofSeconds(30)).until(() -> services.latest.values().stream()
           .anyMatch(s -> s.name().equals("api")));
+    }
+  }
+
+  @Test
+  void aStatusThatChangesNoAssignmentWaitsForTheNextWaitedForCommit(KafkaTestCluster kafka, @TempDir Path state)
+      throws Exception {
+    Topics topics = new Topics(kafka.name("status-"));
+    TestNodes nodeKeys = new TestNodes();
+    ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+    try (OrchestratorApp app = start(kafka, topics, state, Map.of(
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 600_000,
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 700_000));
+         KafkaProducer<String, String> producer = producer(kafka);
+         TopicWatcher<Task> tasks = new TopicWatcher<>(kafka.bootstrapServers(), topics.tasks.name(),
+             topics.tasks.valueSerde().deserializer());
+         TopicWatcher<Service> services = new TopicWatcher<>(kafka.bootstrapServers(), topics.services.name(),
+             topics.services.valueSerde().deserializer())) {
+      NodeDescription d = new NodeDescription("host-n1", "127.0.0.1", new NodeResources(2, 4L << 30),
+          List.of("process"), Map.of(), "linux", "amd64", null, "process");
+      // Beating all along: a node silent for 3 s would be declared down and its task replaced.
+      heartbeats.scheduleAtFixedRate(() -> producer.send(new ProducerRecord<>(topics.heartbeats.name(), "n1",
+          Json.toString(nodeKeys.sign(new NodeHeartbeat("n1", 0, d, List.of(), System.currentTimeMillis()), null)))),
+          0, 500, TimeUnit.MILLISECONDS);
+      producer.send(new ProducerRecord<>(topics.specs.name(), "web", "{\"name\":\"web\",\"command\":[\"true\"]}"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> tasks.latest.values().stream()
+          .anyMatch(t -> t.serviceName().equals("web") && t.state() == TaskState.ASSIGNED));
+      Task task = tasks.latest.values().stream().filter(t -> t.serviceName().equals("web")).findFirst().orElseThrow();
+
+      producer.send(new ProducerRecord<>(topics.taskStatus.name(), task.id(), Json.toString(
+          nodeKeys.sign(TaskStatus.of(task.id(), "n1", TaskState.RUNNING, "started", System.currentTimeMillis())))));
+      // Decided, but nobody waits for it and no agent has anything to do: not committed yet.
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+          .until(() -> tasks.latest.get(task.id()).state() == TaskState.ASSIGNED);
+      producer.send(new ProducerRecord<>(topics.specs.name(), "api", "{\"name\":\"api\",\"command\":[\"true\"]}"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> services.latest.values().stream()
+          .anyMatch(s -> s.name().equals("api")) && tasks.latest.get(task.id()).state() == TaskState.RUNNING);
+    } finally {
+      heartbeats.shutdownNow();
     }
   }
 

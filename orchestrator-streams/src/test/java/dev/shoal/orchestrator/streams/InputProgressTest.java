@@ -51,4 +51,17 @@ class InputProgressTest {
     progress.fetched(new TopicPartition("specs", 0), 2);
     assertThat(progress.caughtUp()).isFalse();
   }
+
+  @Test
+  void commitsNowOnlyWhenCaughtUpWithUrgentWorkAndThenNotAgainUntilMoreIsUrgent() {
+    progress.fetched(new TopicPartition("statuses", 0), 1);
+    progress.processed("statuses", 0, 1);
+    assertThat(progress.commitNow()).as("caught up, but nothing waited for").isFalse();
+    progress.fetched(new TopicPartition("specs", 0), 0);
+    progress.markUrgent();
+    assertThat(progress.commitNow()).as("urgent, but the spec is not processed yet").isFalse();
+    progress.processed("specs", 0, 0);
+    assertThat(progress.commitNow()).isTrue();
+    assertThat(progress.commitNow()).as("already asked for").isFalse();
+  }
 }
