@@ -39,6 +39,14 @@ public final class OrchestratorApp implements AutoCloseable {
    * at 100 ms, 18.5 s (docs/benchmarks.md, Scale).
    */
   static final int DECISIONS_COMMIT_INTERVAL_MS = 100;
+  /** The decisions' producer batches: large for a decision's burst, under the topics' 1 MiB + 12 byte batch limit. */
+  static final int DECISIONS_BATCH_BYTES = 256 * 1024;
+  /**
+   * Streams' default under exactly-once is 10 s. A 10,000-task decision's flush took up to 19 s at
+   * load 30–50 uncompressed, and still 9.9 s compressed at load ≈ 60. It is also how long a crashed
+   * instance's open transaction holds readers (and its successor's restore) back (docs/design.md).
+   */
+  static final int DECISIONS_TRANSACTION_TIMEOUT_MS = 30_000;
 
   private final InputProgress inputProgress = new InputProgress();
   private KafkaStreams streams;
@@ -207,6 +215,16 @@ public final class OrchestratorApp implements AutoCloseable {
     // One request in flight: the first writes to a just-created changelog partition otherwise race
     // (CONCURRENT_TRANSACTIONS then OUT_OF_ORDER_SEQUENCE_NUMBER on a fresh cluster, cf. KAFKA-15591).
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
+    // One decision that places a spec's 10,000 replicas writes each task, its changelog copy and
+    // its assignment, every one with the spec: ~40 MB in one transaction. With one request in
+    // flight and 16 KB batches that was hundreds of round trips, and on a loaded machine the commit's
+    // flush took longer than Streams' 10 s transaction timeout: the broker aborted it, the task was
+    // fenced, restored and met the same decision again (docs/benchmarks.md, Scale). Compressed
+    // (the records repeat the spec) in larger batches, kept under the topics' 1 MiB batch limit, it
+    // is tens of requests; the timeout leaves room for a slow broker.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), DECISIONS_BATCH_BYTES);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), DECISIONS_TRANSACTION_TIMEOUT_MS);
     // One task (the decisions); liveness is an application of its own (livenessProperties), so a busy
     // decision thread (its commits, a large decision) never delays reading heartbeats and declaring nodes down.
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
