@@ -34,7 +34,7 @@ public final class BenchWritesCommand implements Callable<Integer> {
   @Option(names = "--agents", defaultValue = "1", description = "Node agents (default ${DEFAULT-VALUE}).")
   int agents;
 
-  @Option(names = "--warm-up", defaultValue = "200",
+  @Option(names = "--warm-up", defaultValue = "600",
       description = "Unmeasured creates and removals first, so the JIT has compiled the write path (default ${DEFAULT-VALUE}).")
   int warmUp;
 
