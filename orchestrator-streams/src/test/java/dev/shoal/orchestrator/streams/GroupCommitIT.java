@@ -43,25 +43,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class GroupCommitIT {
+  /**
+   * Were a commit left to the interval, nothing decided would be visible to a read-committed reader
+   * within a test's time (a transaction may stay open that long, so its timeout is longer).
+   */
+  private static final Map<String, Object> TEN_MINUTE_INTERVAL = Map.of(
+      StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 600_000,
+      StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 700_000);
 
   @Test
   void aLoneSpecIsDecidedAndVisibleLongBeforeTheCommitInterval(KafkaTestCluster kafka, @TempDir Path state)
       throws Exception {
-    // Ten minutes: were the commit left to the interval, the service would not be visible to a
-    // read-committed reader within this test's time.
     Topics topics = new Topics(kafka.name("lone-"));
-    try (OrchestratorApp app = start(kafka, topics, state, Map.of(
-        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 600_000,
-        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 700_000));
+    try (OrchestratorApp app = start(kafka, topics, state, TEN_MINUTE_INTERVAL);
          KafkaProducer<String, String> producer = producer(kafka);
          TopicWatcher<Service> services = new TopicWatcher<>(kafka.bootstrapServers(), topics.services.name(),
              topics.services.valueSerde().deserializer())) {
-      producer.send(new ProducerRecord<>(topics.specs.name(), "web", "{\"name\":\"web\",\"command\":[\"true\"]}"));
-      await().atMost(Duration.ofSeconds(30)).until(() -> services.latest.values().stream()
-          .anyMatch(s -> s.name().equals("web")));
-      producer.send(new ProducerRecord<>(topics.specs.name(), "api", "{\"name\":\"api\",\"command\":[\"true\"]}"));
-      await().atMost(Duration.ofSeconds(30)).until(() -> services.latest.values().stream()
-          .anyMatch(s -> s.name().equals("api")));
+      createAndAwait(producer, topics, services, "web");
+      createAndAwait(producer, topics, services, "api");
     }
   }
 
@@ -71,9 +70,7 @@ class GroupCommitIT {
     Topics topics = new Topics(kafka.name("status-"));
     TestNodes nodeKeys = new TestNodes();
     ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
-    try (OrchestratorApp app = start(kafka, topics, state, Map.of(
-        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 600_000,
-        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 700_000));
+    try (OrchestratorApp app = start(kafka, topics, state, TEN_MINUTE_INTERVAL);
          KafkaProducer<String, String> producer = producer(kafka);
          TopicWatcher<Task> tasks = new TopicWatcher<>(kafka.bootstrapServers(), topics.tasks.name(),
              topics.tasks.valueSerde().deserializer());
@@ -112,9 +109,7 @@ class GroupCommitIT {
          KafkaProducer<String, String> producer = producer(kafka);
          TopicWatcher<Service> services = new TopicWatcher<>(kafka.bootstrapServers(), topics.services.name(),
              topics.services.valueSerde().deserializer())) {
-      producer.send(new ProducerRecord<>(topics.specs.name(), "web", "{\"name\":\"web\",\"command\":[\"true\"]}"));
-      await().atMost(Duration.ofSeconds(30)).until(() -> services.latest.values().stream()
-          .anyMatch(s -> s.name().equals("web")));
+      createAndAwait(producer, topics, services, "web");
       // Settled: the spec's transaction, and the task's, are done (two reads 300 ms apart agree).
       double[] last = {-1};
       await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
@@ -129,6 +124,13 @@ class GroupCommitIT {
       await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
           .until(() -> commits(app.streams()) == settled);
     }
+  }
+
+  private static void createAndAwait(KafkaProducer<String, String> producer, Topics topics,
+                                     TopicWatcher<Service> services, String name) {
+    producer.send(new ProducerRecord<>(topics.specs.name(), name, "{\"name\":\"" + name + "\",\"command\":[\"true\"]}"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> services.latest.values().stream()
+        .anyMatch(s -> s.name().equals(name)));
   }
 
   /** The decisions' stream thread's {@code commit-total}: commits that had something to commit. */
