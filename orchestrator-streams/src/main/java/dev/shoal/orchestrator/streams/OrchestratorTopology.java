@@ -135,10 +135,8 @@ public final class OrchestratorTopology {
     Serde<String> s = Serdes.String();
     Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
     // Statuses are the one input nobody waits on unless the decision changes an assignment (it says so).
-    IntakeWrapper wrap = progress == null ? IntakeWrapper.NONE
-        : supplier -> () -> new CommitWhenCaughtUp<>(supplier.get(), progress, true);
-    IntakeWrapper wrapStatus = progress == null ? IntakeWrapper.NONE
-        : supplier -> () -> new CommitWhenCaughtUp<>(supplier.get(), progress, false);
+    IntakeWrapper wrap = IntakeWrapper.committingWhenCaughtUp(progress, true);
+    IntakeWrapper wrapStatus = IntakeWrapper.committingWhenCaughtUp(progress, false);
 
     IntakeSinks spec = IntakeSinks.of("spec-intake", DECIDE);
     addIntake(t, spec, topics.specs.name(), wrap.around(() -> new SpecIntake(topics.specs.name(), spec)), topics, json);
@@ -197,6 +195,11 @@ public final class OrchestratorTopology {
   @FunctionalInterface
   private interface IntakeWrapper {
     IntakeWrapper NONE = supplier -> supplier;
+
+    /** {@link CommitWhenCaughtUp} around the intake; nothing without {@code progress}. */
+    static IntakeWrapper committingWhenCaughtUp(InputProgress progress, boolean urgentLog) {
+      return progress == null ? NONE : supplier -> () -> new CommitWhenCaughtUp<>(supplier.get(), progress, urgentLog);
+    }
 
     org.apache.kafka.streams.processor.api.ProcessorSupplier<String, String, String, Object> around(
         org.apache.kafka.streams.processor.api.ProcessorSupplier<String, String, String, Object> supplier);
