@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Stops a process together with its descendants: SIGTERM (or the task's stop signal) to all, SIGKILL
@@ -77,14 +81,24 @@ final class ProcessTree {
     return tree;
   }
 
+  /**
+   * Waits on the processes' exits ({@link ProcessHandle#onExit()}: at once for our own child, which
+   * the JDK reaps), and looks every {@value #POLL_MILLIS} ms as well, since a zombie whose parent
+   * never reaps it has ended for us but never completes its future.
+   */
   static boolean awaitGone(List<ProcessHandle> handles, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    CompletableFuture<?> allExited = CompletableFuture.allOf(
+        handles.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new));
     while (handles.stream().anyMatch(ProcessTree::isRunning)) {
-      if (System.nanoTime() >= deadline) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
         return false;
       }
       try {
-        Thread.sleep(POLL_MILLIS);
+        allExited.get(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL_MILLIS), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException stillThere) {
+        // look again
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
