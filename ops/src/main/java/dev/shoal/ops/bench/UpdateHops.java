@@ -104,9 +104,8 @@ final class UpdateHops implements AutoCloseable {
   String table(List<List<JsonNode>> groups, long monitorMillis, long delayMillis) {
     StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
         "  hops per group, ms (the slowest task of the group; from the decision that starts the group):%n"
-        + "  %5s %9s %9s %9s %9s %9s | %9s %9s | %9s %9s%n",
-        "group", "assigned", "visible", "accepted", "running", "reported", "mon.late", "mon.seen", "delay.late",
-        "delay.seen"));
+        + "  %5s %9s %9s %9s %9s %9s | %9s %9s | %10s%n",
+        "group", "assigned", "visible", "accepted", "running", "reported", "mon.late", "mon.seen", "next.late"));
     for (int g = 0; g < groups.size(); g++) {
       List<JsonNode> tasks = groups.get(g);
       long decided = tasks.get(0).path("createdAt").asLong();
@@ -125,19 +124,20 @@ final class UpdateHops implements AutoCloseable {
         running = Math.max(running, run == null ? 0 : run[0]);
         reported = Math.max(reported, run == null ? 0 : run[1]);
       }
-      Timer monitorEnd = firstTimerFrom(reported + monitorMillis);
-      Timer delayEnd = g + 1 < groups.size() && monitorEnd != null ? firstTimerFrom(monitorEnd.appendedAt() + delayMillis) : null;
-      out.append(String.format(Locale.ROOT, "  %5d %9s %9s %9s %9s %9s | %9s %9s | %9s %9s%n", g + 1,
+      long windowsEnd = reported + monitorMillis;
+      Timer monitorEnd = firstTimerFrom(windowsEnd);
+      long nextDecided = g + 1 < groups.size() ? groups.get(g + 1).get(0).path("createdAt").asLong() : 0;
+      out.append(String.format(Locale.ROOT, "  %5d %9s %9s %9s %9s %9s | %9s %9s | %10s%n", g + 1,
           since(decided, assigned), since(decided, visible), since(decided, accepted), since(decided, running),
           since(decided, reported),
-          monitorEnd == null ? "-" : since(reported + monitorMillis, monitorEnd.appendedAt()),
+          monitorEnd == null ? "-" : since(windowsEnd, monitorEnd.appendedAt()),
           monitorEnd == null ? "-" : since(monitorEnd.appendedAt(), timerVisible.getOrDefault(monitorEnd.offset(), 0L)),
-          delayEnd == null ? "-" : since(monitorEnd.appendedAt() + delayMillis, delayEnd.appendedAt()),
-          delayEnd == null ? "-" : since(delayEnd.appendedAt(), timerVisible.getOrDefault(delayEnd.offset(), 0L))));
+          nextDecided == 0 ? "-" : since(windowsEnd + delayMillis, nextDecided)));
     }
     out.append("  assigned/visible: the assignment appended / committed; accepted/running: the agent's clock as it"
-        + " reported them; reported: RUNNING appended (the monitor window starts there); *.late: timer appended after"
-        + " it was due; *.seen: the timer committed after it was appended");
+        + " reported them; reported: RUNNING appended (the monitor window starts there); mon.late: the timer after"
+        + " the last window appended after that window's end; mon.seen: that timer committed after it was appended;"
+        + " next.late: the next group's decision after the windows' end + the delay");
     return out.toString();
   }
 
