@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
  * when all new tasks run. The minimum is {@code groups × monitor + (groups − 1) × delay}: every
  * group is watched for the monitor window after it runs, and the delay separates groups. What is
  * above it is the cost of each group's round trip (decision, assignment, process start, status
- * report) and of the timers that end monitor windows and delays.
+ * report) and of the timers that end monitor windows and delays; after each update a table says
+ * where each group's time went, hop by hop ({@link UpdateHops}). One unmeasured update first
+ * ({@code --warmup}) warms the JIT, as a production orchestrator is warm.
  */
 @Command(name = "update", mixinStandardHelpOptions = true,
     description = "Measure a rolling update: time from the PUT to updateStatus completed and to all new tasks"
