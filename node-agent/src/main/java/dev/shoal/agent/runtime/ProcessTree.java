@@ -82,21 +82,32 @@ final class ProcessTree {
   }
 
   /**
-   * Waits on the processes' exits ({@link ProcessHandle#onExit()}: at once for our own child, which
-   * the JDK reaps), and looks every {@value #POLL_MILLIS} ms as well, since a zombie whose parent
-   * never reaps it has ended for us but never completes its future.
+   * Wakes as soon as this JVM's own children among the handles have exited ({@link
+   * ProcessHandle#onExit()}, which the JDK's reaper completes at once), and otherwise looks every
+   * {@value #POLL_MILLIS} ms. Only children: the JDK watches any other process with a thread of its
+   * own until it is gone, and a zombie whose parent never reaps it is never gone.
    */
   static boolean awaitGone(List<ProcessHandle> handles, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    CompletableFuture<?> allExited = CompletableFuture.allOf(
-        handles.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new));
+    long self = ProcessHandle.current().pid();
+    CompletableFuture<?>[] children = handles.stream()
+        .filter(h -> h.parent().map(p -> p.pid() == self).orElse(false))
+        .map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
+    // Once they have exited (or if there are none), only looking is left.
+    CompletableFuture<?> childrenExited = children.length == 0 ? new CompletableFuture<>()
+        : CompletableFuture.allOf(children);
     while (handles.stream().anyMatch(ProcessTree::isRunning)) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return false;
       }
+      long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL_MILLIS);
       try {
-        allExited.get(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL_MILLIS), TimeUnit.MILLISECONDS);
+        if (childrenExited.isDone()) {
+          Thread.sleep(wait);
+        } else {
+          childrenExited.get(wait, TimeUnit.MILLISECONDS);
+        }
       } catch (TimeoutException | ExecutionException stillThere) {
         // look again
       } catch (InterruptedException e) {

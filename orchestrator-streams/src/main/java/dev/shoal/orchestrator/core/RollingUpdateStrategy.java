@@ -71,7 +71,6 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
 
     List<String> outdated = new ArrayList<>();
     Long wakeAt = null;
-    Long windowsEnd = null;
     Long lastWindowEnd = null;
     boolean groupBusy = false;
     for (Map.Entry<String, SlotView> e : slots.entrySet()) {
@@ -103,15 +102,12 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
           // round trip (publish, commit, read back) before the timer for the next one is even set,
           // which then rings that much late (docs/benchmarks.md, Rolling updates). A failure within
           // the windows needs no timer: its status is an input of its own.
-          windowsEnd = max(windowsEnd, t.updatedAt() + monitor);
+          wakeAt = max(wakeAt, t.updatedAt() + monitor);
         }
       }
     }
     UpdateProgress p = new UpdateProgress(progress.rollback(), progress.startedAt(), progress.group(),
         progress.nextGroupAt(), List.copyOf(failed));
-    if (windowsEnd != null) {
-      wakeAt = windowsEnd;
-    }
     if (placementDeadline != null) {
       wakeAt = min(wakeAt, placementDeadline);
     }
