@@ -73,6 +73,7 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
     Long wakeAt = null;
     Long lastWindowEnd = null;
     boolean groupBusy = false;
+    boolean groupStarting = false;
     for (Map.Entry<String, SlotView> e : slots.entrySet()) {
       Optional<Task> holder = e.getValue().holder(nodes);
       boolean deadOutdated = holder.isEmpty() && e.getValue().deadLatest()
@@ -93,6 +94,7 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
         }
         if (t.state() != TaskState.RUNNING || !healthyEnough(t)) {
           groupBusy = true;
+          groupStarting = true;
           continue;
         }
         lastWindowEnd = max(lastWindowEnd, t.updatedAt() + monitor);
@@ -108,6 +110,12 @@ public final class RollingUpdateStrategy implements UpdateStrategy {
     }
     UpdateProgress p = new UpdateProgress(progress.rollback(), progress.startedAt(), progress.group(),
         progress.nextGroupAt(), List.copyOf(failed));
+    if (groupStarting) {
+      // A task of the group still starting will report (or fail, or lose its node: inputs all): the
+      // windows' end is set then. A timer for the windows of those already running would only ring
+      // for nothing, and its transaction could hold up the timer that matters.
+      wakeAt = null;
+    }
     if (placementDeadline != null) {
       wakeAt = min(wakeAt, placementDeadline);
     }

@@ -53,6 +53,18 @@ class RollingUpdateStrategyTest {
   }
 
   @Test
+  void whileATaskOfTheGroupIsStillStartingNoTimerIsSetForTheOthersWindows() {
+    Map<String, SlotView> slots = groupRunningSince(10_200, 10_260);
+    slots.put("2", SlotView.of(List.of(task("new-2", V2, 2, TaskState.STARTING, STARTED, 10_150))));
+
+    UpdateStrategy.Step step = new RollingUpdateStrategy().step(service, slots, groupOfSlotsOneAndTwo(), nodes, 10_270);
+
+    assertThat(step.action()).isEqualTo(UpdateStrategy.Action.WAIT);
+    // Slot 2's RUNNING is an input of its own and sets the timer for both windows then.
+    assertThat(step.wakeAt()).isNull();
+  }
+
+  @Test
   void theNextGroupWaitsForTheDelayOnceTheLastWindowHasEnded() {
     UpdateStrategy.Step inWindow = new RollingUpdateStrategy().step(service, groupRunningSince(10_200, 10_260),
         groupOfSlotsOneAndTwo(), nodes, 11_259);
