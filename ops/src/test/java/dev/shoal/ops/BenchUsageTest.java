@@ -22,7 +22,9 @@ class BenchUsageTest {
       "listing --tasks 5 --churn 6    | --churn between 0 and --tasks",
       "listing --churn -1             | --churn between 0 and --tasks",
       "containers --replicas 0        | --replicas and --rounds must be 1 or more",
-      "containers --rounds 0          | --replicas and --rounds must be 1 or more"})
+      "containers --rounds 0          | --replicas and --rounds must be 1 or more",
+      "update --runs 0                | --replicas, --runs and --agents must be 1 or more",
+      "update --warmup -1             | --parallelism and --warmup 0 or more"})
   void countsJustOverTheirLimitsAreUsageErrors(String args, String reason) {
     StringWriter err = new StringWriter();
     CommandLine cmd = Shoal.commandLine();

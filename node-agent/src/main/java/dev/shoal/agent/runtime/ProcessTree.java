@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Stops a process together with its descendants: SIGTERM (or the task's stop signal) to all, SIGKILL
@@ -77,14 +81,35 @@ final class ProcessTree {
     return tree;
   }
 
+  /**
+   * Wakes as soon as this JVM's own children among the handles have exited ({@link
+   * ProcessHandle#onExit()}, which the JDK's reaper completes at once), and otherwise looks every
+   * {@value #POLL_MILLIS} ms. Only children: the JDK watches any other process with a thread of its
+   * own until it is gone, and a zombie whose parent never reaps it is never gone.
+   */
   static boolean awaitGone(List<ProcessHandle> handles, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    long self = ProcessHandle.current().pid();
+    CompletableFuture<?>[] children = handles.stream()
+        .filter(h -> h.parent().map(p -> p.pid() == self).orElse(false))
+        .map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
+    // Once they have exited (or if there are none), only looking is left.
+    CompletableFuture<?> childrenExited = children.length == 0 ? new CompletableFuture<>()
+        : CompletableFuture.allOf(children);
     while (handles.stream().anyMatch(ProcessTree::isRunning)) {
-      if (System.nanoTime() >= deadline) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
         return false;
       }
+      long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL_MILLIS);
       try {
-        Thread.sleep(POLL_MILLIS);
+        if (childrenExited.isDone()) {
+          Thread.sleep(wait);
+        } else {
+          childrenExited.get(wait, TimeUnit.MILLISECONDS);
+        }
+      } catch (TimeoutException | ExecutionException stillThere) {
+        // look again
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;

@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
  * when all new tasks run. The minimum is {@code groups × monitor + (groups − 1) × delay}: every
  * group is watched for the monitor window after it runs, and the delay separates groups. What is
  * above it is the cost of each group's round trip (decision, assignment, process start, status
- * report) and of the timers that end monitor windows and delays.
+ * report) and of the timers that end monitor windows and delays; after each update a table says
+ * where each group's time went, hop by hop ({@link UpdateHops}). One unmeasured update first
+ * ({@code --warmup}) warms the JIT, as a production orchestrator is warm.
  */
 @Command(name = "update", mixinStandardHelpOptions = true,
     description = "Measure a rolling update: time from the PUT to updateStatus completed and to all new tasks"
@@ -62,6 +64,11 @@ public final class BenchUpdateCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "1", description = "Updates to measure one after the other (default ${DEFAULT-VALUE}).")
   int runs;
 
+  @Option(names = "--warmup", defaultValue = "1", description = "Updates run first and not measured, so the"
+      + " figures are of a warm orchestrator and agents, as in production (default ${DEFAULT-VALUE}; 0: the first"
+      + " measured run pays for the JIT).")
+  int warmup;
+
   @Option(names = "--agents", defaultValue = "3", description = "Node agents (default ${DEFAULT-VALUE}).")
   int agents;
 
@@ -87,8 +94,9 @@ public final class BenchUpdateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (replicas < 1 || parallelism < 0 || runs < 1 || agents < 1) {
-      throw new dev.shoal.ops.UsageException("--replicas, --runs and --agents must be 1 or more, --parallelism 0 or more");
+    if (replicas < 1 || parallelism < 0 || runs < 1 || agents < 1 || warmup < 0) {
+      throw new dev.shoal.ops.UsageException("--replicas, --runs and --agents must be 1 or more, --parallelism and"
+          + " --warmup 0 or more");
     }
     if (!order.equals("stop-first") && !order.equals("start-first")) {
       throw new dev.shoal.ops.UsageException("--order must be stop-first or start-first, got " + order);
@@ -125,8 +133,16 @@ public final class BenchUpdateCommand implements Callable<Integer> {
       });
       out.printf(Locale.ROOT, "[bench] %d replicas running %.2f s after the POST%n", replicas, seconds(System.nanoTime() - createdAt));
 
-      for (int run = 1; run <= runs; run++) {
-        results.add(update(api, run, giveUp));
+      // Warm-up updates take revisions 2.. like measured ones; their figures are printed, not summarised.
+      for (int run = 1; run <= warmup + runs; run++) {
+        try (UpdateHops hops = UpdateHops.start(cluster.bootstrapServers())) {
+          boolean measured = run > warmup;
+          Run r = update(api, measured ? run - warmup : run, measured ? "run" : "warm-up", run + 1, giveUp, hops,
+              monitorWindow, delayBetween);
+          if (measured) {
+            results.add(r);
+          }
+        }
       }
       api.call("DELETE", "/v1/services/" + SERVICE, null);
       Poll.until("the service's tasks to stop", Duration.ofSeconds(60), () -> api.desiredRunning(SERVICE).isEmpty());
@@ -140,13 +156,14 @@ public final class BenchUpdateCommand implements Callable<Integer> {
   }
 
   /** Changes the command (revision run + 1) and follows the update to its end. */
-  private Run update(ApiClient api, int run, Duration giveUp) {
+  private Run update(ApiClient api, int run, String label, int revision, Duration giveUp, UpdateHops hops,
+                     Duration monitorWindow, Duration delayBetween) {
     long version = api.json("/v1/services/" + SERVICE).path("version").asLong();
-    out.printf("[bench] run %d: updating %d replicas (parallelism %d, delay %s, monitor %s, %s)%n",
-        run, replicas, parallelism, delay, monitor, order);
+    out.printf("[bench] %s %d: updating %d replicas (parallelism %d, delay %s, monitor %s, %s)%n",
+        label, run, replicas, parallelism, delay, monitor, order);
     long putWallClock = System.currentTimeMillis();
     long put = System.nanoTime();
-    ApiClient.Response r = api.call("PUT", "/v1/services/" + SERVICE + "?version=" + version, spec(run + 1).toString());
+    ApiClient.Response r = api.call("PUT", "/v1/services/" + SERVICE + "?version=" + version, spec(revision).toString());
     if (!r.ok()) {
       throw new IllegalStateException("update refused: " + r.status() + " " + r.body());
     }
@@ -176,7 +193,7 @@ public final class BenchUpdateCommand implements Callable<Integer> {
       String line = String.format(Locale.ROOT, "%s: %d/%d new tasks running, %d old", state, fresh, replicas,
           running.size() - fresh);
       if (elapsed - lastProgress >= PROGRESS_EVERY.toNanos() || (!line.equals(lastLine) && toCompleted >= 0)) {
-        out.printf(Locale.ROOT, "[bench] run %d +%5.2f s  %s%n", run, seconds(elapsed), line);
+        out.printf(Locale.ROOT, "[bench] %s %d +%5.2f s  %s%n", label, run, seconds(elapsed), line);
         lastProgress = elapsed;
         lastLine = line;
       }
@@ -194,6 +211,7 @@ public final class BenchUpdateCommand implements Callable<Integer> {
         groups.computeIfAbsent(t.path("createdAt").asLong(), k -> new ArrayList<>()).add(t);
       }
     }
+    out.println(hops.table(new ArrayList<>(groups.values()), monitorWindow.toMillis(), delayBetween.toMillis()));
     List<Long> latencies = new ArrayList<>();
     for (Map.Entry<Long, List<JsonNode>> g : groups.entrySet()) {
       latencies.add(g.getValue().stream().mapToLong(t -> t.path("updatedAt").asLong()).max().orElse(g.getKey()) - g.getKey());
@@ -203,12 +221,12 @@ public final class BenchUpdateCommand implements Callable<Integer> {
     long nodesDown = 0;
     for (JsonNode e : api.json("/v1/events?type=node.down&since=" + putWallClock)) {
       nodesDown++;
-      out.println("[bench] run " + run + ": during the update, " + e.path("message").asText());
+      out.println("[bench] " + label + " " + run + ": during the update, " + e.path("message").asText());
     }
     Run result = new Run(run, millis(toCompleted), millis(toAllNew), orchestratorTotal, groups.size(), latencies,
         nodesDown);
-    out.printf(Locale.ROOT, "[bench] run %d: completed after %.2f s, all %d new tasks running after %.2f s,"
-            + " %d groups%n", run, result.toCompleted() / 1000.0, replicas, result.toAllNewRunning() / 1000.0, groups.size());
+    out.printf(Locale.ROOT, "[bench] %s %d: completed after %.2f s (orchestrator %.2f s), all %d new tasks running"
+            + " after %.2f s, %d groups%n", label, run, result.toCompleted() / 1000.0, orchestratorTotal / 1000.0, replicas, result.toAllNewRunning() / 1000.0, groups.size());
     return result;
   }
 
@@ -218,6 +236,7 @@ public final class BenchUpdateCommand implements Callable<Integer> {
     out.println();
     out.printf(Locale.ROOT, "Rolling update of %d replicas: parallelism %d, delay %s, monitor %s, order %s, %d agents,"
         + " node-down timeout %s%n", replicas, parallelism, delay, monitor, order, agents, nodeDownTimeout);
+    out.printf(Locale.ROOT, "  %d warm-up update%s before the measured runs (--warmup)%n", warmup, warmup == 1 ? "" : "s");
     out.printf(Locale.ROOT, "  theoretical minimum     %7.2f s  (%d groups × %s monitor + %d × %s delay)%n",
         minimum / 1000.0, groups, monitor, groups - 1, delay);
     out.println("  run  PUT→completed  ratio  PUT→all new running  orchestrator (startedAt→completedAt)  ratio"
