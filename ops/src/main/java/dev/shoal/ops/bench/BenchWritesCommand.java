@@ -35,7 +35,7 @@ public final class BenchWritesCommand implements Callable<Integer> {
   int agents;
 
   @Option(names = "--warm-up", defaultValue = "600",
-      description = "Unmeasured creates and removals first, so the JIT has compiled the write path (default ${DEFAULT-VALUE}).")
+      description = "Unmeasured creates and removals first (half with a replica), so the JIT has compiled the write path (default ${DEFAULT-VALUE}).")
   int warmUp;
 
   @Override
@@ -49,6 +49,9 @@ public final class BenchWritesCommand implements Callable<Integer> {
       warmUp(out, api, warmUp);
       try (WriteHops hops = WriteHops.start(cluster.bootstrapServers())) {
         Latencies creates = run(out, "POST /v1/services", writes, i -> api.call("POST", "/v1/services", spec("w" + i, 0, "a")));
+        // As issue 16 measured creates: one replica each, so each create places a task and the agent starts it.
+        Latencies placingCreates = run(out, "POST /v1/services (1 replica)", writes,
+            i -> api.call("POST", "/v1/services", spec("p" + i, 1, "a")));
         Latencies updates = run(out, "PUT /v1/services/{name}", writes, i -> {
           long v = api.json("/v1/services/w" + i).path("version").asLong();
           return api.call("PUT", "/v1/services/w" + i + "?version=" + v, spec("w" + i, 0, "b"));
@@ -63,7 +66,7 @@ public final class BenchWritesCommand implements Callable<Integer> {
         Latencies parallel = concurrently(out, api, concurrent);
         out.println();
         out.printf("%-34s %7s %7s %7s %7s %7s%n", "write", "n", "p50", "p95", "p99", "max");
-        for (Latencies l : List.of(creates, updates, scales, nodes, dockerCreates, parallel)) {
+        for (Latencies l : List.of(creates, placingCreates, updates, scales, nodes, dockerCreates, parallel)) {
           out.println(l.row());
         }
         out.println();
@@ -71,6 +74,7 @@ public final class BenchWritesCommand implements Callable<Integer> {
       }
       for (int i = 0; i < writes; i++) {
         api.call("DELETE", "/v1/services/w" + i, null);
+        api.call("DELETE", "/v1/services/p" + i, null);
         api.call("DELETE", "/v1/services/d" + i, null);
       }
     }
@@ -90,14 +94,15 @@ public final class BenchWritesCommand implements Callable<Integer> {
 
   /**
    * Writes first, unmeasured: a gateway and an orchestrator that have run a while have their write
-   * path compiled; measured from cold, the first kind of write measured pays for the JIT.
+   * path compiled; measured from cold, the first kind of write measured pays for the JIT. Every
+   * other service has a replica, so placing, starting, reporting and stopping a task is compiled too.
    */
   private static void warmUp(PrintStream out, ApiClient api, int n) {
     for (int i = 0; i < n; i++) {
-      api.call("POST", "/v1/services", spec("warm" + i, 0, "a"));
+      api.call("POST", "/v1/services", spec("warm" + i, i % 2, "a"));
       api.call("DELETE", "/v1/services/warm" + i, null);
     }
-    out.printf("[bench] warm-up: %d creates and removals%n", n);
+    out.printf("[bench] warm-up: %d creates and removals, half of them with a replica%n", n);
   }
 
   private static Latencies run(PrintStream out, String what, int n, IntFunction<ApiClient.Response> call) {
