@@ -50,7 +50,7 @@ final class WriteHops implements AutoCloseable {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    // The broker answers a waiting fetch as soon as records (or, read-committed, a commit) arrive.
     KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     List<TopicPartition> parts = new ArrayList<>();
     for (String name : topics) {
