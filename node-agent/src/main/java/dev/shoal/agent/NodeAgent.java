@@ -58,6 +58,11 @@ public final class NodeAgent implements AutoCloseable {
   public static final String KEY_FILE = NodeSigner.KEY_FILE;
   private static final Duration READER_JOIN = Duration.ofSeconds(3);
   private static final Duration OPS_WAIT = Duration.ofSeconds(10);
+  /**
+   * A start that ends sooner reports only how it ended ({@link StartReports}): a spawned process or a
+   * container whose image is there takes milliseconds to tens of milliseconds here, an image pull seconds.
+   */
+  static final Duration START_QUIET = Duration.ofMillis(100);
 
   private enum Phase { NEW, STARTED, CLOSED }
 
@@ -192,7 +197,8 @@ public final class NodeAgent implements AutoCloseable {
     ops = Executors.newCachedThreadPool(threads("shoal-agent-task-" + nodeId + "-"));
     converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
     supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis,
-        config.drainDelay());
+        config.drainDelay(), StartReports.afterQuiet(publisher, START_QUIET,
+            (action, after) -> converger.schedule(action, after.toMillis(), TimeUnit.MILLISECONDS)));
     runtimes.all().forEach(r -> r.onChange(this::requestPass));
     long resync = config.resyncInterval().toMillis();
     converger.scheduleWithFixedDelay(this::pass, resync, resync, TimeUnit.MILLISECONDS);

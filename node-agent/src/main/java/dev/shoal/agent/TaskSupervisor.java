@@ -48,18 +48,24 @@ final class TaskSupervisor {
   /** Tasks a fence stopped, with its reason, so their SHUTDOWN says why even if it is reported after the lift. */
   private final Map<String, String> fencedStops = new ConcurrentHashMap<>();
   private final Duration drainDelay;
+  private final StartReports startReports;
   /** Drain waits sleep on this; a fence or shutdown wakes them, since those stop at once. */
   private final Object drains = new Object();
 
+  /** Every step of a start reported as it happens, and no drain delay. */
   TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, Executor ops,
                  Runnable requestConverge, LongSupplier clock) {
-    this(nodeId, runtimes, publisher, ops, requestConverge, clock, Duration.ZERO);
+    this(nodeId, runtimes, publisher, ops, requestConverge, clock, Duration.ZERO, StartReports.immediate(publisher));
   }
 
-  /** With a drain delay before the stop signal of tasks the ingress may be sending traffic to ({@link Draining}). */
+  /**
+   * With a drain delay before the stop signal of tasks the ingress may be sending traffic to
+   * ({@link Draining}), and {@code startReports} (made with the same publisher) for the steps of a start.
+   */
   TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, Executor ops,
-                 Runnable requestConverge, LongSupplier clock, Duration drainDelay) {
+                 Runnable requestConverge, LongSupplier clock, Duration drainDelay, StartReports startReports) {
     this.drainDelay = drainDelay;
+    this.startReports = startReports;
     this.nodeId = nodeId;
     this.runtimes = runtimes;
     this.publisher = publisher;
@@ -238,28 +244,35 @@ final class TaskSupervisor {
   private void start(Task task) {
     String id = task.id();
     ContainerRuntime rt = runtimes.forDriver(TaskConverger.driverOf(task)).orElseThrow();
-    publish(id, TaskState.ACCEPTED, "accepted");
-    publish(id, TaskState.PREPARING, "preparing");
+    TaskStatus outcome = null;
+    startReports.begin(id);
     try {
+      step(id, TaskState.ACCEPTED, "accepted");
+      step(id, TaskState.PREPARING, "preparing");
       rt.prepare(task);
-      publish(id, TaskState.STARTING, "starting");
+      step(id, TaskState.STARTING, "starting");
       RuntimeTask r = rt.start(id);
       watch(rt, id);
       if (r.state() == RuntimeTask.State.RUNNING) {
-        publisher.publish(Statuses.running(nodeId, r, clock.getAsLong()));
+        outcome = Statuses.running(nodeId, r, clock.getAsLong());
       }
     } catch (TaskRejectedException e) {
       LOG.info("task {} rejected: {}", id, e.getMessage());
-      publisher.publish(Statuses.failed(nodeId, id, TaskState.REJECTED, e.getMessage(), clock.getAsLong()));
+      outcome = Statuses.failed(nodeId, id, TaskState.REJECTED, e.getMessage(), clock.getAsLong());
     } catch (RuntimeException e) {
       LOG.warn("the {} runtime failed to start task {}", rt.name(), id, e);
-      publisher.publish(Statuses.failed(nodeId, id, TaskState.REJECTED,
-          "the " + rt.name() + " runtime failed to start the task: " + e, clock.getAsLong()));
+      outcome = Statuses.failed(nodeId, id, TaskState.REJECTED,
+          "the " + rt.name() + " runtime failed to start the task: " + e, clock.getAsLong());
+    } finally {
+      startReports.end(id);
+    }
+    if (outcome != null) {
+      publisher.publish(outcome);
     }
   }
 
-  private void publish(String taskId, TaskState state, String message) {
-    publisher.publish(Statuses.of(nodeId, taskId, state, message, clock.getAsLong()));
+  private void step(String taskId, TaskState state, String message) {
+    startReports.step(Statuses.of(nodeId, taskId, state, message, clock.getAsLong()));
   }
 
   private void watch(ContainerRuntime rt, String taskId) {

@@ -56,7 +56,7 @@ class DrainingTest {
     FakeRuntime runtime = new FakeRuntime("process");
     StatusPublisher publisher = new StatusPublisher(s -> CompletableFuture.completedFuture(null));
     TaskSupervisor supervisor = new TaskSupervisor(NODE, new Runtimes(List.of(runtime)), publisher, ops, () -> { },
-        System::currentTimeMillis, DRAIN);
+        System::currentTimeMillis, DRAIN, StartReports.immediate(publisher));
     Task a = task("a", DesiredState.RUNNING, TaskState.ASSIGNED, published(null));
     Task b = task("b", DesiredState.RUNNING, TaskState.ASSIGNED, published(null));
     supervisor.assign(List.of(a, b));

@@ -29,6 +29,7 @@ final class FakeRuntime implements ContainerRuntime {
   private final Map<String, CompletableFuture<RuntimeTask>> exits = new HashMap<>();
   private final Map<String, String> rejectOnPrepare = new HashMap<>();
   private final Map<String, String> rejectOnStart = new HashMap<>();
+  private Runnable prepareHook = () -> { };
   private int nextPort = 41000;
   private boolean listsEveryNode;
   boolean closed;
@@ -39,6 +40,12 @@ final class FakeRuntime implements ContainerRuntime {
 
   FakeRuntime rejectOnPrepare(String taskId, String reason) {
     rejectOnPrepare.put(taskId, reason);
+    return this;
+  }
+
+  /** Runs {@code hook} inside every prepare, as time passing there (an image pull) would. */
+  FakeRuntime onPrepare(Runnable hook) {
+    prepareHook = hook;
     return this;
   }
 
@@ -95,6 +102,7 @@ final class FakeRuntime implements ContainerRuntime {
   @Override
   public synchronized RuntimeTask prepare(Task task) throws TaskRejectedException {
     calls.add("prepare " + task.id());
+    prepareHook.run();
     if (rejectOnPrepare.containsKey(task.id())) {
       throw new TaskRejectedException(rejectOnPrepare.get(task.id()));
     }

@@ -50,10 +50,11 @@ class StatusPreVerifierIT {
       }
       return running == 3;
     });
-    // Each of the three tasks reported at least its start and its run, each signed by the agent.
+    // Each of the three tasks reported at least that it runs (a start quicker than the agent's quiet
+    // time reports nothing before), each status signed by the agent.
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(cluster.orchestrator.statusesCheckedAhead()).isGreaterThanOrEqualTo(6);
-      assertThat(NodeSignatures.rememberedChecks() - rememberedBefore).isGreaterThanOrEqualTo(6);
+      assertThat(cluster.orchestrator.statusesCheckedAhead()).isGreaterThanOrEqualTo(3);
+      assertThat(NodeSignatures.rememberedChecks() - rememberedBefore).isGreaterThanOrEqualTo(3);
     });
   }
 }

@@ -35,7 +35,7 @@ public final class BenchWritesCommand implements Callable<Integer> {
   int agents;
 
   @Option(names = "--warm-up", defaultValue = "600",
-      description = "Unmeasured creates and removals first, so the JIT has compiled the write path (default ${DEFAULT-VALUE}).")
+      description = "Unmeasured creates and removals first (half with a replica), so the JIT has compiled the write path (default ${DEFAULT-VALUE}).")
   int warmUp;
 
   @Override
@@ -47,8 +47,12 @@ public final class BenchWritesCommand implements Callable<Integer> {
       dev.shoal.ops.stack.Poll.until("the agents to join", Duration.ofSeconds(60), () -> api.json("/v1/nodes").size() == agents);
       String node = api.json("/v1/nodes").get(0).path("id").asText();
       warmUp(out, api, warmUp);
+      double idleCpuMsPerSecond = JvmCpu.idleMsPerSecond(Duration.ofSeconds(3));
       try (WriteHops hops = WriteHops.start(cluster.bootstrapServers())) {
         Latencies creates = run(out, "POST /v1/services", writes, i -> api.call("POST", "/v1/services", spec("w" + i, 0, "a")));
+        // As issue 16 measured creates: one replica each, so each create places a task and the agent starts it.
+        Latencies placingCreates = run(out, "POST /v1/services (1 replica)", writes,
+            i -> api.call("POST", "/v1/services", spec("p" + i, 1, "a")));
         Latencies updates = run(out, "PUT /v1/services/{name}", writes, i -> {
           long v = api.json("/v1/services/w" + i).path("version").asLong();
           return api.call("PUT", "/v1/services/w" + i + "?version=" + v, spec("w" + i, 0, "b"));
@@ -62,15 +66,19 @@ public final class BenchWritesCommand implements Callable<Integer> {
             i -> api.call("POST", "/v1.41/services/create", dockerSpec("d" + i)));
         Latencies parallel = concurrently(out, api, concurrent);
         out.println();
-        out.printf("%-34s %7s %7s %7s %7s %7s%n", "write", "n", "p50", "p95", "p99", "max");
-        for (Latencies l : List.of(creates, updates, scales, nodes, dockerCreates, parallel)) {
+        out.printf("%-34s %7s %7s %7s %7s %7s %8s%n", "write", "n", "p50", "p95", "p99", "max", "cpu/write");
+        for (Latencies l : List.of(creates, placingCreates, updates, scales, nodes, dockerCreates, parallel)) {
           out.println(l.row());
         }
+        out.println();
+        out.printf(Locale.ROOT, "cpu/write: CPU time of this whole JVM (Kafka, orchestrator, gateway, agent, client) over the"
+            + " writes of a kind, divided by their number; idle, it uses %.1f ms a second.%n", idleCpuMsPerSecond);
         out.println();
         out.println(hops.summary());
       }
       for (int i = 0; i < writes; i++) {
         api.call("DELETE", "/v1/services/w" + i, null);
+        api.call("DELETE", "/v1/services/p" + i, null);
         api.call("DELETE", "/v1/services/d" + i, null);
       }
     }
@@ -90,18 +98,20 @@ public final class BenchWritesCommand implements Callable<Integer> {
 
   /**
    * Writes first, unmeasured: a gateway and an orchestrator that have run a while have their write
-   * path compiled; measured from cold, the first kind of write measured pays for the JIT.
+   * path compiled; measured from cold, the first kind of write measured pays for the JIT. Every
+   * other service has a replica, so placing, starting, reporting and stopping a task is compiled too.
    */
   private static void warmUp(PrintStream out, ApiClient api, int n) {
     for (int i = 0; i < n; i++) {
-      api.call("POST", "/v1/services", spec("warm" + i, 0, "a"));
+      api.call("POST", "/v1/services", spec("warm" + i, i % 2, "a"));
       api.call("DELETE", "/v1/services/warm" + i, null);
     }
-    out.printf("[bench] warm-up: %d creates and removals%n", n);
+    out.printf("[bench] warm-up: %d creates and removals, half of them with a replica%n", n);
   }
 
   private static Latencies run(PrintStream out, String what, int n, IntFunction<ApiClient.Response> call) {
     Latencies l = new Latencies(what);
+    long cpu0 = JvmCpu.nanos();
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
       ApiClient.Response r = call.apply(i);
@@ -110,6 +120,7 @@ public final class BenchWritesCommand implements Callable<Integer> {
         out.printf("[bench] %s: %d/%d%n", what, i + 1, n);
       }
     }
+    l.cpu(JvmCpu.nanos() - cpu0);
     return l;
   }
 
@@ -144,6 +155,7 @@ public final class BenchWritesCommand implements Callable<Integer> {
     private final String what;
     private final List<Long> nanos = new ArrayList<>();
     private int failed;
+    private long cpuNanos = -1;
 
     Latencies(String what) {
       this.what = what;
@@ -151,6 +163,11 @@ public final class BenchWritesCommand implements Callable<Integer> {
 
     String what() {
       return what;
+    }
+
+    /** CPU the whole JVM used while these writes ran (the cluster, the client, and idle work alike). */
+    void cpu(long ns) {
+      cpuNanos = ns;
     }
 
     void add(long ns, ApiClient.Response r) {
@@ -162,8 +179,9 @@ public final class BenchWritesCommand implements Callable<Integer> {
 
     String row() {
       List<Long> s = nanos.stream().sorted().toList();
-      return String.format(Locale.ROOT, "%-34s %7d %7.1f %7.1f %7.1f %7.1f  ms%s", what, s.size(), pct(s, 50),
-          pct(s, 95), pct(s, 99), s.get(s.size() - 1) / 1e6, failed == 0 ? "" : "  (" + failed + " not 200/201/204)");
+      String cpu = cpuNanos < 0 ? "" : String.format(Locale.ROOT, "%7.2f", cpuNanos / 1e6 / s.size());
+      return String.format(Locale.ROOT, "%-34s %7d %7.1f %7.1f %7.1f %7.1f %8s  ms%s", what, s.size(), pct(s, 50),
+          pct(s, 95), pct(s, 99), s.get(s.size() - 1) / 1e6, cpu, failed == 0 ? "" : "  (" + failed + " not 200/201/204)");
     }
 
     private static double pct(List<Long> sorted, int p) {

@@ -50,7 +50,7 @@ final class WriteHops implements AutoCloseable {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    // The broker answers a waiting fetch as soon as records (or, read-committed, a commit) arrive.
     KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     List<TopicPartition> parts = new ArrayList<>();
     for (String name : topics) {
@@ -90,10 +90,16 @@ final class WriteHops implements AutoCloseable {
     consumer.close();
   }
 
-  /** "spec" for a spec write, the command's type for a command ("scale", "node-update", …). */
+  /**
+   * "spec" for a spec write ("spec, replicas" when it asks for any: the decision places tasks), the
+   * command's type for a command ("scale", "node-update", …).
+   */
   private static String kind(ConsumerRecord<String, String> r, Topics t) {
     if (r.topic().equals(t.specs.name())) {
-      return r.value() == null ? "spec removal" : "spec";
+      if (r.value() == null) {
+        return "spec removal";
+      }
+      return r.value().contains("\"replicas\":0") || !r.value().contains("\"replicas\"") ? "spec" : "spec, replicas";
     }
     String v = r.value();
     int at = v == null ? -1 : v.indexOf("\"type\":\"");

@@ -32,6 +32,7 @@ public final class OrchestratorApp implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger failedThreads = new java.util.concurrent.atomic.AtomicInteger();
   /** How often liveness commits what it read; see {@link #livenessProperties}. */
   static final int LIVENESS_COMMIT_INTERVAL_MS = 500;
+  static final int LIVENESS_POLL_MS = 25;
   /**
    * How long the decisions may go on reading inputs that keep arriving before they commit (a
    * lone input commits at once, see {@link InputProgress}). At 10 ms, under a flood of task
@@ -130,6 +131,10 @@ public final class OrchestratorApp implements AutoCloseable {
     p.putAll(decisions);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, livenessApplicationId(config.applicationId()));
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, LIVENESS_COMMIT_INTERVAL_MS);
+    // Heartbeats end a poll the moment they arrive; the poll time only bounds how late the liveness
+    // check's punctuation runs, and how often an idle thread (and its global store's) wakes: at the
+    // decisions' 5 ms, 200 times a second each, most of an idle orchestrator's CPU.
+    p.put(StreamsConfig.POLL_MS_CONFIG, LIVENESS_POLL_MS);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     // Group commit is the decisions' alone: liveness commits at its interval and on a node-down.
     p.remove(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG));
@@ -219,10 +224,12 @@ public final class OrchestratorApp implements AutoCloseable {
     // its assignment, every one with the spec: ~40 MB in one transaction. With one request in
     // flight and 16 KB batches that was hundreds of round trips, and on a loaded machine the commit's
     // flush took longer than Streams' 10 s transaction timeout: the broker aborted it, the task was
-    // fenced, restored and met the same decision again (docs/benchmarks.md, Scale). Compressed
-    // (the records repeat the spec) in larger batches, kept under the topics' 1 MiB batch limit, it
-    // is tens of requests; the timeout leaves room for a slow broker.
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // fenced, restored and met the same decision again (docs/benchmarks.md, Scale). In batches of up
+    // to 256 KB (under the topics' 1 MiB batch limit) it is about 160 requests; the timeout leaves
+    // room for a slow broker. Not compressed: lz4 allocated two 64 KB buffers for every batch, and a
+    // decision opens one per partition it writes (about eight for a write): a third of everything
+    // `shoal dev` allocated while answering writes, and half a millisecond of the decision thread each
+    // (docs/benchmarks.md, API write latency); the bytes per placement it saved are stated there.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), DECISIONS_BATCH_BYTES);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), DECISIONS_TRANSACTION_TIMEOUT_MS);
     // One task (the decisions); liveness is an application of its own (livenessProperties), so a busy
