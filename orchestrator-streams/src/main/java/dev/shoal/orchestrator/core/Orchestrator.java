@@ -5,6 +5,7 @@ import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.Limits;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -80,10 +81,18 @@ public final class Orchestrator {
     if (d.requestId != null && d.outcome() != null) {
       state.remember(d.requestId, new ClusterState.RememberedRequest(d.outcome(), time));
     }
-    reconciliation.reconcile(scope, d);
+    SortedMap<String, Slots> visited = reconciliation.reconcile(scope, d);
     placement.place(scope.capacityChanged(), d);
-    history.trim(scope, d);
+    history.trim(visited, d);
     return new Plan(sequence, time, state.changes(), d.events, d.timers);
+  }
+
+  /**
+   * How many slots (a global service's: nodes) reconciliation has looked at since this orchestrator
+   * was made: what the messages' scopes cost, whatever the size of the services they touched.
+   */
+  public long slotsReconciled() {
+    return reconciliation.slotsVisited();
   }
 
   /** Keeps the planned changes. */
