@@ -23,6 +23,7 @@ public final class Orchestrator {
   private final ServiceReconciliation reconciliation;
   private final PendingPlacement placement;
   private final HistoryTrim history;
+  private final java.util.function.UnaryOperator<Scope> scopes;
 
   /**
    * For decision tests that feed hand-made messages: any node joins, and nodes are not asked to sign
@@ -47,8 +48,23 @@ public final class Orchestrator {
   }
 
   private Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings, Handlers handlers) {
+    this(state, scheduler, settings, handlers, scope -> scope);
+  }
+
+  /**
+   * With {@code scopes} applied to every handler's scope: tests widen them to whole services to check
+   * that reconciling only the slots a message touched decides the same.
+   */
+  Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings,
+               java.util.function.UnaryOperator<Scope> scopes) {
+    this(state, scheduler, settings, new Handlers(JoinPolicy.OPEN, NodeIdentityCheck.NONE), scopes);
+  }
+
+  private Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings, Handlers handlers,
+                       java.util.function.UnaryOperator<Scope> scopes) {
     this.state = state;
     this.handlers = handlers;
+    this.scopes = scopes;
     this.reconciliation = new ServiceReconciliation(new RollingUpdateStrategy());
     this.placement = new PendingPlacement(scheduler);
     this.history = new HistoryTrim(settings.taskHistoryLimit());
@@ -77,7 +93,7 @@ public final class Orchestrator {
       d.events.add(repeated(seen.get().outcome(), time));
       return new Plan(sequence, time, state.changes(), d.events, d.timers);
     }
-    Scope scope = handlers.handle(message, d);
+    Scope scope = scopes.apply(handlers.handle(message, d));
     if (d.requestId != null && d.outcome() != null) {
       state.remember(d.requestId, new ClusterState.RememberedRequest(d.outcome(), time));
     }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -75,17 +76,23 @@ final class ServiceReconciliation {
     if (touched.all() || state.update(s.id()).isPresent()) {
       return Slots.ALL;
     }
-    Slots visit = touched;
+    TreeSet<Integer> slots = new TreeSet<>();
+    TreeSet<String> nodes = new TreeSet<>();
     for (Task t : state.endedWhileWantedOf(s.id())) {
       String key = t.slot() != null ? ReplicatedReconciler.restartKey(s, t.slot())
           : t.nodeId() != null ? s.id() + "/" + t.nodeId() : null;
       RestartRecord r = key == null ? null : state.restart(key).orElse(null);
       boolean settled = r != null && r.gaveUp() && t.id().equals(r.decidedFor()); // never restarted, whenever looked at
-      if (key != null && !settled) {
-        visit = visit.and(Slots.of(t));
+      if (key == null || settled) {
+        continue;
+      }
+      if (t.slot() != null) {
+        slots.add(t.slot());
+      } else {
+        nodes.add(t.nodeId());
       }
     }
-    return visit;
+    return slots.isEmpty() && nodes.isEmpty() ? touched : touched.and(new Slots(false, slots, nodes));
   }
 
   private void reconcile(Service s, Slots visit, Map<String, Node> nodes, Decision d) {
