@@ -23,8 +23,9 @@ import java.util.TreeSet;
 /**
  * The orchestrator's whole view of the cluster: services, tasks, nodes, restart and update
  * bookkeeping, the decision clock and the requests it remembers, in sorted maps so that every
- * iteration (and so every decision) has one order, with indexes of tasks by service, by node and
- * of tasks waiting for a node, so that one message costs what it changes rather than a scan.
+ * iteration (and so every decision) has one order, with indexes of tasks by service, by service and
+ * slot, by node, of tasks waiting for a node and of tasks that ended while wanted running, so that one
+ * message costs what it changes rather than a scan.
  *
  * <p>Handling a message is a transaction: every mutation remembers what it replaced, so the caller
  * either {@link #commit}s (and persists and publishes exactly what {@link #changes} lists) or

@@ -2,6 +2,7 @@ package dev.shoal.orchestrator.core;
 
 import dev.shoal.schemas.Task;
 import java.util.Collections;
+import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -22,9 +23,9 @@ public record Slots(boolean all, SortedSet<Integer> slots, SortedSet<String> nod
   /** The slot a task belongs to: its number for a replicated service, its node for a global one. */
   static Slots of(Task t) {
     if (t.slot() != null) {
-      return new Slots(false, new TreeSet<>(java.util.List.of(t.slot())), Collections.emptySortedSet());
+      return new Slots(false, new TreeSet<>(List.of(t.slot())), Collections.emptySortedSet());
     }
-    return t.nodeId() == null ? NONE : new Slots(false, Collections.emptySortedSet(), new TreeSet<>(java.util.List.of(t.nodeId())));
+    return t.nodeId() == null ? NONE : new Slots(false, Collections.emptySortedSet(), new TreeSet<>(List.of(t.nodeId())));
   }
 
   Slots and(Slots other) {
