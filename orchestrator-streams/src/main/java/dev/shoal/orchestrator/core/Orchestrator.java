@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The decision function. {@link #plan} applies one control message to the {@link ClusterState} in
@@ -23,7 +24,7 @@ public final class Orchestrator {
   private final ServiceReconciliation reconciliation;
   private final PendingPlacement placement;
   private final HistoryTrim history;
-  private final java.util.function.UnaryOperator<Scope> scopes;
+  private final UnaryOperator<Scope> scopes;
 
   /**
    * For decision tests that feed hand-made messages: any node joins, and nodes are not asked to sign
@@ -56,12 +57,12 @@ public final class Orchestrator {
    * that reconciling only the slots a message touched decides the same.
    */
   Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings,
-               java.util.function.UnaryOperator<Scope> scopes) {
+               UnaryOperator<Scope> scopes) {
     this(state, scheduler, settings, new Handlers(JoinPolicy.OPEN, NodeIdentityCheck.NONE), scopes);
   }
 
   private Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings, Handlers handlers,
-                       java.util.function.UnaryOperator<Scope> scopes) {
+                       UnaryOperator<Scope> scopes) {
     this.state = state;
     this.handlers = handlers;
     this.scopes = scopes;
