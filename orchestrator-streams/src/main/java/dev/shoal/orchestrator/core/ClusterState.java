@@ -204,6 +204,20 @@ public final class ClusterState {
     return resolve(bySlot == null ? null : bySlot.get(slot));
   }
 
+  /** The tasks of one slot, in id order, as a view: for the reconcilers, which copy what they keep. */
+  Collection<Task> slotTasks(String serviceId, int slot) {
+    TreeMap<Integer, TreeMap<String, Task>> bySlot = tasksBySlot.get(serviceId);
+    TreeMap<String, Task> byId = bySlot == null ? null : bySlot.get(slot);
+    return byId == null ? List.of() : java.util.Collections.unmodifiableCollection(byId.values());
+  }
+
+  /** A global service's tasks on one node, in id order, as a view: for the reconcilers, which copy what they keep. */
+  Collection<Task> slotlessTasks(String serviceId, String nodeId) {
+    TreeMap<String, TreeMap<String, Task>> byNode = slotlessByNode.get(serviceId);
+    TreeMap<String, Task> byId = byNode == null ? null : byNode.get(nodeId);
+    return byId == null ? List.of() : java.util.Collections.unmodifiableCollection(byId.values());
+  }
+
   /** The slots of a service that hold tasks, ascending: a view to read, never to hold across a change. */
   public java.util.NavigableSet<Integer> slotsOf(String serviceId) {
     TreeMap<Integer, TreeMap<String, Task>> bySlot = tasksBySlot.get(serviceId);

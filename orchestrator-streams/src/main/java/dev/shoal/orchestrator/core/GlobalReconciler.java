@@ -32,7 +32,7 @@ public final class GlobalReconciler {
         continue;
       }
       plan.slotsVisited++;
-      SlotView view = SlotView.of(state.slotlessTasksOn(service.id(), id));
+      SlotView view = SlotView.of(state.slotlessTasks(service.id(), id));
       boolean pausedButServing = node.isReady() && Node.PAUSE.equals(node.availability())
           && view.holder(nodes).isPresent();
       if (pausedButServing) {
@@ -48,7 +48,7 @@ public final class GlobalReconciler {
     for (String id : visit.all() ? state.slotlessNodesOf(service.id()) : visit.nodes()) {
       if (!nodes.containsKey(id)) {
         plan.slotsVisited++;
-        SlotReconciler.retire(SlotView.of(state.slotlessTasksOn(service.id(), id)), "node " + id + " was removed", plan);
+        SlotReconciler.retire(SlotView.of(state.slotlessTasks(service.id(), id)), "node " + id + " was removed", plan);
       }
     }
     return plan;
@@ -59,7 +59,7 @@ public final class GlobalReconciler {
     TreeMap<String, SlotView> out = new TreeMap<>();
     for (Node node : nodes.values()) {
       if (eligible(service, node) || (node.isReady() && Node.PAUSE.equals(node.availability()))) {
-        out.put(node.id(), SlotView.of(state.slotlessTasksOn(service.id(), node.id())));
+        out.put(node.id(), SlotView.of(state.slotlessTasks(service.id(), node.id())));
       }
     }
     return out;

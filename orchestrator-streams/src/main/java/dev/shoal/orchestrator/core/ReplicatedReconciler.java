@@ -27,11 +27,11 @@ public final class ReplicatedReconciler {
     for (int slot : slots) {
       plan.slotsVisited++;
       if (slot >= 1 && slot <= replicas) {
-        SlotView view = SlotView.of(state.tasksInSlot(service.id(), slot));
+        SlotView view = SlotView.of(state.slotTasks(service.id(), slot));
         SlotReconciler.serve(service, view, restartKey(service, slot), slot, null, nodes, restarts, now,
             mayReplace.test(slotKey(slot)), plan);
       } else if (slot > replicas) {
-        SlotReconciler.retire(SlotView.of(state.tasksInSlot(service.id(), slot)), "scaled down to " + replicas, plan);
+        SlotReconciler.retire(SlotView.of(state.slotTasks(service.id(), slot)), "scaled down to " + replicas, plan);
       }
     }
     return plan;
@@ -51,7 +51,7 @@ public final class ReplicatedReconciler {
   public static TreeMap<String, SlotView> slots(Service service, ClusterState state) {
     TreeMap<String, SlotView> out = new TreeMap<>();
     for (int slot = 1; slot <= replicas(service); slot++) {
-      out.put(slotKey(slot), SlotView.of(state.tasksInSlot(service.id(), slot)));
+      out.put(slotKey(slot), SlotView.of(state.slotTasks(service.id(), slot)));
     }
     return out;
   }
