@@ -23,8 +23,9 @@ import java.util.TreeSet;
 /**
  * The orchestrator's whole view of the cluster: services, tasks, nodes, restart and update
  * bookkeeping, the decision clock and the requests it remembers, in sorted maps so that every
- * iteration (and so every decision) has one order, with indexes of tasks by service, by node and
- * of tasks waiting for a node, so that one message costs what it changes rather than a scan.
+ * iteration (and so every decision) has one order, with indexes of tasks by service, by service and
+ * slot, by node, of tasks waiting for a node and of tasks that ended while wanted running, so that one
+ * message costs what it changes rather than a scan.
  *
  * <p>Handling a message is a transaction: every mutation remembers what it replaced, so the caller
  * either {@link #commit}s (and persists and publishes exactly what {@link #changes} lists) or
@@ -53,6 +54,14 @@ public final class ClusterState {
   private final TreeMap<String, TreeMap<String, Task>> tasksByService = new TreeMap<>();
   private final TreeMap<String, TreeMap<String, Task>> tasksByNode = new TreeMap<>();
   private final TreeMap<String, Task> pending = new TreeMap<>();
+  // A service's tasks by slot (replicated) and by node for tasks without a slot (global), and those
+  // that ended while wanted running: what reconciling some slots of a service reads, so that it
+  // costs those slots, not the service. Looked up by service id, never iterated.
+  private final java.util.HashMap<String, TreeMap<Integer, TreeMap<String, Task>>> tasksBySlot =
+      new java.util.HashMap<>();
+  private final java.util.HashMap<String, TreeMap<String, TreeMap<String, Task>>> slotlessByNode =
+      new java.util.HashMap<>();
+  private final java.util.HashMap<String, TreeMap<String, Task>> endedWanted = new java.util.HashMap<>();
   private final java.util.HashMap<String, NodeLoad> loads = new java.util.HashMap<>();
   private final TreeMap<String, Node> nodes = new TreeMap<>();
   private final TreeMap<String, RestartRecord> restarts = new TreeMap<>();
@@ -181,6 +190,57 @@ public final class ClusterState {
   /** Every task of a service (by service id), in id order. */
   public List<Task> tasksOf(String serviceId) {
     return resolve(tasksByService.get(serviceId));
+  }
+
+  /** How many tasks a service has, ended ones included. */
+  public int taskCountOf(String serviceId) {
+    TreeMap<String, Task> byId = tasksByService.get(serviceId);
+    return byId == null ? 0 : byId.size();
+  }
+
+  /** The tasks of one slot of a replicated service, in id order. */
+  public List<Task> tasksInSlot(String serviceId, int slot) {
+    TreeMap<Integer, TreeMap<String, Task>> bySlot = tasksBySlot.get(serviceId);
+    return resolve(bySlot == null ? null : bySlot.get(slot));
+  }
+
+  /** The tasks of one slot, in id order, as a view: for the reconcilers, which copy what they keep. */
+  Collection<Task> slotTasks(String serviceId, int slot) {
+    TreeMap<Integer, TreeMap<String, Task>> bySlot = tasksBySlot.get(serviceId);
+    TreeMap<String, Task> byId = bySlot == null ? null : bySlot.get(slot);
+    return byId == null ? List.of() : java.util.Collections.unmodifiableCollection(byId.values());
+  }
+
+  /** A global service's tasks on one node, in id order, as a view: for the reconcilers, which copy what they keep. */
+  Collection<Task> slotlessTasks(String serviceId, String nodeId) {
+    TreeMap<String, TreeMap<String, Task>> byNode = slotlessByNode.get(serviceId);
+    TreeMap<String, Task> byId = byNode == null ? null : byNode.get(nodeId);
+    return byId == null ? List.of() : java.util.Collections.unmodifiableCollection(byId.values());
+  }
+
+  /** The slots of a service that hold tasks, ascending: a view to read, never to hold across a change. */
+  public java.util.NavigableSet<Integer> slotsOf(String serviceId) {
+    TreeMap<Integer, TreeMap<String, Task>> bySlot = tasksBySlot.get(serviceId);
+    return bySlot == null ? java.util.Collections.emptyNavigableSet()
+        : java.util.Collections.unmodifiableNavigableSet(bySlot.navigableKeySet());
+  }
+
+  /** The tasks of a service on a node that have no slot (a global service's), in id order. */
+  public List<Task> slotlessTasksOn(String serviceId, String nodeId) {
+    TreeMap<String, TreeMap<String, Task>> byNode = slotlessByNode.get(serviceId);
+    return resolve(byNode == null ? null : byNode.get(nodeId));
+  }
+
+  /** The nodes holding tasks of a service that have no slot, ascending: a view to read, never to hold across a change. */
+  public java.util.NavigableSet<String> slotlessNodesOf(String serviceId) {
+    TreeMap<String, TreeMap<String, Task>> byNode = slotlessByNode.get(serviceId);
+    return byNode == null ? java.util.Collections.emptyNavigableSet()
+        : java.util.Collections.unmodifiableNavigableSet(byNode.navigableKeySet());
+  }
+
+  /** The tasks of a service that ended by themselves while wanted running, in id order: the restart policy's. */
+  public List<Task> endedWhileWantedOf(String serviceId) {
+    return resolve(endedWanted.get(serviceId));
   }
 
   /** Every task placed on a node, in id order: the node's assignment. */
@@ -518,6 +578,16 @@ public final class ClusterState {
 
   private void index(Task t) {
     tasksByService.computeIfAbsent(t.serviceId(), k -> new TreeMap<>()).put(t.id(), t);
+    if (t.slot() != null) {
+      tasksBySlot.computeIfAbsent(t.serviceId(), k -> new TreeMap<>())
+          .computeIfAbsent(t.slot(), k -> new TreeMap<>()).put(t.id(), t);
+    } else if (t.nodeId() != null) {
+      slotlessByNode.computeIfAbsent(t.serviceId(), k -> new TreeMap<>())
+          .computeIfAbsent(t.nodeId(), k -> new TreeMap<>()).put(t.id(), t);
+    }
+    if (endedWhileWanted(t)) {
+      endedWanted.computeIfAbsent(t.serviceId(), k -> new TreeMap<>()).put(t.id(), t);
+    }
     if (t.nodeId() != null) {
       tasksByNode.computeIfAbsent(t.nodeId(), k -> new TreeMap<>()).put(t.id(), t);
     }
@@ -531,6 +601,14 @@ public final class ClusterState {
 
   private void unindex(Task t) {
     drop(tasksByService, t.serviceId(), t.id());
+    if (t.slot() != null) {
+      dropNested(tasksBySlot, t.serviceId(), t.slot(), t.id());
+    } else if (t.nodeId() != null) {
+      dropNested(slotlessByNode, t.serviceId(), t.nodeId(), t.id());
+    }
+    if (endedWhileWanted(t)) {
+      drop(endedWanted, t.serviceId(), t.id());
+    }
     if (t.nodeId() != null) {
       drop(tasksByNode, t.nodeId(), t.id());
     }
@@ -544,12 +622,23 @@ public final class ClusterState {
     }
   }
 
-  private static void drop(Map<String, TreeMap<String, Task>> index, String key, String id) {
+  private static <K> void drop(Map<K, TreeMap<String, Task>> index, K key, String id) {
     TreeMap<String, Task> byId = index.get(key);
     if (byId != null) {
       byId.remove(id);
       if (byId.isEmpty()) {
         index.remove(key);
+      }
+    }
+  }
+
+  private static <K> void dropNested(Map<String, TreeMap<K, TreeMap<String, Task>>> index, String serviceId, K key,
+                                     String id) {
+    TreeMap<K, TreeMap<String, Task>> byKey = index.get(serviceId);
+    if (byKey != null) {
+      drop(byKey, key, id);
+      if (byKey.isEmpty()) {
+        index.remove(serviceId);
       }
     }
   }
@@ -585,6 +674,11 @@ public final class ClusterState {
   /** Tasks that hold a slot: wanted running and not ended. */
   public static boolean isActive(Task t) {
     return t.desiredState() == DesiredState.RUNNING && !t.state().isTerminal();
+  }
+
+  /** Tasks that ended by themselves while wanted running: a slot the restart policy decides on. */
+  static boolean endedWhileWanted(Task t) {
+    return t.desiredState() == DesiredState.RUNNING && t.state().isTerminal();
   }
 
   /** Tasks the scheduler must still place. */

@@ -3,9 +3,7 @@ package dev.shoal.orchestrator.core;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.PlacementConstraint;
 import dev.shoal.schemas.Service;
-import dev.shoal.schemas.Task;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -19,12 +17,22 @@ import java.util.function.Predicate;
 public final class GlobalReconciler {
   private GlobalReconciler() {}
 
-  public static ReconcilePlan reconcile(Service service, List<Task> tasks, Map<String, Node> nodes,
+  /**
+   * @param visit the nodes to reconcile ({@link Slots#nodes}), or {@link Slots#all}: every node, then
+   *              the removed nodes that still hold tasks of the service
+   */
+  public static ReconcilePlan reconcile(Service service, Slots visit, ClusterState state, Map<String, Node> nodes,
                                         SlotReconciler.RestartLookup restarts, long now, Predicate<String> mayReplace) {
     ReconcilePlan plan = new ReconcilePlan();
-    TreeMap<String, List<Task>> byNode = byNode(tasks);
-    for (Node node : nodes.values()) {
-      SlotView view = SlotView.of(byNode.getOrDefault(node.id(), List.of()));
+    Collection<String> visited = visit.all() ? nodes.keySet() : visit.nodes();
+    // Present nodes first, then removed ones, each in id order: the order of a whole pass.
+    for (String id : visited) {
+      Node node = nodes.get(id);
+      if (node == null) {
+        continue;
+      }
+      plan.slotsVisited++;
+      SlotView view = SlotView.of(state.slotlessTasks(service.id(), id));
       boolean pausedButServing = node.isReady() && Node.PAUSE.equals(node.availability())
           && view.holder(nodes).isPresent();
       if (pausedButServing) {
@@ -37,34 +45,24 @@ public final class GlobalReconciler {
         SlotReconciler.retire(view, "node " + node.hostname() + " is not eligible", plan);
       }
     }
-    for (Map.Entry<String, List<Task>> e : byNode.entrySet()) {
-      if (!nodes.containsKey(e.getKey())) {
-        SlotReconciler.retire(SlotView.of(e.getValue()), "node " + e.getKey() + " was removed", plan);
+    for (String id : visit.all() ? state.slotlessNodesOf(service.id()) : visit.nodes()) {
+      if (!nodes.containsKey(id)) {
+        plan.slotsVisited++;
+        SlotReconciler.retire(SlotView.of(state.slotlessTasks(service.id(), id)), "node " + id + " was removed", plan);
       }
     }
     return plan;
   }
 
   /** The nodes that should run a task, by node id, each with the tasks of the service on it. */
-  public static TreeMap<String, SlotView> slots(Service service, List<Task> tasks, Map<String, Node> nodes) {
-    TreeMap<String, List<Task>> byNode = byNode(tasks);
+  public static TreeMap<String, SlotView> slots(Service service, ClusterState state, Map<String, Node> nodes) {
     TreeMap<String, SlotView> out = new TreeMap<>();
     for (Node node : nodes.values()) {
       if (eligible(service, node) || (node.isReady() && Node.PAUSE.equals(node.availability()))) {
-        out.put(node.id(), SlotView.of(byNode.getOrDefault(node.id(), List.of())));
+        out.put(node.id(), SlotView.of(state.slotlessTasks(service.id(), node.id())));
       }
     }
     return out;
-  }
-
-  private static TreeMap<String, List<Task>> byNode(List<Task> tasks) {
-    TreeMap<String, List<Task>> byNode = new TreeMap<>();
-    for (Task t : tasks) {
-      if (t.nodeId() != null) {
-        byNode.computeIfAbsent(t.nodeId(), n -> new ArrayList<>()).add(t);
-      }
-    }
-    return byNode;
   }
 
   static boolean eligible(Service service, Node node) {

@@ -6,10 +6,13 @@ import dev.shoal.schemas.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.LinkedHashMap;
+import java.util.SortedMap;
 
-/** Keeps the newest {@code limit} tasks of each slot; older ended ones are forgotten (Swarm's task history). */
+/**
+ * Keeps the newest {@code limit} tasks of each slot; older ended ones are forgotten (Swarm's task
+ * history). Only the slots reconciliation visited are looked at: a slot's history grows, or its old
+ * tasks become forgettable, only in a message that touches the slot.
+ */
 final class HistoryTrim {
   private final int limit;
 
@@ -17,41 +20,38 @@ final class HistoryTrim {
     this.limit = limit;
   }
 
-  void trim(Scope scope, Decision d) {
-    if (scope.allServices()) {
-      for (Service s : List.copyOf(d.state.services())) {
-        trim(s, d);
-      }
-      return;
-    }
-    for (String name : scope.services()) {
-      Optional<Service> s = d.state.service(name);
-      s.ifPresent(x -> trim(x, d));
+  /** @param visited the slots reconciled, by service name */
+  void trim(SortedMap<String, Slots> visited, Decision d) {
+    for (Map.Entry<String, Slots> e : visited.entrySet()) {
+      d.state.service(e.getKey()).ifPresent(s -> trim(s, e.getValue(), d));
     }
   }
 
-  private void trim(Service s, Decision d) {
-    List<Task> tasks = d.state.tasksOf(s.id());
-    if (tasks.size() <= limit) {
+  private void trim(Service s, Slots slots, Decision d) {
+    if (d.state.taskCountOf(s.id()) <= limit) {
       return; // no slot holds more than the limit
     }
-    // By slot, or by node for a global service's tasks. What is removed does not depend on the order
-    // of the slots (the changes are sorted by id), so grouping in insertion order does as well as the
-    // sorted string keys did, without making a key per task.
-    Map<Object, List<Task>> bySlot = new LinkedHashMap<>();
-    for (Task t : tasks) {
-      bySlot.computeIfAbsent(t.slot() != null ? (Object) t.slot() : t.nodeId(), k -> new ArrayList<>()).add(t);
+    // What is removed does not depend on the order of the slots (the changes are sorted by id).
+    // Copied first: trimming removes tasks from the indexes these come from.
+    List<Integer> numbers = new ArrayList<>(slots.all() ? d.state.slotsOf(s.id()) : slots.slots());
+    List<String> nodes = new ArrayList<>(slots.all() ? d.state.slotlessNodesOf(s.id()) : slots.nodes());
+    for (int slot : numbers) {
+      trim(d.state.tasksInSlot(s.id(), slot), d);
     }
-    for (List<Task> slot : bySlot.values()) {
-      if (slot.size() <= limit) {
-        continue;
-      }
-      List<Task> newestFirst = slot.stream().sorted(SlotView.NEWEST_FIRST).toList();
-      for (Task old : newestFirst.subList(limit, newestFirst.size())) {
-        boolean nodeGone = old.nodeId() == null || d.state.node(old.nodeId()).isEmpty();
-        if (old.desiredState() != DesiredState.RUNNING && (old.state().isTerminal() || nodeGone)) {
-          d.state.remove(old);
-        }
+    for (String node : nodes) {
+      trim(d.state.slotlessTasksOn(s.id(), node), d);
+    }
+  }
+
+  private void trim(List<Task> slot, Decision d) {
+    if (slot.size() <= limit) {
+      return;
+    }
+    List<Task> newestFirst = slot.stream().sorted(SlotView.NEWEST_FIRST).toList();
+    for (Task old : newestFirst.subList(limit, newestFirst.size())) {
+      boolean nodeGone = old.nodeId() == null || d.state.node(old.nodeId()).isEmpty();
+      if (old.desiredState() != DesiredState.RUNNING && (old.state().isTerminal() || nodeGone)) {
+        d.state.remove(old);
       }
     }
   }

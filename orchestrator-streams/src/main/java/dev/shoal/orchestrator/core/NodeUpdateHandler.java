@@ -28,7 +28,9 @@ final class NodeUpdateHandler implements CommandHandler<Command.UpdateNode> {
     d.state.put(next);
     d.applied("node.updated", "node", node.id(), "node " + node.hostname() + " updated: availability "
         + next.availability() + ", role " + next.role() + ", labels " + next.labels(), next.version());
-    // Labels or a role may now match (or stop matching) any service's constraints.
-    return Scope.EVERYTHING;
+    // Availability moves the node's tasks (drain) or not; labels or a role may now match (or stop
+    // matching) any service's constraints, which placement (capacity) and global services read.
+    // Every other service is looked at for its due work, as when a node update reconciled them all.
+    return Scope.node(node.id(), d.state).andDueWork();
   }
 }

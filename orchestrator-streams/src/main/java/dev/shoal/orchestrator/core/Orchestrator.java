@@ -5,7 +5,9 @@ import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.Limits;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The decision function. {@link #plan} applies one control message to the {@link ClusterState} in
@@ -22,6 +24,7 @@ public final class Orchestrator {
   private final ServiceReconciliation reconciliation;
   private final PendingPlacement placement;
   private final HistoryTrim history;
+  private final UnaryOperator<Scope> scopes;
 
   /**
    * For decision tests that feed hand-made messages: any node joins, and nodes are not asked to sign
@@ -46,8 +49,23 @@ public final class Orchestrator {
   }
 
   private Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings, Handlers handlers) {
+    this(state, scheduler, settings, handlers, scope -> scope);
+  }
+
+  /**
+   * With {@code scopes} applied to every handler's scope: tests widen them to whole services to check
+   * that reconciling only the slots a message touched decides the same.
+   */
+  Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings,
+               UnaryOperator<Scope> scopes) {
+    this(state, scheduler, settings, new Handlers(JoinPolicy.OPEN, NodeIdentityCheck.NONE), scopes);
+  }
+
+  private Orchestrator(ClusterState state, Scheduler scheduler, OrchestratorSettings settings, Handlers handlers,
+                       UnaryOperator<Scope> scopes) {
     this.state = state;
     this.handlers = handlers;
+    this.scopes = scopes;
     this.reconciliation = new ServiceReconciliation(new RollingUpdateStrategy());
     this.placement = new PendingPlacement(scheduler);
     this.history = new HistoryTrim(settings.taskHistoryLimit());
@@ -76,14 +94,22 @@ public final class Orchestrator {
       d.events.add(repeated(seen.get().outcome(), time));
       return new Plan(sequence, time, state.changes(), d.events, d.timers);
     }
-    Scope scope = handlers.handle(message, d);
+    Scope scope = scopes.apply(handlers.handle(message, d));
     if (d.requestId != null && d.outcome() != null) {
       state.remember(d.requestId, new ClusterState.RememberedRequest(d.outcome(), time));
     }
-    reconciliation.reconcile(scope, d);
+    SortedMap<String, Slots> visited = reconciliation.reconcile(scope, d);
     placement.place(scope.capacityChanged(), d);
-    history.trim(scope, d);
+    history.trim(visited, d);
     return new Plan(sequence, time, state.changes(), d.events, d.timers);
+  }
+
+  /**
+   * How many slots (a global service's: nodes) reconciliation has looked at since this orchestrator
+   * was made: what the messages' scopes cost, whatever the size of the services they touched.
+   */
+  public long slotsReconciled() {
+    return reconciliation.slotsVisited();
   }
 
   /** Keeps the planned changes. */

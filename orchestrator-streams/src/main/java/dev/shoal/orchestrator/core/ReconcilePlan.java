@@ -21,4 +21,6 @@ public final class ReconcilePlan {
   public final List<Shutdown> shutdowns = new ArrayList<>();
   public final List<RestartDecision> restarts = new ArrayList<>();
   public final List<Timer> timers = new ArrayList<>();
+  /** How many slots (or global nodes) the reconciler looked at to make this plan. */
+  public int slotsVisited;
 }

@@ -18,7 +18,7 @@ public record SlotView(List<Task> tasks) {
       Comparator.comparingLong(Task::createdAt).reversed()
           .thenComparing((Task t) -> Ids.creationOrder(t.id()), Comparator.reverseOrder());
 
-  static SlotView of(List<Task> tasks) {
+  static SlotView of(java.util.Collection<Task> tasks) {
     Task[] sorted = tasks.toArray(new Task[0]);
     java.util.Arrays.sort(sorted, NEWEST_FIRST); // stable, as the stream's sort was
     return new SlotView(List.of(sorted));

@@ -60,7 +60,9 @@ final class TaskStatusHandler implements ControlHandler<ControlMessage.TaskStatu
           + (s.error() != null ? s.error() : s.message()));
     }
     if (s.state().isTerminal()) {
-      return Scope.serviceAndCapacity(task.serviceName());
+      // Its slot only: a task that ends changes what its own slot needs (a restart, a replacement)
+      // and its node's capacity, not the service's other 9,999 slots.
+      return Scope.slotAndCapacity(task);
     }
     // A task that runs changes nothing to decide unless an update waits for it (its group, or an
     // old task that start-first keeps until its replacement runs): at scale, reconciling a
