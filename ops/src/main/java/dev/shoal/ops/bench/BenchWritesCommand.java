@@ -47,7 +47,6 @@ public final class BenchWritesCommand implements Callable<Integer> {
       dev.shoal.ops.stack.Poll.until("the agents to join", Duration.ofSeconds(60), () -> api.json("/v1/nodes").size() == agents);
       String node = api.json("/v1/nodes").get(0).path("id").asText();
       warmUp(out, api, warmUp);
-      double idleCpuMsPerSecond = JvmCpu.idleMsPerSecond(Duration.ofSeconds(3));
       try (WriteHops hops = WriteHops.start(cluster.bootstrapServers())) {
         Latencies creates = run(out, "POST /v1/services", writes, i -> api.call("POST", "/v1/services", spec("w" + i, 0, "a")));
         // As issue 16 measured creates: one replica each, so each create places a task and the agent starts it.
@@ -71,8 +70,8 @@ public final class BenchWritesCommand implements Callable<Integer> {
           out.println(l.row());
         }
         out.println();
-        out.printf(Locale.ROOT, "cpu/write: CPU time of this whole JVM (Kafka, orchestrator, gateway, agent, client) over the"
-            + " writes of a kind, divided by their number; idle, it uses %.1f ms a second.%n", idleCpuMsPerSecond);
+        out.println("cpu/write: CPU time of this whole JVM (Kafka, orchestrator, gateway, agent, client, and what they do"
+            + " when idle) over the writes of a kind, divided by their number.");
         out.println();
         out.println(hops.summary());
       }

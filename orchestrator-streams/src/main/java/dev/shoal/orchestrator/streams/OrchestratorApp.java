@@ -224,12 +224,15 @@ public final class OrchestratorApp implements AutoCloseable {
     // its assignment, every one with the spec: ~40 MB in one transaction. With one request in
     // flight and 16 KB batches that was hundreds of round trips, and on a loaded machine the commit's
     // flush took longer than Streams' 10 s transaction timeout: the broker aborted it, the task was
-    // fenced, restored and met the same decision again (docs/benchmarks.md, Scale). In batches of up
-    // to 256 KB (under the topics' 1 MiB batch limit) it is about 160 requests; the timeout leaves
-    // room for a slow broker. Not compressed: lz4 allocated two 64 KB buffers for every batch, and a
-    // decision opens one per partition it writes (about eight for a write): a third of everything
-    // `shoal dev` allocated while answering writes, and half a millisecond of the decision thread each
-    // (docs/benchmarks.md, API write latency); the bytes per placement it saved are stated there.
+    // fenced, restored and met the same decision again (docs/benchmarks.md, Scale). Compressed (the
+    // records repeat the spec) in batches of up to 256 KB (under the topics' 1 MiB batch limit), it
+    // is tens of requests; the timeout leaves room for a slow broker. Snappy rather than lz4: Kafka's
+    // lz4 stream allocates two 64 KB buffers for every batch, and a write's decision opens about
+    // eight (one per partition it writes): a third of everything `shoal dev` allocated while
+    // answering writes, and half a millisecond of the decision thread each. Snappy's streams reuse
+    // their buffers; uncompressed, a placement's records were six times the bytes
+    // (docs/benchmarks.md, API write latency).
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "snappy");
     p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), DECISIONS_BATCH_BYTES);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), DECISIONS_TRANSACTION_TIMEOUT_MS);
     // One task (the decisions); liveness is an application of its own (livenessProperties), so a busy
