@@ -8,14 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Where each group of a rolling update spends its time, hop by hop. One consumer reads the
@@ -31,7 +27,6 @@ final class UpdateHops implements AutoCloseable {
    * so a long wait costs no resolution; a short one would make both consumers spin and load the
    * two-core machine the figures come from.
    */
-  private static final int FETCH_WAIT_MS = 500;
 
   private record Timer(long offset, long appendedAt) {}
 
@@ -49,9 +44,9 @@ final class UpdateHops implements AutoCloseable {
   private volatile boolean closed;
 
   private UpdateHops(String bootstrap) {
-    appends = consumer(bootstrap, "read_uncommitted",
+    appends = TailConsumer.open(bootstrap, "read_uncommitted",
         List.of(topics.assignments.name(), topics.taskStatus.name(), topics.timers.name()));
-    commits = consumer(bootstrap, "read_committed", List.of(topics.assignments.name(), topics.timers.name()));
+    commits = TailConsumer.open(bootstrap, "read_committed", List.of(topics.assignments.name(), topics.timers.name()));
     threads.add(new Thread(() -> run(appends, false), "bench-update-hops"));
     threads.add(new Thread(() -> run(commits, true), "bench-update-visible"));
     threads.forEach(th -> th.setDaemon(true));
@@ -61,22 +56,6 @@ final class UpdateHops implements AutoCloseable {
     UpdateHops h = new UpdateHops(bootstrap);
     h.threads.forEach(Thread::start);
     return h;
-  }
-
-  private static KafkaConsumer<String, String> consumer(String bootstrap, String isolation, List<String> names) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_WAIT_MS);
-    KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-    List<TopicPartition> parts = new ArrayList<>();
-    for (String name : names) {
-      c.partitionsFor(name).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
-    }
-    c.assign(parts);
-    c.seekToEnd(parts);
-    parts.forEach(c::position);
-    return c;
   }
 
   private void run(KafkaConsumer<String, String> consumer, boolean committed) {

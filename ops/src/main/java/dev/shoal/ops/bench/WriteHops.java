@@ -6,15 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Where a write's time goes, per kind of write: a consumer of the input logs, the control log and
@@ -38,28 +34,12 @@ final class WriteHops implements AutoCloseable {
 
   private WriteHops(String bootstrap) {
     Topics t = Topics.defaults();
-    appends = consumer(bootstrap, "read_uncommitted", List.of(t.specs.name(), t.commands.name(), t.control.name(),
+    appends = TailConsumer.open(bootstrap, "read_uncommitted", List.of(t.specs.name(), t.commands.name(), t.control.name(),
         t.events.name()));
-    commits = consumer(bootstrap, "read_committed", List.of(t.events.name()));
+    commits = TailConsumer.open(bootstrap, "read_committed", List.of(t.events.name()));
     threads.add(new Thread(() -> run(appends, false), "bench-write-hops"));
     threads.add(new Thread(() -> run(commits, true), "bench-write-commits"));
     threads.forEach(th -> th.setDaemon(true));
-  }
-
-  private static KafkaConsumer<String, String> consumer(String bootstrap, String isolation, List<String> topics) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    // The broker answers a waiting fetch as soon as records (or, read-committed, a commit) arrive.
-    KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-    List<TopicPartition> parts = new ArrayList<>();
-    for (String name : topics) {
-      c.partitionsFor(name).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
-    }
-    c.assign(parts);
-    c.seekToEnd(parts);
-    parts.forEach(c::position);
-    return c;
   }
 
   static WriteHops start(String bootstrap) {
