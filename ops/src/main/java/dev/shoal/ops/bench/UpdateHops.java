@@ -3,7 +3,6 @@ package dev.shoal.ops.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.Topics;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * Where each group of a rolling update spends its time, hop by hop. One consumer reads the
@@ -30,9 +28,7 @@ final class UpdateHops implements AutoCloseable {
 
   private record Timer(long offset, long appendedAt) {}
 
-  private final KafkaConsumer<String, String> appends;
-  private final KafkaConsumer<String, String> commits;
-  private final List<Thread> threads = new ArrayList<>();
+  private final List<TailReader> readers = new ArrayList<>();
   private final Topics topics = Topics.defaults();
   /** Assignment key → when it first arrived uncommitted / committed (wall clock). */
   private final Map<String, Long> assignmentAppended = new ConcurrentHashMap<>();
@@ -41,43 +37,34 @@ final class UpdateHops implements AutoCloseable {
   private final Map<String, long[]> statuses = new ConcurrentHashMap<>();
   private final List<Timer> timers = new CopyOnWriteArrayList<>();
   private final Map<Long, Long> timerVisible = new ConcurrentHashMap<>();
-  private volatile boolean closed;
 
   private UpdateHops(String bootstrap) {
-    appends = TailConsumer.open(bootstrap, "read_uncommitted",
-        List.of(topics.assignments.name(), topics.taskStatus.name(), topics.timers.name()));
-    commits = TailConsumer.open(bootstrap, "read_committed", List.of(topics.assignments.name(), topics.timers.name()));
-    threads.add(new Thread(() -> run(appends, false), "bench-update-hops"));
-    threads.add(new Thread(() -> run(commits, true), "bench-update-visible"));
-    threads.forEach(th -> th.setDaemon(true));
+    readers.add(TailReader.start(bootstrap, "read_uncommitted",
+        List.of(topics.assignments.name(), topics.taskStatus.name(), topics.timers.name()), "bench-update-hops",
+        r -> record(r, false)));
+    readers.add(TailReader.start(bootstrap, "read_committed", List.of(topics.assignments.name(), topics.timers.name()),
+        "bench-update-visible", r -> record(r, true)));
   }
 
   static UpdateHops start(String bootstrap) {
-    UpdateHops h = new UpdateHops(bootstrap);
-    h.threads.forEach(Thread::start);
-    return h;
+    return new UpdateHops(bootstrap);
   }
 
-  private void run(KafkaConsumer<String, String> consumer, boolean committed) {
-    while (!closed) {
-      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-        long now = System.currentTimeMillis();
-        if (r.topic().equals(topics.assignments.name())) {
-          (committed ? assignmentVisible : assignmentAppended).putIfAbsent(r.key(), now);
-        } else if (r.topic().equals(topics.timers.name())) {
-          if (committed) {
-            timerVisible.putIfAbsent(r.offset(), now);
-          } else {
-            timers.add(new Timer(r.offset(), r.timestamp()));
-          }
-        } else if (r.value() != null) {
-          JsonNode s = readTree(r.value());
-          statuses.putIfAbsent(r.key() + "/" + s.path("state").asText(),
-              new long[] {s.path("timestamp").asLong(), r.timestamp()});
-        }
+  private void record(ConsumerRecord<String, String> r, boolean committed) {
+    long now = System.currentTimeMillis();
+    if (r.topic().equals(topics.assignments.name())) {
+      (committed ? assignmentVisible : assignmentAppended).putIfAbsent(r.key(), now);
+    } else if (r.topic().equals(topics.timers.name())) {
+      if (committed) {
+        timerVisible.putIfAbsent(r.offset(), now);
+      } else {
+        timers.add(new Timer(r.offset(), r.timestamp()));
       }
+    } else if (r.value() != null) {
+      JsonNode s = readTree(r.value());
+      statuses.putIfAbsent(r.key() + "/" + s.path("state").asText(),
+          new long[] {s.path("timestamp").asLong(), r.timestamp()});
     }
-    consumer.close();
   }
 
   /**
@@ -142,13 +129,6 @@ final class UpdateHops implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    for (Thread t : threads) {
-      try {
-        t.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    readers.forEach(TailReader::close);
   }
 }

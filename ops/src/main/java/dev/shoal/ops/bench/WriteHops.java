@@ -1,7 +1,6 @@
 package dev.shoal.ops.bench;
 
 import dev.shoal.schemas.Topics;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 
 /**
@@ -25,49 +23,37 @@ final class WriteHops implements AutoCloseable {
   private static final int EVENT = 2;
   private static final int VISIBLE = 3;
 
-  private final KafkaConsumer<String, String> appends;
-  private final KafkaConsumer<String, String> commits;
-  private final List<Thread> threads = new ArrayList<>();
+  private final List<TailReader> readers = new ArrayList<>();
   private final Map<String, long[]> hops = new ConcurrentHashMap<>();
   private final Map<String, String> kinds = new ConcurrentHashMap<>();
-  private volatile boolean closed;
 
   private WriteHops(String bootstrap) {
     Topics t = Topics.defaults();
-    appends = TailConsumer.open(bootstrap, "read_uncommitted", List.of(t.specs.name(), t.commands.name(), t.control.name(),
-        t.events.name()));
-    commits = TailConsumer.open(bootstrap, "read_committed", List.of(t.events.name()));
-    threads.add(new Thread(() -> run(appends, false), "bench-write-hops"));
-    threads.add(new Thread(() -> run(commits, true), "bench-write-commits"));
-    threads.forEach(th -> th.setDaemon(true));
+    readers.add(TailReader.start(bootstrap, "read_uncommitted",
+        List.of(t.specs.name(), t.commands.name(), t.control.name(), t.events.name()), "bench-write-hops",
+        r -> record(r, false, t)));
+    readers.add(TailReader.start(bootstrap, "read_committed", List.of(t.events.name()), "bench-write-commits",
+        r -> record(r, true, t)));
   }
 
   static WriteHops start(String bootstrap) {
-    WriteHops h = new WriteHops(bootstrap);
-    h.threads.forEach(Thread::start);
-    return h;
+    return new WriteHops(bootstrap);
   }
 
-  private void run(KafkaConsumer<String, String> consumer, boolean committed) {
-    Topics t = Topics.defaults();
-    while (!closed) {
-      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-        String rid = requestId(r);
-        if (rid == null) {
-          continue;
-        }
-        long[] h = hops.computeIfAbsent(rid, k -> new long[4]);
-        int i = committed ? VISIBLE
-            : r.topic().equals(t.control.name()) ? CONTROL : r.topic().equals(t.events.name()) ? EVENT : INPUT;
-        if (i == INPUT) {
-          kinds.putIfAbsent(rid, kind(r, t));
-        }
-        if (h[i] == 0) {
-          h[i] = committed ? System.currentTimeMillis() : r.timestamp();
-        }
-      }
+  private void record(ConsumerRecord<String, String> r, boolean committed, Topics t) {
+    String rid = requestId(r);
+    if (rid == null) {
+      return;
     }
-    consumer.close();
+    long[] h = hops.computeIfAbsent(rid, k -> new long[4]);
+    int i = committed ? VISIBLE
+        : r.topic().equals(t.control.name()) ? CONTROL : r.topic().equals(t.events.name()) ? EVENT : INPUT;
+    if (i == INPUT) {
+      kinds.putIfAbsent(rid, kind(r, t));
+    }
+    if (h[i] == 0) {
+      h[i] = committed ? System.currentTimeMillis() : r.timestamp();
+    }
   }
 
   /**
@@ -126,13 +112,6 @@ final class WriteHops implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    for (Thread t : threads) {
-      try {
-        t.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    readers.forEach(TailReader::close);
   }
 }
