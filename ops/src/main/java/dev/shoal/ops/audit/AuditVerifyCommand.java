@@ -57,6 +57,11 @@ final class AuditVerifyCommand implements Callable<Integer> {
       AuditText.verify(report, out);
     }
     out.flush();
+    return exitStatus(report);
+  }
+
+  /** 0: all checked and equal; {@value #DIVERGED}: a divergence; {@value #INCOMPLETE}: none, but not all checked. */
+  static int exitStatus(VerifyReport report) {
     return !report.ok() ? DIVERGED : report.complete() ? 0 : INCOMPLETE;
   }
 }
