@@ -58,6 +58,12 @@ final class AuditText {
       out.println("… and " + (r.divergences() - r.shown().size()) + " more divergences (--max-shown shows more)");
     }
     out.println(r.summary());
+    if (r.stoppedAt() != null) {
+      out.println("  stopped before decision " + r.stoppedAt().sequence() + " (control offset "
+          + r.stoppedAt().controlOffset() + ", made " + time(r.stoppedAt().time()) + "): made by decision code "
+          + r.stoppedAt().decisionCode() + ", this build is decision code " + r.decisionCode()
+          + "; the decisions from there on were not checked");
+    }
     out.printf(Locale.ROOT, "  %d derived records matched; %d rejections and quarantines (not decisions);"
             + " %d compacted away; %d expired by retention%n", r.matched(), r.notDecisions(), r.compactedAway(),
         r.expired());

@@ -14,14 +14,19 @@ import picocli.CommandLine.Spec;
 /**
  * {@code shoal audit verify}: replays the control log in an isolated run (in this process, against
  * nothing but what it reads) and compares every decision's outputs with the derived topics, record
- * by record. Exit status 0 when they agree, {@value #DIVERGED} when they do not.
+ * by record. Exit status 0 when they agree, {@value #DIVERGED} when they do not, {@value #INCOMPLETE}
+ * when they agree as far as the run went but it stopped at decisions another build's decision code
+ * made (after an upgrade: those are verified with that build).
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Replay every decision and compare its outputs with the derived topics, record by record. Exit"
-        + " status 0 when all agree, 3 on any divergence (each printed with its offsets and both values).")
+        + " status 0 when all agree, 3 on any divergence (each printed with its offsets and both values), 4 when"
+        + " all agree up to decisions made by another build's decision code, where the run stopped.")
 final class AuditVerifyCommand implements Callable<Integer> {
   /** The exit status when the topics do not hold what the decisions publish. */
   static final int DIVERGED = 3;
+  /** The exit status when no divergence was found but the run stopped at another decision code's decisions. */
+  static final int INCOMPLETE = 4;
 
   @Mixin
   AuditOptions options = new AuditOptions();
@@ -52,6 +57,11 @@ final class AuditVerifyCommand implements Callable<Integer> {
       AuditText.verify(report, out);
     }
     out.flush();
-    return report.ok() ? 0 : DIVERGED;
+    return exitStatus(report);
+  }
+
+  /** 0: all checked and equal; {@value #DIVERGED}: a divergence; {@value #INCOMPLETE}: none, but not all checked. */
+  static int exitStatus(VerifyReport report) {
+    return !report.ok() ? DIVERGED : report.complete() ? 0 : INCOMPLETE;
   }
 }

@@ -90,7 +90,7 @@ public final class BenchAuditCommand implements Callable<Integer> {
           new BenchDecisions(topics, OrchestratorSettings.DEFAULTS, JoinPolicy.OPEN, generator.signatures()));
       long[] atTime = {0};
       long atDecision = records * 95 / 100;
-      try (DecisionLogWriter writer = new DecisionLogWriter(bootstrap, perTransaction)) {
+      try (DecisionLogWriter writer = new DecisionLogWriter(bootstrap, perTransaction, topics.control.name())) {
         generate(out, history, writer, records, d -> {
           if (d.sequence() == atDecision) {
             atTime[0] = d.time();
@@ -109,7 +109,7 @@ public final class BenchAuditCommand implements Callable<Integer> {
       runs.add(run(out, dir, "verify, leaving snapshots", common, "verify", "--cache-dir", cache));
       String snapshots = snapshotFiles(Path.of(cache));
       runs.add(run(out, dir, "verify again, nothing new", common, "verify", "--cache-dir", cache));
-      try (DecisionLogWriter writer = new DecisionLogWriter(bootstrap, perTransaction)) {
+      try (DecisionLogWriter writer = new DecisionLogWriter(bootstrap, perTransaction, topics.control.name())) {
         generate(out, history, writer, extra, d -> { });
       }
       runs.add(run(out, dir, "verify again, " + String.format(Locale.ROOT, "%,d", extra) + " new", common, "verify",

@@ -1,14 +1,5 @@
 package dev.shoal.ops.bench;
 
-import dev.shoal.orchestrator.core.JoinPolicy;
-import dev.shoal.orchestrator.core.OrchestratorSettings;
-import dev.shoal.orchestrator.streams.DecisionOutputs;
-import dev.shoal.schemas.Topics;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,47 +33,23 @@ public final class BenchDecideCommand implements Callable<Integer> {
     if (records < 1 || every < 1 || shape.services < 1 || shape.nodes < 1) {
       throw new dev.shoal.ops.UsageException("--records, --every, --services and --nodes must be 1 or more");
     }
-    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     AuditHistoryGenerator g = shape.generator(1_700_000_000_000L, 20);
-    BenchDecisions decisions = new BenchDecisions(Topics.defaults(), OrchestratorSettings.DEFAULTS, JoinPolicy.OPEN,
-        g.signatures());
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    long total = 0;
-    long window = 0;
-    long published = 0;
-    long bytes = 0;
+    long[] window = {0};
     long wallStart = System.nanoTime();
-    for (long i = 1; i <= records; i++) {
-      AuditHistoryGenerator.Input in = g.next(decisions.state());
-      long before = cpu.getCurrentThreadCpuTime();
-      BenchDecisions.Decided d = decisions.decide(in);
-      long spent = cpu.getCurrentThreadCpuTime() - before;
-      total += spent;
-      window += spent;
-      if (d == null) {
-        throw new IllegalStateException("the decision code refused input " + i + ": the generator is broken");
-      }
-      for (DecisionOutputs.Published p : d.records()) {
-        digest.update((p.topic() + "\u0000" + p.key() + "\u0000").getBytes(StandardCharsets.UTF_8));
-        if (p.value() != null) {
-          digest.update(p.value());
-          bytes += p.value().length;
-        }
-        published++;
-      }
-      g.decided(d.plan(), decisions.state());
+    DecisionDigest.Result r = DecisionDigest.run(g, records, (i, spent, decisions) -> {
+      window[0] += spent;
       if (i % every == 0 || i == records) {
         long n = i % every == 0 ? every : i % every;
         System.out.printf(Locale.ROOT, "[bench] %,d decisions: %,.0f decisions per CPU second over the last %,d;"
-            + " %,d tasks in the state%n", i, n / (window / 1e9), n, decisions.state().taskCount());
-        window = 0;
+            + " %,d tasks in the state%n", i, n / (window[0] / 1e9), n, decisions.state().taskCount());
+        window[0] = 0;
       }
-    }
+    });
     System.out.printf(Locale.ROOT, "decisions: %,d in %.2f s of the deciding thread's CPU (%,.0f a second), wall %.1f s"
-            + " with the history's making%n", records, total / 1e9, records / (total / 1e9),
+            + " with the history's making%n", records, r.cpuNanos() / 1e9, records / (r.cpuNanos() / 1e9),
         (System.nanoTime() - wallStart) / 1e9);
-    System.out.printf(Locale.ROOT, "published: %,d records, %,d value bytes, SHA-256 %s%n", published, bytes,
-        HexFormat.of().formatHex(digest.digest()));
+    System.out.printf(Locale.ROOT, "published: %,d records, %,d value bytes, SHA-256 %s%n", r.published(), r.bytes(),
+        r.sha256());
     return 0;
   }
 }

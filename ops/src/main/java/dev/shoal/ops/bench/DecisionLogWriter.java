@@ -1,5 +1,6 @@
 package dev.shoal.ops.bench;
 
+import dev.shoal.orchestrator.core.DecisionCode;
 import dev.shoal.orchestrator.streams.DecisionOutputs;
 import dev.shoal.orchestrator.streams.Headers;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * Publishes decisions as the orchestrator's transactional producer does: every record of a decision
  * (the control-log entry and the derived records) keyed, with the decision time as its record time
- * and the {@code shoal-sequence} header, partitioned by Kafka's default partitioner of each record's
+ * and the {@code shoal-sequence} header (the control-log entry also {@code shoal-decision-code}), partitioned by Kafka's default partitioner of each record's
  * {@code partitionKey} (an assignment record goes to its node's partition). Decisions go in
  * transactions of {@code perTransaction} (the orchestrator commits about every 100 ms, a few
  * decisions each; one transaction per decision would make the generator, not the replay, the
@@ -29,7 +30,12 @@ final class DecisionLogWriter implements AutoCloseable {
   private int inTransaction;
   private long records;
 
-  DecisionLogWriter(String bootstrapServers, int perTransaction) {
+  private static final byte[] DECISION_CODE =
+      Integer.toString(DecisionCode.VERSION).getBytes(StandardCharsets.UTF_8);
+  private final String controlTopic;
+
+  DecisionLogWriter(String bootstrapServers, int perTransaction, String controlTopic) {
+    this.controlTopic = controlTopic;
     Map<String, Object> c = new HashMap<>();
     c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "shoal-bench-audit");
@@ -49,6 +55,9 @@ final class DecisionLogWriter implements AutoCloseable {
     for (DecisionOutputs.Published p : d.records()) {
       RecordHeaders h = new RecordHeaders();
       h.add(Headers.SEQUENCE, sequence);
+      if (p.topic().equals(controlTopic)) {
+        h.add(Headers.DECISION_CODE, DECISION_CODE);
+      }
       producer.send(new ProducerRecord<>(p.topic(), partition(p), d.time(), p.key(), p.value(), h));
       records++;
     }

@@ -1,5 +1,6 @@
 package dev.shoal.orchestrator.audit;
 
+import dev.shoal.orchestrator.core.DecisionCode;
 import dev.shoal.orchestrator.core.JoinPolicy;
 import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.core.Scheduler;
@@ -92,8 +93,9 @@ public final class Audit {
     long[] records = {0};
     // The comparison runs a step behind the replay, on a thread of its own; the replay's thread
     // hands it each decision's outputs, and at a snapshot point the state as it was there.
+    Replayer.Foreign foreign;
     try (ComparisonThread compare = new ComparisonThread()) {
-      replay(r, recorded, rec -> false, (rec, step) -> {
+      foreign = replay(r, recorded, rec -> false, (rec, step) -> {
         records[0]++;
         if (step instanceof Replayer.Decided d) {
           long sequence = d.plan().sequence();
@@ -125,11 +127,21 @@ public final class Audit {
       cache.write(StateSnapshot.of(r, lastRecord(log, r), fingerprint(), verifier.position(ids)));
     }
     List<String> notes = new ArrayList<>(joinNotes(recorded));
+    VerifyReport.Stopped stopped = null;
+    if (foreign != null) {
+      LogRecord at = foreign.input();
+      stopped = new VerifyReport.Stopped(at.sequence(), at.offset(), at.timestamp(), foreign.decisionCode(),
+          foreign.reason());
+      notes.add(foreign.reason() + ": not checked. Verify them with a build of decision code " + foreign.decisionCode()
+          + (cache != null && records[0] > 0 && c.divergences() == 0
+          ? "; it goes on from the verified snapshot this run left here, as this build does from one such a build leaves"
+          : "; a run that reaches this point without a divergence leaves a verified snapshot here to go on from"));
+    }
     return new VerifyReport(records[0], c.decisions() - base.decisions(), c.divergences() - base.divergences(),
         List.copyOf(shown), c.matched() - base.matched(), c.notDecisions() - base.notDecisions(),
         c.compactedAway() - base.compactedAway(), c.expired() - base.expired(), r.sequence(), fromOffset,
         log.endOffset(), from == null ? null : new VerifyReport.Resumed(from.sequence(), from.time(), from.nextOffset()),
-        joinsText(), notes, (System.nanoTime() - t0) / 1e9);
+        joinsText(), notes, (System.nanoTime() - t0) / 1e9, DecisionCode.VERSION, stopped);
   }
 
   /** The cluster as the decisions up to {@code time} (epoch ms, decision time) left it. */
@@ -140,8 +152,11 @@ public final class Audit {
     RecordedJoins recorded = options.joins() == Joins.RECORDED
         ? new RecordedJoins(source.derived(), topics.nodes.name()) : null;
     Replayer r = new Replayer(topics, options.settings(), joinPolicy(recorded), new Scheduler(), from);
-    replay(r, recorded, rec -> rec.timestamp() > time, (rec, step) -> { }, "at", true);
+    Replayer.Foreign foreign = replay(r, recorded, rec -> rec.timestamp() > time, (rec, step) -> { }, "at", true);
     List<String> notes = new ArrayList<>(joinNotes(recorded));
+    if (foreign != null) {
+      notes.add(stoppedNote(foreign));
+    }
     if (r.sequence() == 0) {
       notes.add("no decision was made at or before that time");
     }
@@ -166,7 +181,7 @@ public final class Audit {
     ExplainingScheduler scheduler = new ExplainingScheduler();
     Replayer r = new Replayer(topics, options.settings(), joinPolicy(recorded), scheduler, from);
     TaskWatcher watcher = new TaskWatcher(taskId, scheduler);
-    replay(r, recorded, rec -> {
+    Replayer.Foreign foreign = replay(r, recorded, rec -> {
       if (watcher.gone()) {
         return true;
       }
@@ -177,7 +192,11 @@ public final class Audit {
         watcher.after(d, r.state());
       }
     }, "why", true);
-    return watcher.story(r.state(), r.sequence(), joinNotes(recorded));
+    List<String> notes = new ArrayList<>(joinNotes(recorded));
+    if (foreign != null) {
+      notes.add(stoppedNote(foreign));
+    }
+    return watcher.story(r.state(), r.sequence(), notes);
   }
 
   /** Every version of a service's spec and what happened to it, from the first decision on. */
@@ -188,12 +207,15 @@ public final class Audit {
         ? new RecordedJoins(source.derived(), topics.nodes.name()) : null;
     Replayer r = new Replayer(topics, options.settings(), joinPolicy(recorded), new Scheduler(), null);
     HistoryRecorder h = new HistoryRecorder(service);
-    replay(r, recorded, rec -> false, (rec, step) -> {
+    Replayer.Foreign foreign = replay(r, recorded, rec -> false, (rec, step) -> {
       if (step instanceof Replayer.Decided d) {
         h.after(d, r.state());
       }
     }, "history", true);
     List<String> notes = new ArrayList<>(joinNotes(recorded));
+    if (foreign != null) {
+      notes.add(stoppedNote(foreign));
+    }
     notes.add("replayed " + r.sequence() + " decisions up to control-log offset " + (r.nextOffset() - 1));
     return h.history(notes);
   }
@@ -203,9 +225,18 @@ public final class Audit {
     void accept(LogRecord record, Replayer.Step step);
   }
 
-  /** Replays from where {@code r} stands until {@code stopBefore} says so or the log's end. */
-  private void replay(Replayer r, RecordedJoins recorded, Predicate<LogRecord> stopBefore, StepSink each, String what,
-                      boolean leaveSnapshots) {
+  /** What a replay that stopped at another decision code's decision tells its reader. */
+  private static String stoppedNote(Replayer.Foreign f) {
+    return "the replay stopped before " + f.reason() + ": what is shown is as of the decision before it (use a build"
+        + " of decision code " + f.decisionCode() + " for later times)";
+  }
+
+  /**
+   * Replays from where {@code r} stands until {@code stopBefore} says so or the log's end, or until a
+   * decision another decision code made, which it returns (else null).
+   */
+  private Replayer.Foreign replay(Replayer r, RecordedJoins recorded, Predicate<LogRecord> stopBefore, StepSink each,
+                                  String what, boolean leaveSnapshots) {
     ControlLog log = source.control();
     long total = Math.max(0, log.endOffset() - r.nextOffset());
     long done = 0;
@@ -213,17 +244,20 @@ public final class Audit {
       while (true) {
         List<ReplayInput> batch = ahead.next();
         if (batch.isEmpty()) {
-          return;
+          return null;
         }
         for (ReplayInput in : batch) {
           LogRecord rec = in.record();
           if (stopBefore.test(rec)) {
-            return;
+            return null;
           }
           if (recorded != null) {
             recorded.at(r.sequence() + 1);
           }
           Replayer.Step step = r.apply(in);
+          if (step instanceof Replayer.Foreign f) {
+            return f;
+          }
           each.accept(rec, step);
           progress.update(++done, total, what);
           if (leaveSnapshots && cache != null && step instanceof Replayer.Decided

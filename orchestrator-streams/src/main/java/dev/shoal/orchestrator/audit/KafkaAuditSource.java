@@ -163,17 +163,23 @@ public final class KafkaAuditSource implements AuditSource, DerivedLogs {
   }
 
   static LogRecord record(ConsumerRecord<String, byte[]> r) {
-    Header h = r.headers().lastHeader(Headers.SEQUENCE);
-    Long sequence = null;
-    if (h != null && h.value() != null) {
-      try {
-        sequence = Long.parseLong(new String(h.value(), StandardCharsets.UTF_8));
-      } catch (NumberFormatException e) {
-        sequence = null; // not a decision's header: the record counts as one without
-      }
-    }
+    Long sequence = number(r.headers().lastHeader(Headers.SEQUENCE));
+    Long code = number(r.headers().lastHeader(Headers.DECISION_CODE));
     return new LogRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp(),
-        r.timestampType() == TimestampType.LOG_APPEND_TIME, sequence);
+        r.timestampType() == TimestampType.LOG_APPEND_TIME, sequence,
+        code == null || code < 0 || code > Integer.MAX_VALUE ? null : code.intValue());
+  }
+
+  /** A header holding a decimal number, or null: a header that is not a decision's counts as none. */
+  private static Long number(Header h) {
+    if (h == null || h.value() == null || h.value().length > 20) {
+      return null;
+    }
+    try {
+      return Long.parseLong(new String(h.value(), StandardCharsets.UTF_8));
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** The control log: one consumer, its end taken when opened. */

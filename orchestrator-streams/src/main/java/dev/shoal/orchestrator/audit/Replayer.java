@@ -1,6 +1,7 @@
 package dev.shoal.orchestrator.audit;
 
 import dev.shoal.orchestrator.core.ClusterState;
+import dev.shoal.orchestrator.core.DecisionCode;
 import dev.shoal.orchestrator.core.JoinPolicy;
 import dev.shoal.orchestrator.core.Orchestrator;
 import dev.shoal.orchestrator.core.OrchestratorSettings;
@@ -23,11 +24,13 @@ import java.util.TreeSet;
  * <p>Each record's {@code shoal-sequence} header must be the next decision's sequence: a record
  * without one, or repeating one, was not written by a decision (the orchestrator never reads the
  * control log back, so it changed nothing) and is skipped; a gap means records were removed, and
- * the replay stops ({@link ReplayException}).
+ * the replay stops ({@link ReplayException}). A decision whose {@code shoal-decision-code} names
+ * other decision code than this build's is not replayed ({@link Foreign}); one without the header
+ * (recorded before the header existed) is replayed as this build's.
  */
 public final class Replayer {
   /** What replaying one control-log record gave. */
-  public sealed interface Step permits Decided, Skipped, Failed {
+  public sealed interface Step permits Decided, Skipped, Failed, Foreign {
     LogRecord input();
   }
 
@@ -44,6 +47,20 @@ public final class Replayer {
    * decisions keep theirs.
    */
   public record Failed(LogRecord input, String reason) implements Step {}
+
+  /**
+   * A decision made by other decision code than this build's ({@link DecisionCode}): this build
+   * would decide it by its own rules, so it is not replayed, and neither is anything after it (the
+   * state from here on is that code's). The replay stays before it.
+   */
+  public record Foreign(LogRecord input, int decisionCode) implements Step {
+    /** Why the replay stops here, for a person. */
+    public String reason() {
+      return "decision " + input.sequence() + " (control offset " + input.offset() + ") and what follows were made"
+          + " by decision code " + decisionCode + "; this build decides as decision code " + DecisionCode.VERSION
+          + " and re-derives only its own decisions";
+    }
+  }
 
   private final Topics topics;
   private final ClusterState state;
@@ -147,6 +164,9 @@ public final class Replayer {
     if (r.sequence() > expected) {
       throw new ReplayException("the control log has a gap at " + r.where() + ": sequence " + r.sequence()
           + " follows " + sequence() + "; records were removed and no replay can reproduce what follows");
+    }
+    if (r.decisionCode() != null && r.decisionCode() != DecisionCode.VERSION) {
+      return new Foreign(r, r.decisionCode());
     }
     nextOffset = r.offset() + 1;
     if (in.message() == null) {

@@ -60,6 +60,8 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
   private DecisionMetrics metrics; // null when the application runs without metrics
   private TimerAlarm alarm;
   private final InputProgress progress; // null: commits at the interval only (tests)
+  private static final byte[] DECISION_CODE =
+      Integer.toString(dev.shoal.orchestrator.core.DecisionCode.VERSION).getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   ControlProcessor(OrchestratorSettings settings, JoinPolicy joinPolicy, Scheduler scheduler, InputProgress progress) {
     this.scheduler = scheduler;
@@ -117,6 +119,9 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
     for (OutputPlan.Output o : outputs.records()) {
       org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
       headers.add(Headers.SEQUENCE, sequence);
+      if (o.sink().equals(OrchestratorTopology.TO_CONTROL)) {
+        headers.add(Headers.DECISION_CODE, DECISION_CODE);
+      }
       context.forward(new Record<>(o.key(), (Object) o.value(), plan.time(), headers), o.sink());
       if (progress != null && o.sink().equals(OrchestratorTopology.TO_ASSIGNMENTS)) {
         progress.markUrgent(); // an agent has something to do

@@ -22,6 +22,11 @@ public final class Headers {
    * number of the decision that wrote it, so audit can pair a decision with its outputs.
    */
   public static final String SEQUENCE = "shoal-sequence";
+  /**
+   * On every control-log entry: the {@code DecisionCode} version of the build that made the decision,
+   * so audit re-derives only decisions its own code made.
+   */
+  public static final String DECISION_CODE = "shoal-decision-code";
 
   private Headers() {}
 

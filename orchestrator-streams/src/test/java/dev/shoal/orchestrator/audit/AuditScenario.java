@@ -225,7 +225,9 @@ final class AuditScenario implements AutoCloseable {
       for (TestRecord<String, byte[]> r : e.getValue().readRecordsToList()) {
         var h = r.headers().lastHeader(Headers.SEQUENCE);
         Long seq = h == null ? null : Long.parseLong(new String(h.value(), StandardCharsets.UTF_8));
-        logs.append(topic, r.key(), r.value(), r.timestamp(), seq);
+        var code = r.headers().lastHeader(Headers.DECISION_CODE);
+        logs.append(topic, r.key(), r.value(), r.timestamp(), seq,
+            code == null ? null : Integer.valueOf(new String(code.value(), StandardCharsets.UTF_8)));
         if (topic.equals(topics.tasks.name())) {
           put(tasks, r.key(), r.value() == null ? null : Json.fromBytes(r.value(), Task.class));
         } else if (topic.equals(topics.services.name())) {

@@ -28,9 +28,14 @@ final class MemoryLogs implements AuditSource, DerivedLogs {
 
   /** Appends a record; its offset is the next of the topic. */
   LogRecord append(String topic, String key, byte[] value, long timestamp, Long sequence) {
+    return append(topic, key, value, timestamp, sequence, null);
+  }
+
+  /** Appends a record with a decision-code header ({@code decisionCode}, null: none). */
+  LogRecord append(String topic, String key, byte[] value, long timestamp, Long sequence, Integer decisionCode) {
     List<LogRecord> log = log(topic);
     long offset = log.isEmpty() ? startOffsets.getOrDefault(topic, 0L) : log.get(log.size() - 1).offset() + 1;
-    LogRecord r = new LogRecord(topic, 0, offset, key, value, timestamp, false, sequence);
+    LogRecord r = new LogRecord(topic, 0, offset, key, value, timestamp, false, sequence, decisionCode);
     log.add(r);
     return r;
   }

@@ -84,9 +84,10 @@ class HardeningTopologyTest {
         "heartbeat.rejected", "service.created");
     assertThat(h.eventHeaders).allSatisfy(hs -> assertThat(hs.toArray())
         .extracting(org.apache.kafka.common.header.Header::key).isSubsetOf(Headers.SEQUENCE));
-    // the control log carries only the decision's own header, never the client's
+    // the control log carries only the decision's own headers, never the client's
     assertThat(h.controlHeaders).isNotEmpty().allSatisfy(hs -> assertThat(hs.toArray())
-        .extracting(org.apache.kafka.common.header.Header::key).containsExactly(Headers.SEQUENCE));
+        .extracting(org.apache.kafka.common.header.Header::key)
+        .containsExactly(Headers.SEQUENCE, Headers.DECISION_CODE));
   }
 
   private static org.apache.kafka.common.header.Headers junk() {
