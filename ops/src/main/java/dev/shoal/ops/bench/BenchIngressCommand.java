@@ -87,6 +87,10 @@ public final class BenchIngressCommand implements Callable<Integer> {
   Path workDir;
 
   private final PrintStream out = System.out;
+  /** The nginx reverse proxy (master and workers), once started. */
+  private Process proxy;
+  /** nginx's CPU per request in each saturating round of its own, microseconds. */
+  private final List<Double> nginxCpuMicrosPerRequest = new ArrayList<>();
 
   /**
    * A target of the benchmark and its measured runs: saturating ({@code runs}: wrk's connections as
@@ -123,7 +127,6 @@ public final class BenchIngressCommand implements Callable<Integer> {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     Path dir = workDir != null ? workDir : Files.createTempDirectory("shoal-bench-ingress-");
-    Process proxy = null;
     List<Target> targets = new ArrayList<>();
     try (InJvmCluster cluster = InJvmCluster.start(dir, 1, Duration.ofSeconds(3), out)) {
       ApiClient api = cluster.api();
@@ -206,15 +209,21 @@ public final class BenchIngressCommand implements Callable<Integer> {
         String before = loadAverage();
         long cpuBefore = jvmCpuNanos();
         Map<Long, Long> ingressBefore = ingressThreadCpuNanos();
+        long nginxBefore = nginxCpuNanos();
         WrkResult w = wrk(t.url(), run, saturating, pauseScript);
         double cpuPerRequest = (jvmCpuNanos() - cpuBefore) / 1000.0 / Math.max(1, w.requests());
         double ingressPerRequest = cpuSince(ingressBefore) / 1000.0 / Math.max(1, w.requests());
+        double nginxPerRequest = (nginxCpuNanos() - nginxBefore) / 1000.0 / Math.max(1, w.requests());
         t.runs().add(w);
         t.cpuMicrosPerRequest().add(cpuPerRequest);
         t.ingressCpuMicrosPerRequest().add(ingressPerRequest);
+        if (t == targets.get(2)) {
+          nginxCpuMicrosPerRequest.add(nginxPerRequest);
+        }
         out.printf(Locale.ROOT, "[bench] round %d  %-26s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d"
-            + "  JVM CPU %6.1f us/req, ingress threads %5.1f  (load %s -> %s)%n", r, t.name(), w.requestsPerSecond(),
-            w.p50Millis(), w.p99Millis(), w.errors(), cpuPerRequest, ingressPerRequest, before, loadAverage());
+            + "  JVM CPU %6.1f us/req, ingress threads %5.1f, nginx proxy %5.1f  (load %s -> %s)%n", r, t.name(),
+            w.requestsPerSecond(), w.p50Millis(), w.p99Millis(), w.errors(), cpuPerRequest, ingressPerRequest,
+            nginxPerRequest, before, loadAverage());
       }
       if (light.connections() == 0) {
         continue;
@@ -278,8 +287,8 @@ public final class BenchIngressCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "This JVM's CPU (utime+stime) per request, median: %.1f us while wrk drove Shoal's"
         + " ingress (%s)%n", median(targets.get(1).cpuMicrosPerRequest()), http());
     // The ingress's own threads: a figure the cluster's background work and the machine's load hardly move.
-    out.printf(Locale.ROOT, "The ingress threads' CPU per request, median: %.1f us%n",
-        median(targets.get(1).ingressCpuMicrosPerRequest()));
+    out.printf(Locale.ROOT, "The ingress threads' CPU per request, median: %.1f us; nginx's processes': %.1f us%n",
+        median(targets.get(1).ingressCpuMicrosPerRequest()), median(nginxCpuMicrosPerRequest));
     out.printf(Locale.ROOT, "Shoal p99 - direct p99, saturating: %+.2f ms (nginx: %+.2f ms); queueing on a saturated"
         + " machine, not the goal's measure%n", saturated[1][2] - saturated[0][2], saturated[2][2] - saturated[0][2]);
     if (light) {
@@ -344,6 +353,28 @@ public final class BenchIngressCommand implements Callable<Integer> {
       sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
     }
     return sum;
+  }
+
+  /**
+   * CPU time the nginx proxy's processes (master and workers) used so far, utime+stime from
+   * /proc/[pid]/stat in clock ticks of 10 ms (USER_HZ is 100 on Linux); 0 when unreadable.
+   */
+  private long nginxCpuNanos() {
+    if (proxy == null) {
+      return 0;
+    }
+    long ticks = 0;
+    for (ProcessHandle p : Stream.concat(Stream.of(proxy.toHandle()), proxy.descendants()).toList()) {
+      try {
+        String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+        // Fields after the command name (which is in parentheses and may hold spaces): utime is the 12th, stime the 13th.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      } catch (IOException | RuntimeException e) {
+        // a worker that ended meanwhile
+      }
+    }
+    return ticks * 10_000_000L;
   }
 
   /** CPU time this process used so far, all threads, user and system: utime+stime of /proc/self/stat. */
