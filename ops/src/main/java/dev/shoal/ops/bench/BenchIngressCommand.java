@@ -105,11 +105,7 @@ public final class BenchIngressCommand implements Callable<Integer> {
   }
 
   /** How one wrk run drives a target: threads, connections and a pause before each request (0: none). */
-  private record Load(int threads, int connections, long pauseMillis) {
-    String describe() {
-      return "wrk -t" + threads + " -c" + connections + (pauseMillis > 0 ? ", " + pauseMillis + " ms pause per request" : "");
-    }
-  }
+  private record Load(int threads, int connections, long pauseMillis) {}
 
   @Override
   public Integer call() throws Exception {
