@@ -13,17 +13,19 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
  * What an HTTP published port does with each accepted connection when the relay is on: an
  * {@link HttpRelayConnection}, which relays plain HTTP/1.1 requests itself and hands the connection
  * to Jetty's HTTP server ({@code fallback}, hence {@link HttpIngressHandler}) for anything else. Its
- * task connections go through the ingress's shared {@link ClientConnector}, or, with
- * {@code -Dshoal.ingress.same-selector=true}, are opened on the client connection's selector when the
- * port's connector is a {@link RelayConnector}: measured back to back, that gave 0.72-0.73 x nginx's
- * requests/s against 0.79-0.92 for the shared connector (docs/benchmarks.md), so it is not the default.
+ * task connections are opened on the client connection's selector when the port's connector is a
+ * {@link RelayConnector} (so both sides of a request are one thread's, as in an nginx worker), or,
+ * with {@code -Dshoal.ingress.same-selector=false}, go through the ingress's shared
+ * {@link ClientConnector}. With one selector per port the shared connector was faster (its own
+ * thread gave the relay a second core); with a selector per core, one selector per request is
+ * (docs/benchmarks.md, Ingress).
  */
 final class HttpRelayConnectionFactory extends AbstractConnectionFactory {
   /** Whether HTTP ports use the relay ({@code -Dshoal.ingress.relay=false} turns it off). */
   static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("shoal.ingress.relay", "true"));
-  /** Whether task connections share the client's selector ({@code -Dshoal.ingress.same-selector=true}). */
+  /** Whether task connections share the client's selector ({@code -Dshoal.ingress.same-selector=false}: not). */
   static final boolean SAME_SELECTOR =
-      Boolean.parseBoolean(System.getProperty("shoal.ingress.same-selector", "false"));
+      Boolean.parseBoolean(System.getProperty("shoal.ingress.same-selector", "true"));
 
   private final Function<Connector, BackendPool> pools;
   private final HttpConnectionFactory fallback;

@@ -51,11 +51,17 @@ public final class IngressServer implements AutoCloseable {
   private static final long PROBE_EVERY_MILLIS = 100;
   /** Threads besides those of each port (acceptor and selectors): requests, the client side, timers. */
   private static final int BASE_THREADS = 64;
+  /** The most selectors an HTTP port gets by default, however many cores. */
+  private static final int MAX_DEFAULT_SELECTORS = 4;
   /**
    * Selectors of an HTTP port served by the relay, each with its thread, carrying both a request's
-   * client and task connections ({@link RelayConnector}); {@code -Dshoal.ingress.selectors=N}.
+   * client and task connections ({@link RelayConnector}): one per core, as nginx runs one worker per
+   * core (with one, the relay used one core while nginx used two: 0.74-0.78 x nginx's requests/s
+   * against 0.90-0.96 with two, measured back to back, docs/benchmarks.md), at most {@value #MAX_DEFAULT_SELECTORS}, since
+   * each port holds its selectors' threads for its life; {@code -Dshoal.ingress.selectors=N}.
    */
-  static final int RELAY_SELECTORS = Math.max(1, Integer.getInteger("shoal.ingress.selectors", 1));
+  static final int RELAY_SELECTORS = Math.max(1, Integer.getInteger("shoal.ingress.selectors",
+      Math.min(Runtime.getRuntime().availableProcessors(), MAX_DEFAULT_SELECTORS)));
 
   private final IngressConfig config;
   private final IngressSource source;

@@ -259,6 +259,42 @@ class IngressHttpTest {
   }
 
   @Test
+  void changingThePublishedPortMovesItAndTheOldOneCloses() throws Exception {
+    source.put(httpService("web", port));
+    source.put(running(httpService("web", port), 1, backend("one").port()));
+    awaitOpen();
+    assertThat(get("/").body()).isEqualTo("one");
+    int moved = closedPort();
+    source.put(httpService("web", moved));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ingress.boundPort(moved) == moved);
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + moved + "/"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.body()).isEqualTo("one");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class));
+    assertThat(ingress.view()).extracting(PortView::port).containsExactly(moved);
+  }
+
+  /** Each gateway runs an ingress of its own over the same read model: the port answers on each one's address. */
+  @Test
+  void everyGatewayPublishesThePortOnItsOwnAddress() throws Exception {
+    IngressServer second = new IngressServer(IngressConfig.defaults().withHost("127.0.0.2"), source).start();
+    closing.add(second);
+    Service web = httpService("web", port);
+    source.put(web);
+    source.put(running(web, 1, backend("one").port()));
+    awaitOpen();
+    await().atMost(Duration.ofSeconds(10)).until(() -> second.boundPort(port) == port);
+    for (String gateway : List.of("127.0.0.1", "127.0.0.2")) {
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://" + gateway + ":" + port + "/"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(gateway).isEqualTo(200);
+      assertThat(r.body()).as(gateway).isEqualTo("one");
+    }
+    assertThat(second.view().get(0).host()).isEqualTo("127.0.0.2");
+  }
+
+  @Test
   void aPortAnotherProcessHoldsIsReportedAndOpenedOnceFree() throws Exception {
     java.net.ServerSocket squatter = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
     Service web = httpService("web", port);
