@@ -38,6 +38,10 @@ public final class BenchWritesCommand implements Callable<Integer> {
       description = "Unmeasured creates and removals first (half with a replica), so the JIT has compiled the write path (default ${DEFAULT-VALUE}).")
   int warmUp;
 
+  @Option(names = "--threads", defaultValue = "0",
+      description = "Also print, per kind of write, the CPU per write of this many busiest thread groups (default ${DEFAULT-VALUE}: none).")
+  int threads;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -108,8 +112,9 @@ public final class BenchWritesCommand implements Callable<Integer> {
     out.printf("[bench] warm-up: %d creates and removals, half of them with a replica%n", n);
   }
 
-  private static Latencies run(PrintStream out, String what, int n, IntFunction<ApiClient.Response> call) {
+  private Latencies run(PrintStream out, String what, int n, IntFunction<ApiClient.Response> call) {
     Latencies l = new Latencies(what);
+    ThreadCpu threads0 = threads > 0 ? ThreadCpu.snapshot() : null;
     long cpu0 = JvmCpu.nanos();
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
@@ -120,6 +125,9 @@ public final class BenchWritesCommand implements Callable<Integer> {
       }
     }
     l.cpu(JvmCpu.nanos() - cpu0);
+    if (threads0 != null) {
+      out.printf("[bench] %s: CPU per write by thread group%n%s%n", what, ThreadCpu.snapshot().perOperationSince(threads0, n, threads));
+    }
     return l;
   }
 
