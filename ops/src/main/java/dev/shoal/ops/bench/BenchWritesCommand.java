@@ -1,6 +1,8 @@
 package dev.shoal.ops.bench;
 
+import dev.shoal.agent.runtime.SimulatedRuntime;
 import dev.shoal.ops.stack.ApiClient;
+import dev.shoal.schemas.Drivers;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,11 @@ public final class BenchWritesCommand implements Callable<Integer> {
       description = "Unmeasured creates and removals first (half with a replica), so the JIT has compiled the write path (default ${DEFAULT-VALUE}).")
   int warmUp;
 
+  @Option(names = "--runtime", defaultValue = "process",
+      description = "The agents' runtime: process (tasks are processes, as in shoal dev) or simulated (a task runs"
+          + " the moment it starts and nothing is spawned: what the rest of a placement costs; default ${DEFAULT-VALUE}).")
+  String runtime;
+
   @Option(names = "--threads", defaultValue = "0",
       description = "Also print, per kind of write, the CPU per write of this many busiest thread groups (default ${DEFAULT-VALUE}: none).")
   int threads;
@@ -46,7 +53,12 @@ public final class BenchWritesCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream out = System.out;
     Path dir = Files.createTempDirectory("shoal-bench-writes-");
-    try (InJvmCluster cluster = InJvmCluster.start(dir, agents, Duration.ofSeconds(10), out)) {
+    InJvmCluster.RuntimesFactory runtimes = switch (runtime) {
+      case "process" -> null;
+      case "simulated" -> agentDir -> List.of(new SimulatedRuntime(Drivers.PROCESS));
+      default -> throw new IllegalArgumentException("--runtime: process or simulated, not " + runtime);
+    };
+    try (InJvmCluster cluster = InJvmCluster.start(dir, agents, Duration.ofSeconds(10), out, runtimes)) {
       ApiClient api = cluster.api();
       dev.shoal.ops.stack.Poll.until("the agents to join", Duration.ofSeconds(60), () -> api.json("/v1/nodes").size() == agents);
       String node = api.json("/v1/nodes").get(0).path("id").asText();

@@ -20,6 +20,7 @@ final class ThreadCpu {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   /** Linux's USER_HZ is 100 on every architecture the JDK runs on. */
   private static final long TICK_NANOS = 10_000_000L;
+  private static final long CHILDREN = Long.MIN_VALUE;
   private static final java.util.regex.Pattern NATIVE =
       java.util.regex.Pattern.compile("GC Thread|G1 |C1 Compiler|C2 Compiler|VM Thread|VM Periodic");
   private final Map<Long, Long> nanosById;
@@ -36,6 +37,8 @@ final class ThreadCpu {
     Map<Long, Long> nanos = new HashMap<>();
     Map<Long, String> names = new HashMap<>();
     jvmThreads(nanos, names);
+    nanos.put(CHILDREN, childProcesses());
+    names.put(CHILDREN, "(processes this JVM started, while they live)");
     if (!THREADS.isThreadCpuTimeSupported()) {
       return new ThreadCpu(nanos, names, machineBusy());
     }
@@ -76,6 +79,19 @@ final class ThreadCpu {
         // a thread that ended while listed
       }
     }
+  }
+
+  /** CPU time of this JVM's live descendants (the tasks' processes), from {@code /proc/<pid>/stat}. */
+  private static long childProcesses() {
+    return ProcessHandle.current().descendants().mapToLong(p -> {
+      try {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+      } catch (java.io.IOException | RuntimeException e) {
+        return 0;
+      }
+    }).sum();
   }
 
   /** The machine's busy CPU time, all cores (user, nice, system, irq, softirq, steal), or 0 off Linux. */
