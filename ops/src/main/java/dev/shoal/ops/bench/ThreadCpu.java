@@ -1,11 +1,16 @@
 package dev.shoal.ops.bench;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -20,9 +25,10 @@ final class ThreadCpu {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   /** Linux's USER_HZ is 100 on every architecture the JDK runs on. */
   private static final long TICK_NANOS = 10_000_000L;
+  /** The key of the processes this JVM started (thread ids are positive, native threads' negated). */
   private static final long CHILDREN = Long.MIN_VALUE;
-  private static final java.util.regex.Pattern NATIVE =
-      java.util.regex.Pattern.compile("GC Thread|G1 |C1 Compiler|C2 Compiler|VM Thread|VM Periodic");
+  private static final Pattern NATIVE =
+      Pattern.compile("GC Thread|G1 |C1 Compiler|C2 Compiler|VM Thread|VM Periodic");
   private final Map<Long, Long> nanosById;
   private final Map<Long, String> nameById;
   private final long machineBusyNanos;
@@ -57,13 +63,13 @@ final class ThreadCpu {
 
   /** The JVM's native threads (GC, JIT), under negative ids: the thread MXBean lists Java threads only. */
   private static void jvmThreads(Map<Long, Long> nanos, Map<Long, String> names) {
-    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    File[] tasks = new File("/proc/self/task").listFiles();
     if (tasks == null) {
       return;
     }
-    for (java.io.File task : tasks) {
+    for (File task : tasks) {
       try {
-        String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+        String stat = Files.readString(task.toPath().resolve("stat"));
         int open = stat.indexOf('(');
         int close = stat.lastIndexOf(')');
         String comm = stat.substring(open + 1, close);
@@ -75,7 +81,7 @@ final class ThreadCpu {
         long id = -Long.parseLong(task.getName());
         nanos.put(id, ticks * TICK_NANOS);
         names.put(id, "(jvm) " + comm);
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         // a thread that ended while listed
       }
     }
@@ -85,10 +91,10 @@ final class ThreadCpu {
   private static long childProcesses() {
     return ProcessHandle.current().descendants().mapToLong(p -> {
       try {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
+        String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         return 0;
       }
     }).sum();
@@ -97,13 +103,13 @@ final class ThreadCpu {
   /** The machine's busy CPU time, all cores (user, nice, system, irq, softirq, steal), or 0 off Linux. */
   private static long machineBusy() {
     try {
-      String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
       long busy = 0;
       for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
         busy += Long.parseLong(f[i]);
       }
       return busy * TICK_NANOS;
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return 0;
     }
   }
