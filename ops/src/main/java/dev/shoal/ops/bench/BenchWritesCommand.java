@@ -1,6 +1,8 @@
 package dev.shoal.ops.bench;
 
+import dev.shoal.agent.runtime.SimulatedRuntime;
 import dev.shoal.ops.stack.ApiClient;
+import dev.shoal.schemas.Drivers;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,11 +40,25 @@ public final class BenchWritesCommand implements Callable<Integer> {
       description = "Unmeasured creates and removals first (half with a replica), so the JIT has compiled the write path (default ${DEFAULT-VALUE}).")
   int warmUp;
 
+  @Option(names = "--runtime", defaultValue = "process",
+      description = "The agents' runtime: process (tasks are processes, as in shoal dev) or simulated (a task runs"
+          + " the moment it starts and nothing is spawned: what the rest of a placement costs; default ${DEFAULT-VALUE}).")
+  String runtime;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "Also print, per kind of write, the CPU per write of this many busiest thread groups (default ${DEFAULT-VALUE}: none).")
+  int threads;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
     Path dir = Files.createTempDirectory("shoal-bench-writes-");
-    try (InJvmCluster cluster = InJvmCluster.start(dir, agents, Duration.ofSeconds(10), out)) {
+    InJvmCluster.RuntimesFactory runtimes = switch (runtime) {
+      case "process" -> null;
+      case "simulated" -> agentDir -> List.of(new SimulatedRuntime(Drivers.PROCESS));
+      default -> throw new IllegalArgumentException("--runtime: process or simulated, not " + runtime);
+    };
+    try (InJvmCluster cluster = InJvmCluster.start(dir, agents, Duration.ofSeconds(10), out, runtimes)) {
       ApiClient api = cluster.api();
       dev.shoal.ops.stack.Poll.until("the agents to join", Duration.ofSeconds(60), () -> api.json("/v1/nodes").size() == agents);
       String node = api.json("/v1/nodes").get(0).path("id").asText();
@@ -108,8 +124,9 @@ public final class BenchWritesCommand implements Callable<Integer> {
     out.printf("[bench] warm-up: %d creates and removals, half of them with a replica%n", n);
   }
 
-  private static Latencies run(PrintStream out, String what, int n, IntFunction<ApiClient.Response> call) {
+  private Latencies run(PrintStream out, String what, int n, IntFunction<ApiClient.Response> call) {
     Latencies l = new Latencies(what);
+    ThreadCpu threads0 = threads > 0 ? ThreadCpu.snapshot() : null;
     long cpu0 = JvmCpu.nanos();
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
@@ -120,6 +137,9 @@ public final class BenchWritesCommand implements Callable<Integer> {
       }
     }
     l.cpu(JvmCpu.nanos() - cpu0);
+    if (threads0 != null) {
+      out.printf("[bench] %s: CPU per write by thread group%n%s%n", what, ThreadCpu.snapshot().perOperationSince(threads0, n, threads));
+    }
     return l;
   }
 
