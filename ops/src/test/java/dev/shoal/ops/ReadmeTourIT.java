@@ -58,6 +58,8 @@ class ReadmeTourIT {
   private Path devLog;
   private final List<String> nodeIds = new ArrayList<>();
   private final Map<String, String> env = new HashMap<>();
+  /** What earlier commands printed that later ones are checked against (tokens, the first idempotent answer). */
+  private final Map<String, String> learned = new HashMap<>();
   private int apiPort;
   private int publishedPort;
   private int kafkaPort;
@@ -93,8 +95,6 @@ class ReadmeTourIT {
   /** A command's check: its run (exit status, output) and what the tour learned so far. */
   private record Expectation(String fragment, boolean eventually, BiConsumer<Run, ReadmeTourIT> check,
       BiConsumer<Run, ReadmeTourIT> after) {}
-
-  private final Map<String, String> learned = new HashMap<>();
 
   private Expectations expectations() {
     Expectations x = new Expectations();
