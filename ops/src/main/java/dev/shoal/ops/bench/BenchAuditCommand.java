@@ -118,7 +118,8 @@ public final class BenchAuditCommand implements Callable<Integer> {
       List<String> followArgs = new ArrayList<>(List.of("verify", "--follow", "--interval", "1s", "--quiet",
           "--cache-dir", cache));
       followArgs.addAll(common);
-      AuditRun.Running follow = AuditRun.start("verify --follow, " + n + " decided", followArgs, heap, jvmArgs, dir, out);
+      AuditRun.Running follow = AuditRun.start("verify --follow, " + n + " decided", followArgs, heap, jvmArgs, dir,
+          out);
       follow.awaitLine(0, line -> line.contains(" records replayed, "), Duration.ofMinutes(30));
       try (DecisionLogWriter writer = new DecisionLogWriter(bootstrap, perTransaction, topics.control.name())) {
         generate(out, history, writer, extra, d -> { });

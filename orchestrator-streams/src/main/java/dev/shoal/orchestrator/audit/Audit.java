@@ -190,7 +190,8 @@ public final class Audit {
           ? "; it goes on from the verified snapshot this run left here, as this build does from one such a build leaves"
           : "; a run that reaches this point without a divergence leaves a verified snapshot here to go on from"));
     }
-    VerifyReport report = new VerifyReport(records[0], c.decisions() - base.decisions(), c.divergences() - base.divergences(),
+    VerifyReport report = new VerifyReport(records[0], c.decisions() - base.decisions(),
+        c.divergences() - base.divergences(),
         List.copyOf(shown), c.matched() - base.matched(), c.notDecisions() - base.notDecisions(),
         c.compactedAway() - base.compactedAway(), c.expired() - base.expired(), r.sequence(), fromOffset,
         log.endOffset(), from == null ? null : new VerifyReport.Resumed(from.sequence(), from.time(), from.nextOffset()),

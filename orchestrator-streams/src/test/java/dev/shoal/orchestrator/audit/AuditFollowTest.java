@@ -196,7 +196,8 @@ class AuditFollowTest {
     assertThat(outcome.stopped()).isTrue();
     assertThat(first.divergences()).isZero();
     assertThat(first.recordsReplayed()).isEqualTo(10);
-    assertThat(cache.entries()).singleElement().satisfies(e -> assertThat(e.sequence()).isEqualTo(first.lastSequence()));
+    assertThat(cache.entries()).singleElement()
+        .satisfies(e -> assertThat(e.sequence()).isEqualTo(first.lastSequence()));
 
     VerifyReport rest = audit(scenario.logs, cache, 1000).verify(false);
     assertThat(rest.resumedFrom().sequence()).isEqualTo(first.lastSequence());
