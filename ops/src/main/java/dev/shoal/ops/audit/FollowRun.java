@@ -63,8 +63,10 @@ final class FollowRun {
     } finally {
       out.flush();
       ended.countDown();
-      if (stopAsked.getCount() > 0) {
+      try {
         Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // a signal came: the hook ends the process with the run's status
       }
     }
   }
