@@ -110,9 +110,12 @@ record AuditRun(String label, List<String> args, int exit, double seconds, GcLog
       }
     }
 
-    /** Asks the command to stop as Ctrl-C or a service manager would (SIGTERM). */
+    /**
+     * Asks the command to stop as a service manager would (SIGTERM). Through its handle: {@code
+     * Process.destroy} also closes the streams, and what the command prints as it stops would be lost.
+     */
     void terminate() {
-      process.destroy();
+      process.toHandle().destroy();
     }
 
     AuditRun finish() throws InterruptedException {

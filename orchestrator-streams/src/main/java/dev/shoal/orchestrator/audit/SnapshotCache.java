@@ -42,6 +42,8 @@ public final class SnapshotCache {
   static final int NEWEST = 3;
   /** At most how many blocks of the history {@link #prune} keeps one snapshot of. */
   static final int BLOCKS = 16;
+  /** How many times {@code --snapshot-every} decisions back {@link #prune} keeps one snapshot per {@code every}. */
+  static final int RECENT = 4;
 
   private final Path dir;
 
@@ -87,26 +89,30 @@ public final class SnapshotCache {
    * Deletes snapshots so that the cache stays bounded however long the history, keeping what a
    * resume and {@code at}/{@code why} need: the newest {@value #NEWEST} verified snapshots (a
    * {@code verify} goes on from the newest that still fits the log), the newest {@value #NEWEST} of
-   * any kind, and the oldest snapshot of each block of W decisions (decision sequence / W), W being
-   * {@code every} doubled until the history spans at most {@value #BLOCKS} blocks. So at most
-   * {@value #BLOCKS} + 2 × {@value #NEWEST} files, and {@code at} of any time finds a snapshot
-   * at most 2 W decisions before it (W is {@code every} up to {@value #BLOCKS} × {@code every}
-   * decisions, then at most an eighth of the history). A block's oldest snapshot is also the oldest of
-   * the doubled block that contains it, so a doubling only deletes.
+   * any kind; among the newest {@value #RECENT} × {@code every} decisions (where {@code at 10m}
+   * looks) the oldest snapshot of each block of {@code every} decisions; and further back the oldest
+   * of each block of W decisions, W being {@code every} doubled until the history spans at most
+   * {@value #BLOCKS} blocks. So at most {@value #BLOCKS} + {@value #RECENT} + 1 + 2 × {@value #NEWEST}
+   * files, and {@code at} of any time finds a snapshot at most 2 × {@code every} decisions before it
+   * among the recent ones, 2 W further back (W is {@code every} up to {@value #BLOCKS} × {@code every}
+   * decisions, then at most an eighth of the history). The oldest of a block is also the oldest of
+   * any larger block that holds it, so a snapshot once deleted is never wanted back.
    */
   public void prune(long every) {
     List<Entry> all = entries();
     if (all.size() <= BLOCKS) {
       return;
     }
-    long width = blockWidth(all.get(all.size() - 1).sequence(), every);
+    long newest = all.get(all.size() - 1).sequence();
+    long width = blockWidth(newest, every);
     Set<Path> kept = new HashSet<>();
     List<Entry> verified = all.stream().filter(Entry::verified).toList();
     verified.subList(Math.max(0, verified.size() - NEWEST), verified.size()).forEach(e -> kept.add(e.file()));
     all.subList(all.size() - NEWEST, all.size()).forEach(e -> kept.add(e.file()));
-    Set<Long> blocks = new HashSet<>();
+    Set<String> blocks = new HashSet<>();
     for (Entry e : all) { // oldest first: the first of each block is its oldest
-      if (blocks.add(e.sequence() / width)) {
+      boolean recent = newest - e.sequence() < RECENT * every;
+      if (blocks.add(recent ? "recent " + e.sequence() / every : "old " + e.sequence() / width)) {
         kept.add(e.file());
       }
     }
