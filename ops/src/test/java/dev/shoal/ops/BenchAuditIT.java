@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code shoal bench audit} with a tiny history, as a user runs it: it makes the history, times each
  * {@code shoal audit} run in its own JVM (the launcher jar) and prints its figures; every verify
- * finds the decisions it published, and the resumed ones start from the snapshot.
+ * finds the decisions it published, the resumed ones start from the snapshot, and a
+ * {@code verify --follow} stopped with SIGTERM exits 0 and leaves a snapshot the next verify starts at.
  */
 class BenchAuditIT {
 
@@ -36,9 +37,14 @@ class BenchAuditIT {
     assertThat(out).contains("history: 507 decisions (5 services, 4 nodes, seed 1), 0 inputs refused");
     assertThat(out).containsPattern("mix: .*TaskStatusReported");
     for (String run : new String[] {"verify, no snapshots", "verify, leaving snapshots", "verify again, nothing new",
-        "verify again, 7 new", "at (decision 475), no snapshots", "at (decision 475), snapshots"}) {
+        "verify again, 7 new (no follow)", "at (decision 475), no snapshots", "at (decision 475), snapshots"}) {
       assertThat(out).as(run).containsPattern("(?m)^" + java.util.regex.Pattern.quote(run) + " +0 +[0-9.]+ s ");
     }
+    // verify --follow verified the 7 new decisions as they came, stopped on SIGTERM with status 0, and
+    // the verify after it went on from the snapshot it left: nothing to replay.
+    assertThat(out).contains("stopped after ", "where a verified snapshot is left for the next verify");
+    assertThat(out).containsPattern("(?m)^verify --follow, 7 decided +0 +[0-9.]+ s +7 ");
+    assertThat(out).containsPattern("(?m)^verify after the follow stopped +0 +[0-9.]+ s +0 ");
   }
 
   /** Writes to two streams: the test captures the output and the log still shows it. */

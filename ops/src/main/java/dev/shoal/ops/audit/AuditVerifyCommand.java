@@ -1,9 +1,12 @@
 package dev.shoal.ops.audit;
 
+import dev.shoal.ops.Converters;
 import dev.shoal.ops.UsageException;
 import dev.shoal.orchestrator.audit.AuditSource;
 import dev.shoal.orchestrator.audit.VerifyReport;
+import dev.shoal.schemas.Durations;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +40,16 @@ final class AuditVerifyCommand implements Callable<Integer> {
   @Option(names = "--max-shown", defaultValue = "20", description = "Divergences printed (all are counted; default ${DEFAULT-VALUE}).")
   int maxShown;
 
+  @Option(names = "--follow", description = "Keep verifying as the cluster decides: after reaching the log's end,"
+      + " wait --interval and go on from where the run stands (nothing is replayed twice), one line per round, until"
+      + " interrupted (exit 0, leaving a verified snapshot where it stands), a divergence (3) or a decision of another"
+      + " decision code (4).")
+  boolean follow;
+
+  @Option(names = "--interval", defaultValue = "10s", converter = Converters.DurationText.class,
+      description = "With --follow, the wait between two rounds (default ${DEFAULT-VALUE}).")
+  String interval;
+
   @Spec
   CommandSpec spec;
 
@@ -47,6 +60,13 @@ final class AuditVerifyCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (follow) {
+      Duration wait = Durations.parse(interval);
+      if (wait.isNegative() || wait.isZero()) {
+        throw new UsageException("--interval must be positive, got " + interval);
+      }
+      return new FollowRun(options, maxShown, full, wait, out, err).untilSignal();
+    }
     VerifyReport report;
     try (AuditSource source = options.connect()) {
       report = options.audit(source, err, maxShown).verify(full);

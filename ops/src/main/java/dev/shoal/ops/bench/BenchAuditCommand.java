@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -109,18 +110,37 @@ public final class BenchAuditCommand implements Callable<Integer> {
       runs.add(run(out, dir, "verify, leaving snapshots", common, "verify", "--cache-dir", cache));
       String snapshots = snapshotFiles(Path.of(cache));
       runs.add(run(out, dir, "verify again, nothing new", common, "verify", "--cache-dir", cache));
+      // The same new decisions verified twice: by a follow that runs while they are made (and a verify
+      // after it), and by a verify from the snapshots as they stood before, with no follow.
+      String cacheNoFollow = dir.resolve("cache-no-follow").toString();
+      copy(Path.of(cache), Path.of(cacheNoFollow));
+      String n = String.format(Locale.ROOT, "%,d", extra);
+      List<String> followArgs = new ArrayList<>(List.of("verify", "--follow", "--interval", "1s", "--quiet",
+          "--cache-dir", cache));
+      followArgs.addAll(common);
+      AuditRun.Running follow = AuditRun.start("verify --follow, " + n + " decided", followArgs, heap, jvmArgs, dir,
+          out);
+      follow.awaitLine(0, line -> line.contains(" records replayed, "), Duration.ofMinutes(30));
       try (DecisionLogWriter writer = new DecisionLogWriter(bootstrap, perTransaction, topics.control.name())) {
         generate(out, history, writer, extra, d -> { });
       }
-      runs.add(run(out, dir, "verify again, " + String.format(Locale.ROOT, "%,d", extra) + " new", common, "verify",
-          "--cache-dir", cache));
+      // Caught up: a round after the last decision was written that found nothing new.
+      boolean caughtUp = follow.awaitLine(follow.lines(), line -> line.startsWith("round ")
+          && line.contains(": 0 records replayed, "), Duration.ofMinutes(30));
+      follow.terminate();
+      AuditRun followed = follow.finish();
+      out.println("[bench] " + followed.row().trim() + (caughtUp ? "" : " (did not catch up within 30 minutes)"));
+      runs.add(followed);
+      runs.add(run(out, dir, "verify after the follow stopped", common, "verify", "--cache-dir", cache));
+      runs.add(run(out, dir, "verify again, " + n + " new (no follow)", common, "verify", "--cache-dir",
+          cacheNoFollow));
       if (!skipUncached) {
         runs.add(run(out, dir, "at (decision " + atDecision + "), no snapshots", common, "at", at, "--no-cache"));
       }
       runs.add(run(out, dir, "at (decision " + atDecision + "), snapshots", common, "at", at, "--cache-dir", cache));
       report(out, history, runs, at, loadBefore);
       out.println("snapshots left by the first verify (every " + String.format(Locale.ROOT, "%,d", snapshotEvery)
-          + " decisions): " + snapshots);
+          + " decisions): " + snapshots + "; in the cache at the end (pruned): " + snapshotFiles(Path.of(cache)));
       return runs.stream().allMatch(r -> r.exit() == 0) ? 0 : 1;
     } finally {
       WorkDirs.delete(dir);
@@ -170,6 +190,22 @@ public final class BenchAuditCommand implements Callable<Integer> {
         + loadBefore + ", after them " + loadAverage());
     out.println(AuditRun.header());
     runs.forEach(r -> out.println(r.row()));
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    if (!Files.isDirectory(from)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
   }
 
   /** How many snapshot files {@code cache} holds and their size on disk: what --snapshot-every costs. */

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -73,10 +74,62 @@ public final class Audit {
    * {@code full}, from the first record; otherwise from the newest usable verified snapshot.
    */
   public VerifyReport verify(boolean full) {
+    StateSnapshot from = full ? null : newest(e -> e.verified(), true).orElse(null);
+    Round round = verifyFrom(from, () -> false);
+    if (round.replayedAny()) {
+      keep(round.verifiedAt());
+    }
+    return round.report();
+  }
+
+  /**
+   * One round of {@code verify --follow}: what a run found, and the verified state it ends at (null
+   * when nothing is verified yet: an empty log). {@code replayedAny}: the round replayed records, so
+   * {@code verifiedAt} is newer than where it started.
+   */
+  public record Round(VerifyReport report, StateSnapshot verifiedAt, boolean replayedAny) {
+    /** The round ended the run: a divergence, or a decision of another decision code. */
+    public boolean ends() {
+      return !report.ok() || !report.complete();
+    }
+  }
+
+  /**
+   * The first round of a follow: as {@link #verify}, from the first record ({@code full}) or the newest
+   * usable verified snapshot, but the snapshot where it ends is kept in memory, not written
+   * ({@link #keep} writes it).
+   */
+  public Round verifyFirstRound(boolean full, BooleanSupplier stop) {
+    return verifyFrom(full ? null : newest(e -> e.verified(), true).orElse(null), stop);
+  }
+
+  /**
+   * A later round: goes on from {@code verifiedAt}, where the round before ended (null: nothing was
+   * verified, from the first record), until the log's end or until {@code stop} says so between two
+   * decisions.
+   *
+   * @throws ReplayException when the log no longer holds the record {@code verifiedAt} ended at
+   */
+  public Round verifyNextRound(StateSnapshot verifiedAt, BooleanSupplier stop) {
+    if (verifiedAt != null && !fits(verifiedAt, true)) {
+      throw new ReplayException("the control log or the topics changed under the run: the record of decision "
+          + verifiedAt.sequence() + " at offset " + (verifiedAt.nextOffset() - 1) + " is no longer the one verified");
+    }
+    return verifyFrom(verifiedAt, stop);
+  }
+
+  /** Writes {@code s} to the snapshot cache (if there is one), and prunes it. */
+  public void keep(StateSnapshot s) {
+    if (cache != null && s != null) {
+      cache.write(s);
+      cache.prune(options.snapshotEvery());
+    }
+  }
+
+  private Round verifyFrom(StateSnapshot from, BooleanSupplier stop) {
     long t0 = System.nanoTime();
     ControlLog log = source.control();
     Map<String, String> ids = source.topicIds();
-    StateSnapshot from = full ? null : newest(e -> e.verified(), true).orElse(null);
     requireStart(log, from);
     List<Divergence> shown = new ArrayList<>();
     Consumer<Divergence> sink = d -> {
@@ -95,7 +148,7 @@ public final class Audit {
     // hands it each decision's outputs, and at a snapshot point the state as it was there.
     Replayer.Foreign foreign;
     try (ComparisonThread compare = new ComparisonThread()) {
-      foreign = replay(r, recorded, rec -> false, (rec, step) -> {
+      foreign = replay(r, recorded, rec -> stop.getAsBoolean(), (rec, step) -> {
         records[0]++;
         if (step instanceof Replayer.Decided d) {
           long sequence = d.plan().sequence();
@@ -107,7 +160,7 @@ public final class Audit {
               if (verifier.counts().divergences() == 0) {
                 verifier.sweep(sequence);
                 if (verifier.counts().divergences() == 0) {
-                  cache.write(state.verified(verifier.position(ids)));
+                  keep(state.verified(verifier.position(ids)));
                 }
               }
             });
@@ -123,9 +176,9 @@ public final class Audit {
       compare.finish();
     }
     Verifier.Counts c = verifier.finish(r.sequence());
-    if (cache != null && records[0] > 0 && c.divergences() == 0) {
-      cache.write(StateSnapshot.of(r, lastRecord(log, r), fingerprint(), verifier.position(ids)));
-    }
+    boolean replayedAny = records[0] > 0;
+    StateSnapshot verifiedAt = c.divergences() > 0 ? null
+        : replayedAny ? StateSnapshot.of(r, lastRecord(log, r), fingerprint(), verifier.position(ids)) : from;
     List<String> notes = new ArrayList<>(joinNotes(recorded));
     VerifyReport.Stopped stopped = null;
     if (foreign != null) {
@@ -137,11 +190,13 @@ public final class Audit {
           ? "; it goes on from the verified snapshot this run left here, as this build does from one such a build leaves"
           : "; a run that reaches this point without a divergence leaves a verified snapshot here to go on from"));
     }
-    return new VerifyReport(records[0], c.decisions() - base.decisions(), c.divergences() - base.divergences(),
+    VerifyReport report = new VerifyReport(records[0], c.decisions() - base.decisions(),
+        c.divergences() - base.divergences(),
         List.copyOf(shown), c.matched() - base.matched(), c.notDecisions() - base.notDecisions(),
         c.compactedAway() - base.compactedAway(), c.expired() - base.expired(), r.sequence(), fromOffset,
         log.endOffset(), from == null ? null : new VerifyReport.Resumed(from.sequence(), from.time(), from.nextOffset()),
         joinsText(), notes, (System.nanoTime() - t0) / 1e9, DecisionCode.VERSION, stopped);
+    return new Round(report, verifiedAt, replayedAny);
   }
 
   /** The cluster as the decisions up to {@code time} (epoch ms, decision time) left it. */
@@ -262,7 +317,7 @@ public final class Audit {
           progress.update(++done, total, what);
           if (leaveSnapshots && cache != null && step instanceof Replayer.Decided
               && r.sequence() % options.snapshotEvery() == 0) {
-            cache.write(StateSnapshot.of(r, rec, fingerprint(), null));
+            keep(StateSnapshot.of(r, rec, fingerprint(), null));
           }
         }
       }

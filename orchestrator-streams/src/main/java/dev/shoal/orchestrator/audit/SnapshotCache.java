@@ -11,8 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -35,6 +37,13 @@ public final class SnapshotCache {
 
   /** One snapshot file: its last decision's sequence and time, and whether it was verified. */
   public record Entry(long sequence, long time, boolean verified, Path file) {}
+
+  /** How many of the newest snapshots {@link #prune} keeps (of each kind: verified, and any). */
+  static final int NEWEST = 3;
+  /** At most how many blocks of the history {@link #prune} keeps one snapshot of. */
+  static final int BLOCKS = 16;
+  /** How many times {@code --snapshot-every} decisions back {@link #prune} keeps one snapshot per {@code every}. */
+  static final int RECENT = 4;
 
   private final Path dir;
 
@@ -74,6 +83,57 @@ public final class SnapshotCache {
     } catch (IOException | RuntimeException x) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Deletes snapshots so that the cache stays bounded however long the history, keeping what a
+   * resume and {@code at}/{@code why} need: the newest {@value #NEWEST} verified snapshots (a
+   * {@code verify} goes on from the newest that still fits the log), the newest {@value #NEWEST} of
+   * any kind; among the newest {@value #RECENT} × {@code every} decisions (where {@code at 10m}
+   * looks) the oldest snapshot of each block of {@code every} decisions; and further back the oldest
+   * of each block of W decisions, W being {@code every} doubled until the history spans at most
+   * {@value #BLOCKS} blocks. So at most {@value #BLOCKS} + {@value #RECENT} + 1 + 2 × {@value #NEWEST}
+   * files, and {@code at} of any time finds a snapshot at most 2 × {@code every} decisions before it
+   * among the recent ones, 2 W further back (W is {@code every} up to {@value #BLOCKS} × {@code every}
+   * decisions, then at most an eighth of the history). The oldest of a block is also the oldest of
+   * any larger block that holds it, so a snapshot once deleted is never wanted back.
+   */
+  public void prune(long every) {
+    List<Entry> all = entries();
+    if (all.size() <= BLOCKS) {
+      return;
+    }
+    long newest = all.get(all.size() - 1).sequence();
+    long width = blockWidth(newest, every);
+    Set<Path> kept = new HashSet<>();
+    List<Entry> verified = all.stream().filter(Entry::verified).toList();
+    verified.subList(Math.max(0, verified.size() - NEWEST), verified.size()).forEach(e -> kept.add(e.file()));
+    all.subList(all.size() - NEWEST, all.size()).forEach(e -> kept.add(e.file()));
+    Set<String> blocks = new HashSet<>();
+    for (Entry e : all) { // oldest first: the first of each block is its oldest
+      boolean recent = newest - e.sequence() < RECENT * every;
+      if (blocks.add(recent ? "recent " + e.sequence() / every : "old " + e.sequence() / width)) {
+        kept.add(e.file());
+      }
+    }
+    for (Entry e : all) {
+      if (!kept.contains(e.file())) {
+        try {
+          Files.deleteIfExists(e.file());
+        } catch (IOException x) {
+          // one that cannot be deleted is still a valid snapshot: the next prune tries again
+        }
+      }
+    }
+  }
+
+  /** {@code every} doubled until {@code newest} decisions span at most {@value #BLOCKS} blocks. */
+  static long blockWidth(long newest, long every) {
+    long w = Math.max(1, every);
+    while (newest / w >= BLOCKS) {
+      w *= 2;
+    }
+    return w;
   }
 
   /**
