@@ -29,6 +29,16 @@ public final class SharedClients implements AutoCloseable {
     return assignments;
   }
 
+  /**
+   * The longest a record waited in the shared producer before it was sent, over the producer's
+   * recent window (Kafka's {@code record-queue-time-max}, milliseconds): a thousand agents' heartbeats
+   * and statuses share this one producer, where each real node has its own, so a queue here delays
+   * heartbeats in a way no real node sees (and liveness then declares live nodes down).
+   */
+  public double queueTimeMaxMillis() {
+    return sender.producerMetric("record-queue-time-max");
+  }
+
   /** Starts reading assignments: after every agent has been started (subscribed). */
   public void start() {
     assignments.start();

@@ -74,6 +74,12 @@ public final class BenchScaleCommand implements Callable<Integer> {
       + "-XX:StartFlightRecording=filename=/tmp/o.jfr to profile it (repeatable).")
   List<String> orchestratorJvmOptions = new ArrayList<>();
 
+  @Option(names = "--hollow-batch-bytes", defaultValue = "524288", description = "batch.size of the producer the "
+      + "hollow nodes share (default ${DEFAULT-VALUE}; Kafka's default, 16384, starved their heartbeats at 1,000 nodes).")
+  int hollowBatchBytes;
+
+  private SharedClients shared;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -123,6 +129,8 @@ public final class BenchScaleCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "[scale] %d services of %d replicas published in %.2f s%n", services, each,
           (System.nanoTime() - t0) / 1e9);
       long deadline = System.nanoTime() + dev.shoal.schemas.Durations.parse(timeout).toNanos();
+      long runFrom = System.currentTimeMillis() - 1000;
+      double queuedMax = 0;
       while (true) {
         long placed = 0;
         long running = 0;
@@ -138,13 +146,22 @@ public final class BenchScaleCommand implements Callable<Integer> {
         }
         double at = (System.nanoTime() - t0) / 1e9;
         progress.add(at, placed, running);
+        double queued = shared.queueTimeMaxMillis();
+        if (queued > queuedMax) {
+          queuedMax = queued;
+        }
         out.printf(Locale.ROOT, "[scale] %6.1f s  placed %7d  running %7d / %d%n", at, placed, running, tasks);
         if (running >= tasks || System.nanoTime() > deadline) {
           break;
         }
         Thread.sleep(1000);
       }
+      long runTo = System.currentTimeMillis();
       Map<String, Long> bytesAfter = TopicBytes.of(bootstrap);
+      out.println(ClusterHappenings.events(bootstrap, runFrom, runTo));
+      out.println(ClusterHappenings.tasks(model.tasks()));
+      out.printf(Locale.ROOT, "[scale] the hollow nodes' shared producer: a record waited up to %.0f ms in it before"
+          + " being sent (batch.size %d; hollow nodes do not fence)%n", queuedMax, hollowBatchBytes);
       listing(api, out);
       nodeLoss(agents, model, out);
       out.println();
@@ -152,6 +169,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
       out.println(TopicBytes.perPlacement(bytesBefore, bytesAfter, tasks));
       out.println("[scale] orchestrator heap (-Xmx" + heap + "): " + GcLog.read(dir.resolve("orchestrator-gc.log")).text()
           + " (its JVM: " + (orchestrator.isAlive() ? "alive" : "DIED, see " + dir.resolve("orchestrator.log")) + ")");
+      out.println(ClusterHappenings.orchestratorWarnings(dir.resolve("orchestrator.log")));
       if (plot != null) {
         progress.plot(plot, nodes, tasks);
         out.println("[scale] plot written to " + plot.toAbsolutePath());
@@ -198,10 +216,15 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
   private List<NodeAgent> startHollowNodes(String bootstrap, Path dir, String token, List<AutoCloseable> opened,
                                            PrintStream out) throws Exception {
+    // One producer carries what a thousand real nodes send through a thousand: heartbeats of ~3 KB
+    // (each lists the node's running tasks), 1,000 a second, and the statuses, all to one partition
+    // each. A request carries one batch per partition, so with Kafka's 16 KB batches and 5 requests
+    // in flight it moved a few hundred heartbeats a second: they queued here for up to 20 s and
+    // liveness declared live nodes down. Real nodes each send one heartbeat a second through their own.
     Map<String, Object> producer = Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true,
-        "linger.ms", 5);
+        "linger.ms", 5, "batch.size", hollowBatchBytes, "max.request.size", Math.max(1 << 20, 8 * hollowBatchBytes));
     Map<String, Object> consumer = Map.of("bootstrap.servers", bootstrap);
-    SharedClients shared = new SharedClients(producer, consumer, Topics.defaults());
+    shared = new SharedClients(producer, consumer, Topics.defaults());
     opened.add(shared);
     List<NodeAgent> agents = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) {
