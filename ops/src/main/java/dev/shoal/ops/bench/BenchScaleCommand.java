@@ -24,7 +24,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,6 +79,10 @@ public final class BenchScaleCommand implements Callable<Integer> {
   @Option(names = "--hollow-batch-bytes", defaultValue = "524288", description = "batch.size of the producer the "
       + "hollow nodes share (default ${DEFAULT-VALUE}; Kafka's default, 16384, starved their heartbeats at 1,000 nodes).")
   int hollowBatchBytes;
+
+  @Option(names = "--hollow-producer-option", description = "Another property of the producer the hollow nodes share,"
+      + " e.g. compression.type=lz4 (repeatable).")
+  Map<String, String> hollowProducerOptions = new LinkedHashMap<>();
 
   private SharedClients shared;
 
@@ -221,8 +227,10 @@ public final class BenchScaleCommand implements Callable<Integer> {
     // each. A request carries one batch per partition, so with Kafka's 16 KB batches and 5 requests
     // in flight it moved a few hundred heartbeats a second: they queued here for up to 20 s and
     // liveness declared live nodes down. Real nodes each send one heartbeat a second through their own.
-    Map<String, Object> producer = Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true,
-        "linger.ms", 5, "batch.size", hollowBatchBytes, "max.request.size", Math.max(1 << 20, 8 * hollowBatchBytes));
+    Map<String, Object> producer = new HashMap<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
+        "enable.idempotence", true, "linger.ms", 5, "batch.size", hollowBatchBytes,
+        "max.request.size", Math.max(1 << 20, 8 * hollowBatchBytes)));
+    producer.putAll(hollowProducerOptions);
     Map<String, Object> consumer = Map.of("bootstrap.servers", bootstrap);
     shared = new SharedClients(producer, consumer, Topics.defaults());
     opened.add(shared);
