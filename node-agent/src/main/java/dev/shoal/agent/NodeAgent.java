@@ -218,7 +218,8 @@ public final class NodeAgent implements AutoCloseable {
       running = () -> metrics.running(runtimes.runningTaskIds(nodeId));
     }
     Heartbeater heartbeater = new Heartbeater(nodeId, NodeDescriptions.describe(config, hostname, runtimes),
-        running, sender, topics.heartbeats.name(), System::currentTimeMillis, contact,
+        running, shared != null ? shared.heartbeatSender() : sender, topics.heartbeats.name(),
+        System::currentTimeMillis, contact,
         config.joinToken() == null ? null : JoinTokens.proof(config.joinToken(), nodeId, signer.publicKey()), signer);
     heartbeats = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-heartbeat-" + nodeId + "-"));
     // Fixed delay, not rate: after Kafka was away, beats resume instead of bursting to catch up.

@@ -121,6 +121,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
       Map<String, Long> bytesBefore = TopicBytes.of(bootstrap);
       Progress progress = new Progress();
+      long runFrom = System.currentTimeMillis();
       long t0 = System.nanoTime();
       int each = tasks / services;
       // Straight to the spec topic, as any Kafka client may: the clock starts when the specs are
@@ -135,8 +136,8 @@ public final class BenchScaleCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "[scale] %d services of %d replicas published in %.2f s%n", services, each,
           (System.nanoTime() - t0) / 1e9);
       long deadline = System.nanoTime() + dev.shoal.schemas.Durations.parse(timeout).toNanos();
-      long runFrom = System.currentTimeMillis() - 1000;
-      double queuedMax = 0;
+      double statusesQueued = 0;
+      double heartbeatsQueued = 0;
       while (true) {
         long placed = 0;
         long running = 0;
@@ -152,10 +153,8 @@ public final class BenchScaleCommand implements Callable<Integer> {
         }
         double at = (System.nanoTime() - t0) / 1e9;
         progress.add(at, placed, running);
-        double queued = shared.queueTimeMaxMillis();
-        if (queued > queuedMax) {
-          queuedMax = queued;
-        }
+        statusesQueued = higher(statusesQueued, shared.statusQueueTimeMaxMillis());
+        heartbeatsQueued = higher(heartbeatsQueued, shared.heartbeatQueueTimeMaxMillis());
         out.printf(Locale.ROOT, "[scale] %6.1f s  placed %7d  running %7d / %d%n", at, placed, running, tasks);
         if (running >= tasks || System.nanoTime() > deadline) {
           break;
@@ -166,8 +165,9 @@ public final class BenchScaleCommand implements Callable<Integer> {
       Map<String, Long> bytesAfter = TopicBytes.of(bootstrap);
       out.println(ClusterHappenings.events(bootstrap, runFrom, runTo));
       out.println(ClusterHappenings.tasks(model.tasks()));
-      out.printf(Locale.ROOT, "[scale] the hollow nodes' shared producer: a record waited up to %.0f ms in it before"
-          + " being sent (batch.size %d; hollow nodes do not fence)%n", queuedMax, hollowBatchBytes);
+      out.printf(Locale.ROOT, "[scale] the hollow nodes' shared producers: a status waited up to %.0f ms, a heartbeat"
+          + " up to %.0f ms before being sent (batch.size %d; hollow nodes do not fence)%n", statusesQueued,
+          heartbeatsQueued, hollowBatchBytes);
       listing(api, out);
       nodeLoss(agents, model, out);
       out.println();
@@ -317,6 +317,11 @@ public final class BenchScaleCommand implements Callable<Integer> {
       }
       Thread.sleep(1000);
     }
+  }
+
+  /** The producer's metric is NaN while it has no sample in its window. */
+  private static double higher(double max, double sample) {
+    return Double.isNaN(sample) ? max : Math.max(max, sample);
   }
 
   private static byte[] secret(Path file) throws Exception {
