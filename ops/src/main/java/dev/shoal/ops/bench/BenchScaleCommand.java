@@ -76,11 +76,11 @@ public final class BenchScaleCommand implements Callable<Integer> {
       + "-XX:StartFlightRecording=filename=/tmp/o.jfr to profile it (repeatable).")
   List<String> orchestratorJvmOptions = new ArrayList<>();
 
-  @Option(names = "--hollow-batch-bytes", defaultValue = "524288", description = "batch.size of the producer the "
+  @Option(names = "--hollow-batch-bytes", defaultValue = "524288", description = "batch.size of the producers the "
       + "hollow nodes share (default ${DEFAULT-VALUE}; Kafka's default, 16384, starved their heartbeats at 1,000 nodes).")
   int hollowBatchBytes;
 
-  @Option(names = "--hollow-producer-option", description = "Another property of the producer the hollow nodes share,"
+  @Option(names = "--hollow-producer-option", description = "Another property of the producers the hollow nodes share,"
       + " e.g. compression.type=lz4 (repeatable).")
   Map<String, String> hollowProducerOptions = new LinkedHashMap<>();
 
@@ -222,11 +222,11 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
   private List<NodeAgent> startHollowNodes(String bootstrap, Path dir, String token, List<AutoCloseable> opened,
                                            PrintStream out) throws Exception {
-    // One producer carries what a thousand real nodes send through a thousand: heartbeats of ~3 KB
-    // (each lists the node's running tasks), 1,000 a second, and the statuses, all to one partition
-    // each. A request carries one batch per partition, so with Kafka's 16 KB batches and 5 requests
-    // in flight it moved a few hundred heartbeats a second: they queued here for up to 20 s and
-    // liveness declared live nodes down. Real nodes each send one heartbeat a second through their own.
+    // Two producers (statuses; heartbeats) carry what a thousand real nodes send through a thousand:
+    // heartbeats of ~3 KB (each lists the node's running tasks), 1,000 a second, and the statuses, to
+    // one partition each. A request carries one batch per partition, so with Kafka's 16 KB batches
+    // and 5 requests in flight one producer moved a few hundred heartbeats a second: they queued for
+    // up to 20 s and liveness declared live nodes down. A real node sends one heartbeat a second.
     Map<String, Object> producer = new HashMap<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
         "enable.idempotence", true, "linger.ms", 5, "batch.size", hollowBatchBytes,
         "max.request.size", Math.max(1 << 20, 8 * hollowBatchBytes)));
