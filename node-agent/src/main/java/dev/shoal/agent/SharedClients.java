@@ -3,18 +3,32 @@ package dev.shoal.agent;
 import dev.shoal.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Two producers (statuses, heartbeats) and one assignment reader shared by many agents in this JVM
- * (hollow nodes for {@code shoal bench scale}): a thousand agents need not hold two thousand Kafka
- * clients.
+ * Two producers (statuses, heartbeats), one heartbeat thread and one assignment reader shared by
+ * many agents in this JVM (hollow nodes for {@code shoal bench scale}): a thousand agents need not
+ * hold two thousand Kafka clients.
  */
 public final class SharedClients implements AutoCloseable {
   private final KafkaSender sender;
   private final KafkaSender heartbeatSender;
   private final SharedAssignments assignments;
+  /**
+   * One thread beats for every agent here. A thread of its own per agent (as a real agent has) was
+   * sometimes not run for seconds between stamping a heartbeat and sending it, among the thousands
+   * of threads of a thousand agents starting 100,000 tasks on two cores; liveness, which measures
+   * each node's silence against the others', then declared that one node down. One thread falling
+   * behind delays every node alike, which liveness does not mistake for a node's death.
+   */
+  private final ScheduledExecutorService heartbeatClock = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "shoal-shared-heartbeats");
+    t.setDaemon(true);
+    return t;
+  });
 
   public SharedClients(Map<String, Object> producerProperties, Map<String, Object> consumerProperties, Topics topics) {
     this.sender = new KafkaSender(new KafkaProducer<>(producerProperties, new StringSerializer(), new StringSerializer()),
@@ -33,6 +47,10 @@ public final class SharedClients implements AutoCloseable {
 
   KafkaSender heartbeatSender() {
     return heartbeatSender;
+  }
+
+  ScheduledExecutorService heartbeatClock() {
+    return heartbeatClock;
   }
 
   SharedAssignments assignments() {
@@ -63,6 +81,7 @@ public final class SharedClients implements AutoCloseable {
 
   @Override
   public void close() {
+    heartbeatClock.shutdownNow();
     assignments.close();
     sender.close(Duration.ofSeconds(5));
     heartbeatSender.close(Duration.ofSeconds(5));
