@@ -83,6 +83,14 @@ final class KafkaSender implements AutoCloseable {
     }
   }
 
+  /** The producer's own metric {@code producer-metrics/name} (e.g. {@code record-queue-time-max}); NaN if absent. */
+  double producerMetric(String name) {
+    return producer.metrics().entrySet().stream()
+        .filter(e -> e.getKey().group().equals("producer-metrics") && e.getKey().name().equals(name))
+        .map(e -> e.getValue().metricValue()).filter(v -> v instanceof Double).mapToDouble(v -> (Double) v)
+        .findFirst().orElse(Double.NaN);
+  }
+
   /** When Kafka last acknowledged a record (0 if never): what a fencing timeout would read. */
   long lastAckMillis() {
     return lastAckMillis;

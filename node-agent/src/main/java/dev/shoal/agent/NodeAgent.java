@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,6 +81,8 @@ public final class NodeAgent implements AutoCloseable {
   private ExecutorService ops;
   private ScheduledExecutorService converger;
   private ScheduledExecutorService heartbeats;
+  /** This agent's beats on the shared heartbeat thread (hollow nodes only). */
+  private ScheduledFuture<?> sharedBeats;
   private AssignmentReader reader;
   private LogShipper logShipper;
   private LogSettings logSettings = LogSettings.DEFAULTS;
@@ -218,11 +221,17 @@ public final class NodeAgent implements AutoCloseable {
       running = () -> metrics.running(runtimes.runningTaskIds(nodeId));
     }
     Heartbeater heartbeater = new Heartbeater(nodeId, NodeDescriptions.describe(config, hostname, runtimes),
-        running, sender, topics.heartbeats.name(), System::currentTimeMillis, contact,
+        running, shared != null ? shared.heartbeatSender() : sender, topics.heartbeats.name(),
+        System::currentTimeMillis, contact,
         config.joinToken() == null ? null : JoinTokens.proof(config.joinToken(), nodeId, signer.publicKey()), signer);
-    heartbeats = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-heartbeat-" + nodeId + "-"));
     // Fixed delay, not rate: after Kafka was away, beats resume instead of bursting to catch up.
-    heartbeats.scheduleWithFixedDelay(heartbeater, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+    long interval = config.heartbeatInterval().toMillis();
+    if (shared != null) {
+      sharedBeats = shared.heartbeatClock().scheduleWithFixedDelay(heartbeater, 0, interval, TimeUnit.MILLISECONDS);
+    } else {
+      heartbeats = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-heartbeat-" + nodeId + "-"));
+      heartbeats.scheduleWithFixedDelay(heartbeater, 0, interval, TimeUnit.MILLISECONDS);
+    }
 
     startLogShipper(topics);
     if (shared != null) {
@@ -350,6 +359,9 @@ public final class NodeAgent implements AutoCloseable {
     if (sender != null && shared == null) {
       sender.closing();
     }
+    if (sharedBeats != null) {
+      sharedBeats.cancel(false);
+    }
     if (heartbeats != null) {
       heartbeats.shutdown();
       await(heartbeats, config.closeTimeout());
@@ -371,6 +383,9 @@ public final class NodeAgent implements AutoCloseable {
    */
   public synchronized void halt() {
     phase = Phase.CLOSED;
+    if (sharedBeats != null) {
+      sharedBeats.cancel(false);
+    }
     for (ExecutorService e : new ExecutorService[] {heartbeats, converger, ops}) {
       if (e != null) {
         e.shutdownNow();

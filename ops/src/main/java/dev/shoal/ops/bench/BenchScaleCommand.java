@@ -24,7 +24,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,6 +76,16 @@ public final class BenchScaleCommand implements Callable<Integer> {
       + "-XX:StartFlightRecording=filename=/tmp/o.jfr to profile it (repeatable).")
   List<String> orchestratorJvmOptions = new ArrayList<>();
 
+  @Option(names = "--hollow-batch-bytes", defaultValue = "524288", description = "batch.size of the producers the "
+      + "hollow nodes share (default ${DEFAULT-VALUE}; Kafka's default, 16384, starved their heartbeats at 1,000 nodes).")
+  int hollowBatchBytes;
+
+  @Option(names = "--hollow-producer-option", description = "Another property of the producers the hollow nodes share,"
+      + " e.g. compression.type=lz4 (repeatable).")
+  Map<String, String> hollowProducerOptions = new LinkedHashMap<>();
+
+  private SharedClients shared;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -109,6 +121,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
       Map<String, Long> bytesBefore = TopicBytes.of(bootstrap);
       Progress progress = new Progress();
+      long runFrom = System.currentTimeMillis();
       long t0 = System.nanoTime();
       int each = tasks / services;
       // Straight to the spec topic, as any Kafka client may: the clock starts when the specs are
@@ -123,6 +136,8 @@ public final class BenchScaleCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "[scale] %d services of %d replicas published in %.2f s%n", services, each,
           (System.nanoTime() - t0) / 1e9);
       long deadline = System.nanoTime() + dev.shoal.schemas.Durations.parse(timeout).toNanos();
+      double statusesQueued = 0;
+      double heartbeatsQueued = 0;
       while (true) {
         long placed = 0;
         long running = 0;
@@ -138,13 +153,21 @@ public final class BenchScaleCommand implements Callable<Integer> {
         }
         double at = (System.nanoTime() - t0) / 1e9;
         progress.add(at, placed, running);
+        statusesQueued = higher(statusesQueued, shared.statusQueueTimeMaxMillis());
+        heartbeatsQueued = higher(heartbeatsQueued, shared.heartbeatQueueTimeMaxMillis());
         out.printf(Locale.ROOT, "[scale] %6.1f s  placed %7d  running %7d / %d%n", at, placed, running, tasks);
         if (running >= tasks || System.nanoTime() > deadline) {
           break;
         }
         Thread.sleep(1000);
       }
+      long runTo = System.currentTimeMillis();
       Map<String, Long> bytesAfter = TopicBytes.of(bootstrap);
+      out.println(ClusterHappenings.events(bootstrap, runFrom, runTo));
+      out.println(ClusterHappenings.tasks(model.tasks()));
+      out.printf(Locale.ROOT, "[scale] the hollow nodes' shared producers: a status waited up to %.0f ms, a heartbeat"
+          + " up to %.0f ms before being sent (batch.size %d; hollow nodes do not fence)%n", statusesQueued,
+          heartbeatsQueued, hollowBatchBytes);
       listing(api, out);
       nodeLoss(agents, model, out);
       out.println();
@@ -152,6 +175,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
       out.println(TopicBytes.perPlacement(bytesBefore, bytesAfter, tasks));
       out.println("[scale] orchestrator heap (-Xmx" + heap + "): " + GcLog.read(dir.resolve("orchestrator-gc.log")).text()
           + " (its JVM: " + (orchestrator.isAlive() ? "alive" : "DIED, see " + dir.resolve("orchestrator.log")) + ")");
+      out.println(ClusterHappenings.orchestratorWarnings(dir.resolve("orchestrator.log")));
       if (plot != null) {
         progress.plot(plot, nodes, tasks);
         out.println("[scale] plot written to " + plot.toAbsolutePath());
@@ -198,10 +222,17 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
   private List<NodeAgent> startHollowNodes(String bootstrap, Path dir, String token, List<AutoCloseable> opened,
                                            PrintStream out) throws Exception {
-    Map<String, Object> producer = Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true,
-        "linger.ms", 5);
+    // Two producers (statuses; heartbeats) carry what a thousand real nodes send through a thousand:
+    // heartbeats of ~3 KB (each lists the node's running tasks), 1,000 a second, and the statuses, to
+    // one partition each. A request carries one batch per partition, so with Kafka's 16 KB batches
+    // and 5 requests in flight one producer moved a few hundred heartbeats a second: they queued for
+    // up to 20 s and liveness declared live nodes down. A real node sends one heartbeat a second.
+    Map<String, Object> producer = new HashMap<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
+        "enable.idempotence", true, "linger.ms", 5, "batch.size", hollowBatchBytes,
+        "max.request.size", Math.max(1 << 20, 8 * hollowBatchBytes)));
+    producer.putAll(hollowProducerOptions);
     Map<String, Object> consumer = Map.of("bootstrap.servers", bootstrap);
-    SharedClients shared = new SharedClients(producer, consumer, Topics.defaults());
+    shared = new SharedClients(producer, consumer, Topics.defaults());
     opened.add(shared);
     List<NodeAgent> agents = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) {
@@ -286,6 +317,11 @@ public final class BenchScaleCommand implements Callable<Integer> {
       }
       Thread.sleep(1000);
     }
+  }
+
+  /** The producer's metric is NaN while it has no sample in its window. */
+  private static double higher(double max, double sample) {
+    return Double.isNaN(sample) ? max : Math.max(max, sample);
   }
 
   private static byte[] secret(Path file) throws Exception {
