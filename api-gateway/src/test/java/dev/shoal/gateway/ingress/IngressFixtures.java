@@ -53,9 +53,34 @@ final class IngressFixtures {
   }
 
   /** A port nothing listens on (bound, then closed): connecting to it is refused. */
+  /**
+   * A loopback port nothing listens on now, for a test to publish later. Taken below the kernel's
+   * ephemeral range: a port the kernel handed out (bind to 0) is free only until the next outgoing
+   * connection takes it as its own local port, and then the ingress cannot bind it (seen once in a
+   * full run: "Address already in use" for 10 s).
+   */
   static int closedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+    int below = ephemeralLow();
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = random.nextInt(10_000, below);
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // another one
+      }
+    }
+    throw new IOException("no free loopback port between 10000 and " + below);
+  }
+
+  /** The lowest port the kernel gives outgoing connections (32768 when it cannot be read). */
+  private static int ephemeralLow() {
+    try {
+      String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+      int low = Integer.parseInt(range.trim().split("\\s+")[0]);
+      return low > 11_000 ? low : 32_768;
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
     }
   }
 
