@@ -30,6 +30,11 @@ final class AuditVerifyCommand implements Callable<Integer> {
   static final int DIVERGED = 3;
   /** The exit status when no divergence was found but the run stopped at another decision code's decisions. */
   static final int INCOMPLETE = 4;
+  /**
+   * The longest wait between two rounds of --follow: a follow run is there to notice a divergence
+   * soon, and a longer wait is more likely a typo (10h for 10s) than a wish.
+   */
+  static final Duration MAX_INTERVAL = Duration.ofHours(1);
 
   @Mixin
   AuditOptions options = new AuditOptions();
@@ -47,7 +52,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
   boolean follow;
 
   @Option(names = "--interval", defaultValue = "10s", converter = Converters.DurationText.class,
-      description = "With --follow, the wait between two rounds (default ${DEFAULT-VALUE}).")
+      description = "With --follow, the wait between two rounds, at most 1h (default ${DEFAULT-VALUE}).")
   String interval;
 
   @Spec
@@ -62,8 +67,8 @@ final class AuditVerifyCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (follow) {
       Duration wait = Durations.parse(interval);
-      if (wait.isNegative() || wait.isZero()) {
-        throw new UsageException("--interval must be positive, got " + interval);
+      if (wait.isNegative() || wait.isZero() || wait.compareTo(MAX_INTERVAL) > 0) {
+        throw new UsageException("--interval must be positive and at most 1h, got " + interval);
       }
       return new FollowRun(options, maxShown, full, wait, out, err).untilSignal();
     }
