@@ -3,7 +3,6 @@ package dev.shoal.orchestrator.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.orchestrator.core.DecisionCode;
-import dev.shoal.orchestrator.core.OrchestratorSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,8 +39,7 @@ class AuditFollowTest {
   }
 
   private static Audit audit(AuditSource source, SnapshotCache cache, long every) {
-    return new Audit(source, scenario.topics, new Audit.Options(OrchestratorSettings.DEFAULTS, Audit.Joins.OPEN, null,
-        every, 50), cache, Progress.NONE);
+    return scenario.audit(source, cache, every);
   }
 
   /** The sequence of the decision at {@code fraction} of the control log. */

@@ -3,7 +3,6 @@ package dev.shoal.orchestrator.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shoal.orchestrator.core.OrchestratorSettings;
 import dev.shoal.orchestrator.core.PlacementExplanation;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.Service;
@@ -37,8 +36,7 @@ class AuditReplayTest {
   }
 
   private static Audit audit(AuditSource source, SnapshotCache cache, long every) {
-    return new Audit(source, scenario.topics, new Audit.Options(OrchestratorSettings.DEFAULTS, Audit.Joins.OPEN, null,
-        every, 50), cache, Progress.NONE);
+    return scenario.audit(source, cache, every);
   }
 
   /** A copy of the scenario's logs, which a test may alter without disturbing the others. */

@@ -259,6 +259,15 @@ final class AuditScenario implements AutoCloseable {
     });
   }
 
+  /**
+   * An audit of {@code source} as the tests run it: open joins, no cluster secret, a snapshot every
+   * {@code every} decisions, 50 divergences shown.
+   */
+  Audit audit(AuditSource source, SnapshotCache cache, long every) {
+    return new Audit(source, topics, new Audit.Options(OrchestratorSettings.DEFAULTS, Audit.Joins.OPEN, null,
+        every, 50), cache, Progress.NONE);
+  }
+
   @Override
   public void close() {
     driver.close();

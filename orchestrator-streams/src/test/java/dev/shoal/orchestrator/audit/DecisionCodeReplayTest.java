@@ -3,7 +3,6 @@ package dev.shoal.orchestrator.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.orchestrator.core.DecisionCode;
-import dev.shoal.orchestrator.core.OrchestratorSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
@@ -38,8 +37,7 @@ class DecisionCodeReplayTest {
   }
 
   private static Audit audit(AuditSource source, SnapshotCache cache) {
-    return new Audit(source, scenario.topics, new Audit.Options(OrchestratorSettings.DEFAULTS, Audit.Joins.OPEN, null,
-        1000, 50), cache, Progress.NONE);
+    return scenario.audit(source, cache, 1000);
   }
 
   /** The scenario's logs with the control-log entry at index i labelled {@code codeAt(i)} (negative: no header). */
