@@ -64,7 +64,7 @@ class ControlReadAheadTest {
         statuses++;
         // The scenario's agents signed every status with their node's key.
         assertThat(in.signature()).isNotNull();
-        assertThat(in.signature().status()).isSameAs(t.status());
+        assertThat(in.signature().signed()).isSameAs(t.status());
         assertThat(in.signature().valid()).isTrue();
       } else {
         assertThat(in.signature()).isNull();
