@@ -50,11 +50,12 @@ class StatusPreVerifierIT {
       }
       return running == 3;
     });
-    // Each of the three tasks reported at least that it runs (a start quicker than the agent's quiet
-    // time reports nothing before), each status signed by the agent.
+    // Each of the three tasks reported at least that it runs, in signed batches (an agent sends the
+    // statuses waiting at each dispatch as one batch, so three statuses may be one batch or three):
+    // at least one batch was checked ahead and the decision's check of it was answered from memory.
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(cluster.orchestrator.statusesCheckedAhead()).isGreaterThanOrEqualTo(3);
-      assertThat(NodeSignatures.rememberedChecks() - rememberedBefore).isGreaterThanOrEqualTo(3);
+      assertThat(cluster.orchestrator.statusesCheckedAhead()).isGreaterThanOrEqualTo(1);
+      assertThat(NodeSignatures.rememberedChecks() - rememberedBefore).isGreaterThanOrEqualTo(1);
     });
   }
 }
