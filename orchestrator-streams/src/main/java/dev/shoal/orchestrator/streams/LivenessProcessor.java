@@ -11,6 +11,7 @@ import dev.shoal.schemas.Json;
 import dev.shoal.schemas.NodeHeartbeat;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -126,9 +127,10 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     }
     boolean sameKey = before != null && hb.publicKey().equals(before.publicKey());
     boolean announce = !sameKey || !before.up() || before.boot() == null || hb.boot() > before.boot()
-        || !before.describedAs(hb.description());
+        || !Objects.equals(before.description(), hb.description());
     long lastSeen = !sameKey ? record.timestamp() : Math.max(before.lastSeen(), record.timestamp());
-    store.put(hb.nodeId(), LivenessEntry.of(lastSeen, hb.sequence(), hb.description(), hb.boot(), hb.publicKey()));
+    store.put(hb.nodeId(), new LivenessEntry(lastSeen, hb.sequence(), true, hb.description(), hb.boot(),
+        hb.publicKey()));
     if (announce) {
       context.forward(new Record<String, Object>(hb.nodeId(), new ControlMessage.NodeUp(hb.nodeId(), hb.description(),
           null, hb.joinProof(), hb.publicKey()), record.timestamp()), sinks.control());
