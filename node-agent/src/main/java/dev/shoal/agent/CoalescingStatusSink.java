@@ -8,20 +8,22 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Sends the newest status of each task, one batch at a time: while a batch is on its way to Kafka,
+ * Sends the newest status of each task, one batch at a time ({@link StatusBatchSink}: one signed
+ * record per batch, split only over the batch limits): while a batch is on its way to Kafka,
  * statuses wait here, and a newer status of a task replaces the one waiting (Swarm's agent reports
  * the same way, its status reporter keeps the latest status per task). A task that goes from
  * accepted to running within one round trip is then one record for the orchestrator to decide
  * instead of four, each decision a transaction of its own; a state that lasts longer than a round
- * trip (an image being pulled while PREPARING) is still reported. Order between tasks is kept,
+ * trip (an image being pulled while PREPARING) is still reported, and what waited goes out as one
+ * batch: one signature for the agent to make and the orchestrator to check, one decision. Order between tasks is kept,
  * and what waits is bounded by the node's tasks, however long Kafka is away.
  */
 final class CoalescingStatusSink implements StatusSink {
-  private final StatusSink next;
+  private final StatusBatchSink next;
   private final Map<String, Waiting> waiting = new LinkedHashMap<>();
-  private int inFlight;
+  private boolean inFlight;
 
-  CoalescingStatusSink(StatusSink next) {
+  CoalescingStatusSink(StatusBatchSink next) {
     this.next = next;
   }
 
@@ -35,9 +37,9 @@ final class CoalescingStatusSink implements StatusSink {
     boolean now;
     Waiting replaced = null;
     synchronized (this) {
-      now = inFlight == 0;
+      now = !inFlight;
       if (now) {
-        inFlight = 1;
+        inFlight = true;
       } else {
         replaced = waiting.remove(status.taskId());
         waiting.put(status.taskId(), new Waiting(status, done));
@@ -58,34 +60,38 @@ final class CoalescingStatusSink implements StatusSink {
   }
 
   private void dispatch(List<Waiting> batch) {
+    List<TaskStatus> statuses = new ArrayList<>(batch.size());
     for (Waiting w : batch) {
-      CompletableFuture<?> sent;
-      try {
-        sent = next.send(w.status);
-      } catch (RuntimeException e) {
-        sent = CompletableFuture.failedFuture(e);
-      }
-      sent.whenComplete((ok, err) -> {
+      statuses.add(w.status);
+    }
+    CompletableFuture<?> sent;
+    try {
+      sent = next.send(statuses);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((ok, err) -> {
+      for (Waiting w : batch) {
         if (err == null) {
           w.done.complete(null);
         } else {
           w.done.completeExceptionally(err);
         }
-        landed();
-      });
-    }
+      }
+      landed();
+    });
   }
 
   private void landed() {
     List<Waiting> batch;
     synchronized (this) {
-      inFlight--;
-      if (inFlight > 0 || waiting.isEmpty()) {
+      inFlight = false;
+      if (waiting.isEmpty()) {
         return;
       }
       batch = new ArrayList<>(waiting.values());
       waiting.clear();
-      inFlight = batch.size();
+      inFlight = true;
     }
     dispatch(batch);
   }

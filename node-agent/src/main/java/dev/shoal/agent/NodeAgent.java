@@ -192,10 +192,10 @@ public final class NodeAgent implements AutoCloseable {
     KafkaProducer<String, String> producer = shared != null ? null
         : new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer());
     sender = shared != null ? shared.sender() : new KafkaSender(producer, "shoal-agent-send-" + nodeId);
-    // Signed where handed over, one at a time, so sequences go out in order; a status replaced while
-    // waiting for the batch before it never takes a sequence.
-    StatusPublisher publisher = new StatusPublisher(new CoalescingStatusSink(
-        s -> sender.send(topics.taskStatus.name(), s.taskId(), Json.toString(signer.sign(s)))));
+    // Signed where handed over, one batch at a time, so sequences go out in order; a status replaced
+    // while waiting for the batch before it never takes a sequence.
+    StatusPublisher publisher = new StatusPublisher(new CoalescingStatusSink(new SignedStatusBatches(
+        statuses -> signer.sign(nodeId, statuses), json -> sender.send(topics.taskStatus.name(), nodeId, json))));
     ops = Executors.newCachedThreadPool(threads("shoal-agent-task-" + nodeId + "-"));
     converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
     supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis,

@@ -3,6 +3,8 @@ package dev.shoal.agent;
 import dev.shoal.schemas.NodeHeartbeat;
 import dev.shoal.schemas.NodeSignatures;
 import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.TaskStatusBatch;
+import java.util.List;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +73,15 @@ final class NodeSigner {
    */
   TaskStatus sign(TaskStatus s) {
     return NodeSignatures.sign(s.withOrder(boot, statusSequence.incrementAndGet()), keys.getPrivate());
+  }
+
+  /**
+   * {@code statuses} as one batch from {@code nodeId}, with this start's boot, the next
+   * {@code statuses.size()} status sequences (the first is the batch's) and one signature.
+   */
+  TaskStatusBatch sign(String nodeId, List<TaskStatus> statuses) {
+    long first = statusSequence.getAndAdd(statuses.size()) + 1;
+    return NodeSignatures.sign(TaskStatusBatch.of(nodeId, boot, first, statuses), keys.getPrivate());
   }
 
   static KeyPair loadOrCreate(Path file) {

@@ -11,7 +11,7 @@ import java.util.List;
  * ({@code message}, {@code error}) is cut to {@value #MAX_TEXT} characters, keeping its start; runtime
  * handles ({@code endpoint}, {@code health}, {@code containerId}) to {@value #MAX_HANDLE}; and a task
  * with very many ports reports the first ones that fit in {@value #MAX_BYTES} bytes of JSON, well under
- * the 64 KiB a status record may have.
+ * the 256 KiB a batch of statuses may have ({@link dev.shoal.schemas.Limits#MAX_STATUS_BATCH_BYTES}).
  */
 final class StatusLimits {
   static final int MAX_TEXT = 1024;

@@ -65,7 +65,7 @@ class ChattyTaskIT {
       new AssignmentPublisher(assignments, topics.assignments.name()).publish(node, 1,
           List.of(new Task("chatty1", "svc-chatty", "chatty", 1, node, 1, spec, DesiredState.RUNNING, null, 1, 1)));
       await().atMost(WAIT).until(() -> recorder.values(topics.taskStatus.name()).stream()
-          .map(v -> Json.fromString(v, TaskStatus.class))
+          .flatMap(v -> dev.shoal.schemas.TaskStatusRecords.statuses(v).stream())
           .anyMatch(s -> s.taskId().equals("chatty1") && s.state() == TaskState.RUNNING));
       long runningAt = System.currentTimeMillis();
 

@@ -1,6 +1,7 @@
 package dev.shoal.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.shoal.schemas.TaskState;
 import dev.shoal.schemas.TaskStatus;
@@ -10,11 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class CoalescingStatusSinkTest {
-  /** Kafka as the sink sees it: each send waits until the test says it landed (or failed). */
-  private final List<TaskStatus> sent = new ArrayList<>();
+  /** Kafka as the sink sees it: each batch waits until the test says it landed (or failed). */
+  private final List<List<TaskStatus>> sent = new ArrayList<>();
   private final List<CompletableFuture<Void>> landing = new ArrayList<>();
-  private final CoalescingStatusSink sink = new CoalescingStatusSink(s -> {
-    sent.add(s);
+  private final CoalescingStatusSink sink = new CoalescingStatusSink(batch -> {
+    sent.add(List.copyOf(batch));
     CompletableFuture<Void> f = new CompletableFuture<>();
     landing.add(f);
     return f;
@@ -29,10 +30,11 @@ class CoalescingStatusSinkTest {
   }
 
   @Test
-  void aStatusGoesOutAtOnceWhenNothingIsOnItsWay() {
+  void aStatusGoesOutAtOnceAsABatchOfOneWhenNothingIsOnItsWay() {
     sink.send(status("t1", TaskState.ACCEPTED));
 
-    assertThat(sent).extracting(TaskStatus::state).containsExactly(TaskState.ACCEPTED);
+    assertThat(sent).singleElement().satisfies(b -> assertThat(b).extracting(TaskStatus::state)
+        .containsExactly(TaskState.ACCEPTED));
     assertThat(sink.waiting()).isZero();
   }
 
@@ -51,7 +53,8 @@ class CoalescingStatusSinkTest {
     land(0);
 
     assertThat(accepted).isCompleted();
-    assertThat(sent).extracting(TaskStatus::state).containsExactly(TaskState.ACCEPTED, TaskState.RUNNING);
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(1)).extracting(TaskStatus::state).containsExactly(TaskState.RUNNING);
     assertThat(running).isNotCompleted();
     land(1);
     assertThat(running).isCompleted();
@@ -60,40 +63,48 @@ class CoalescingStatusSinkTest {
   @Test
   void whatWaitedGoesOutAsOneBatchInTheOrderItCameAndTheNextWaitsForTheWholeBatch() {
     sink.send(status("t1", TaskState.ACCEPTED));
-    sink.send(status("t2", TaskState.ACCEPTED));
-    sink.send(status("t3", TaskState.ACCEPTED));
+    CompletableFuture<?> t2 = sink.send(status("t2", TaskState.ACCEPTED));
+    CompletableFuture<?> t3 = sink.send(status("t3", TaskState.ACCEPTED));
     sink.send(status("t2", TaskState.RUNNING));
 
     land(0);
-    assertThat(sent.subList(1, sent.size())).extracting(TaskStatus::taskId, TaskStatus::state)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("t3", TaskState.ACCEPTED),
-            org.assertj.core.groups.Tuple.tuple("t2", TaskState.RUNNING));
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(1)).extracting(TaskStatus::taskId, TaskStatus::state)
+        .containsExactly(tuple("t3", TaskState.ACCEPTED), tuple("t2", TaskState.RUNNING));
+    assertThat(t2).isCompleted(); // replaced
+    assertThat(t3).isNotCompleted();
 
     sink.send(status("t1", TaskState.RUNNING));
+    sink.send(status("t4", TaskState.RUNNING));
+    assertThat(sent).hasSize(2);
     land(1);
+    assertThat(t3).isCompleted();
     assertThat(sent).hasSize(3);
-    land(2);
-    assertThat(sent).hasSize(4);
-    assertThat(sent.get(3).taskId()).isEqualTo("t1");
-    assertThat(sent.get(3).state()).isEqualTo(TaskState.RUNNING);
+    assertThat(sent.get(2)).extracting(TaskStatus::taskId, TaskStatus::state)
+        .containsExactly(tuple("t1", TaskState.RUNNING), tuple("t4", TaskState.RUNNING));
   }
 
   @Test
-  void aFailedSendIsReportedAndDoesNotHoldBackWhatWaits() {
+  void aFailedBatchFailsEachOfItsStatusesAndDoesNotHoldBackWhatWaits() {
     CompletableFuture<?> first = sink.send(status("t1", TaskState.ACCEPTED));
-    sink.send(status("t2", TaskState.ACCEPTED));
+    CompletableFuture<?> second = sink.send(status("t2", TaskState.ACCEPTED));
+    CompletableFuture<?> third = sink.send(status("t3", TaskState.ACCEPTED));
 
     landing.get(0).completeExceptionally(new RuntimeException("kafka away"));
 
     assertThat(first).isCompletedExceptionally();
-    assertThat(sent).extracting(TaskStatus::taskId).containsExactly("t1", "t2");
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(1)).extracting(TaskStatus::taskId).containsExactly("t2", "t3");
+    landing.get(1).completeExceptionally(new RuntimeException("still away"));
+    assertThat(second).isCompletedExceptionally();
+    assertThat(third).isCompletedExceptionally();
   }
 
   @Test
-  void aSinkThatThrowsFailsTheStatusAndTheNextStillGoesOut() {
-    List<TaskStatus> tried = new ArrayList<>();
-    CoalescingStatusSink throwing = new CoalescingStatusSink(s -> {
-      tried.add(s);
+  void aSinkThatThrowsFailsTheBatchAndTheNextStillGoesOut() {
+    List<List<TaskStatus>> tried = new ArrayList<>();
+    CoalescingStatusSink throwing = new CoalescingStatusSink(batch -> {
+      tried.add(List.copyOf(batch));
       if (tried.size() == 1) {
         throw new IllegalStateException("closed");
       }
@@ -105,6 +116,7 @@ class CoalescingStatusSinkTest {
 
     assertThat(first).isCompletedExceptionally();
     assertThat(second).isCompleted();
-    assertThat(tried).extracting(TaskStatus::state).containsExactly(TaskState.ACCEPTED, TaskState.RUNNING);
+    assertThat(tried).hasSize(2);
+    assertThat(tried.get(1)).extracting(TaskStatus::state).containsExactly(TaskState.RUNNING);
   }
 }

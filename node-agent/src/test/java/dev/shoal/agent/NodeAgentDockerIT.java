@@ -130,7 +130,7 @@ class NodeAgentDockerIT {
   }
 
   private List<TaskStatus> statuses(String taskId) {
-    return recorder.values(topics.taskStatus.name()).stream().map(v -> Json.fromString(v, TaskStatus.class))
+    return recorder.values(topics.taskStatus.name()).stream().flatMap(v -> dev.shoal.schemas.TaskStatusRecords.statuses(v).stream())
         .filter(s -> s.taskId().equals(taskId)).toList();
   }
 

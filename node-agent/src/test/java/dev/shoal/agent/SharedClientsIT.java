@@ -84,7 +84,7 @@ class SharedClientsIT {
     publisher.publish("hollow-2", 1, List.of(task("t2", "hollow-2", 2)));
 
     await().atMost(WAIT).until(() -> recorder.values(topics.taskStatus.name()).stream()
-        .map(v -> Json.fromString(v, TaskStatus.class)).filter(s -> s.state() == TaskState.RUNNING)
+        .flatMap(v -> dev.shoal.schemas.TaskStatusRecords.statuses(v).stream()).filter(s -> s.state() == TaskState.RUNNING)
         .map(TaskStatus::taskId).distinct().count() == 2);
     await().atMost(WAIT).until(() -> recorder.values(topics.heartbeats.name()).stream()
         .map(v -> Json.fromString(v, NodeHeartbeat.class)).filter(h -> h.runningTaskIds() == null)

@@ -21,6 +21,7 @@ import dev.shoal.schemas.NodeHeartbeat;
 import dev.shoal.schemas.NodeSignatures;
 import dev.shoal.schemas.TaskState;
 import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.TaskStatusBatch;
 import dev.shoal.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -267,9 +268,16 @@ class SecureKafkaIT {
         null, null, null, null, System.currentTimeMillis()).withOrder(1_000, 1_000), impostor.getPrivate());
     assertThat(send(agentLogin, kafka.bootstrapServers(), TOPICS.taskStatus.name(), taskId, Json.toString(forged)))
         .isNull();
-    String copy = read(TOPICS.taskStatus.name()).stream().filter(r -> taskId.equals(r.key()))
-        .map(ConsumerRecord::value).filter(v -> v.contains("\"RUNNING\"")).findFirst().orElseThrow();
-    assertThat(send(agentLogin, kafka.bootstrapServers(), TOPICS.taskStatus.name(), taskId, copy)).isNull();
+    TaskStatusBatch forgedBatch = NodeSignatures.sign(TaskStatusBatch.of(nodeId, 1_000, 2_000, List.of(
+        new TaskStatus(taskId, nodeId, TaskState.FAILED, "forged", "forged", 1, null, null, null, null,
+            System.currentTimeMillis()))), impostor.getPrivate());
+    assertThat(send(agentLogin, kafka.bootstrapServers(), TOPICS.taskStatus.name(), nodeId, Json.toString(forgedBatch)))
+        .isNull();
+    // The agent sends batches (key: its node id): copy the one that reported the task running.
+    String copy = read(TOPICS.taskStatus.name()).stream().filter(r -> nodeId.equals(r.key()))
+        .map(ConsumerRecord::value).filter(v -> v.contains(taskId) && v.contains("\"RUNNING\"")).findFirst()
+        .orElseThrow();
+    assertThat(send(agentLogin, kafka.bootstrapServers(), TOPICS.taskStatus.name(), nodeId, copy)).isNull();
     NodeHeartbeat real = Json.fromString(read(TOPICS.heartbeats.name()).stream()
         .filter(r -> nodeId.equals(r.key())).reduce((a, b) -> b).orElseThrow().value(), NodeHeartbeat.class);
     NodeHeartbeat forgedBeat = NodeSignatures.sign(new NodeHeartbeat(nodeId, real.sequence() + 1_000,
@@ -281,8 +289,13 @@ class SecureKafkaIT {
     await().atMost(WAIT).pollInterval(POLL).untilAsserted(() -> {
       assertThat(events(e -> e.type().equals("task-status.rejected") && taskId.equals(e.entityId())))
           .extracting(ClusterEvent::message)
-          .anyMatch(m -> m.contains("is not signed by node " + nodeId + "'s key"))
-          .anyMatch(m -> m.startsWith("replayed task status"));
+          .anyMatch(m -> m.contains("is not signed by node " + nodeId + "'s key"));
+      // A batch is refused whole, as its node's (the reason names the status).
+      assertThat(events(e -> e.type().equals("task-status.rejected") && nodeId.equals(e.entityId())))
+          .extracting(ClusterEvent::message)
+          .anyMatch(m -> m.startsWith("task status batch from node " + nodeId + " refused whole")
+              && m.contains("is not signed by node " + nodeId + "'s key"))
+          .anyMatch(m -> m.contains("replayed task status for task "));
       assertThat(events(e -> e.type().equals("heartbeat.rejected") && nodeId.equals(e.entityId())))
           .extracting(ClusterEvent::message).anyMatch(m -> m.contains("signed with a key other than the node's"));
     });

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ControlMessage.SpecRemoved.class, name = "spec-removed"),
     @JsonSubTypes.Type(value = ControlMessage.CommandIssued.class, name = "command"),
     @JsonSubTypes.Type(value = ControlMessage.TaskStatusReported.class, name = "task-status"),
+    @JsonSubTypes.Type(value = ControlMessage.TaskStatusesReported.class, name = "task-statuses"),
     @JsonSubTypes.Type(value = ControlMessage.NodeUp.class, name = "node-up"),
     @JsonSubTypes.Type(value = ControlMessage.NodeDown.class, name = "node-down"),
     @JsonSubTypes.Type(value = ControlMessage.TimerFired.class, name = "timer"),
@@ -36,6 +37,12 @@ public sealed interface ControlMessage {
 
   /** An agent's observation from {@code shoal.task-status}. */
   record TaskStatusReported(TaskStatus status) implements ControlMessage {}
+
+  /**
+   * An agent's signed batch of observations from {@code shoal.task-status}: decided as one input,
+   * its statuses applied in order as each would be alone. Kept signed, so a replay checks it again.
+   */
+  record TaskStatusesReported(TaskStatusBatch batch) implements ControlMessage {}
 
   /**
    * A node sent a heartbeat while unknown or down, or its description changed. {@code joinProof}

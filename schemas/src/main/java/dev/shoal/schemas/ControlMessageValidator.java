@@ -46,6 +46,11 @@ public final class ControlMessageValidator {
       return v.valid() ? Validated.ok(new ControlMessage.TaskStatusReported(v.value()))
           : Validated.refused(v.code(), v.reason());
     }
+    if (m instanceof ControlMessage.TaskStatusesReported t) {
+      Validated<TaskStatusBatch> v = TaskStatusBatchValidator.validate(t.batch());
+      return v.valid() ? Validated.ok(new ControlMessage.TaskStatusesReported(v.value()))
+          : Validated.refused(v.code(), v.reason());
+    }
     if (m instanceof ControlMessage.NodeUp n) {
       if (n.joinProof() != null && n.joinProof().length() > MAX_PROOF) {
         return invalid("joinProof is at most " + MAX_PROOF + " characters");

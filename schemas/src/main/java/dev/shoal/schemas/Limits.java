@@ -17,8 +17,14 @@ public final class Limits {
   public static final int MAX_SPEC_BYTES = 64 * 1024;
   /** A command envelope on {@code shoal.commands}, or a non-spec HTTP body. */
   public static final int MAX_COMMAND_BYTES = 16 * 1024;
-  /** A task status on {@code shoal.task-status}. */
+  /** A single task status on {@code shoal.task-status}. */
   public static final int MAX_STATUS_BYTES = 16 * 1024;
+  /**
+   * A batch of task statuses on {@code shoal.task-status} ({@link TaskStatusBatch}): a quarter of the
+   * broker's 1 MiB record limit on the topic, so its control-log entry (the batch as decided, still
+   * signed, for audit to check again) stays far below the 1 MiB the orchestrator may publish.
+   */
+  public static final int MAX_STATUS_BATCH_BYTES = 256 * 1024;
   /** A heartbeat on {@code shoal.heartbeats} (it lists the node's running task ids). */
   public static final int MAX_HEARTBEAT_BYTES = 256 * 1024;
   /** A message on {@code shoal.control}. */
@@ -42,6 +48,11 @@ public final class Limits {
    * many tasks, so the work and the transaction of one message stay bounded.
    */
   public static final int MAX_REPLICAS = 10_000;
+  /**
+   * Statuses in one {@link TaskStatusBatch}: one decision applies them all, so this bounds the work
+   * and the transaction of one decision (a status changes at most its task and its slot).
+   */
+  public static final int MAX_STATUS_BATCH = 1_000;
   /** Running task ids one heartbeat may list. */
   public static final int MAX_HEARTBEAT_TASKS = 5_000;
   /** A task status message or error; longer ones are cut (the agent cuts at 1024). */

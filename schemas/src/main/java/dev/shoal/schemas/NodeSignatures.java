@@ -25,8 +25,8 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * <p>Each node has an Ed25519 key pair (made by its agent at first start, kept in its data
  * directory). The public key travels as base64 of its X.509 encoding; it is bound to the node's join
  * proof ({@link JoinTokens#proof}) and recorded on its {@link Node}. A signature (base64url, no
- * padding) covers a purpose line ({@code shoal-heartbeat-v1} or {@code shoal-task-status-v1}, so one
- * kind can never pass for the other) followed by the record's JSON with {@code signature} left out:
+ * padding) covers a purpose line ({@code shoal-heartbeat-v1}, {@code shoal-task-status-v1} or
+ * {@code shoal-task-status-batch-v1}, so one kind can never pass for another) followed by the record's JSON with {@code signature} left out:
  * {@link Json} writes a record the same way every time, so the verifier, having parsed the record,
  * rebuilds exactly the bytes that were signed. Every field is covered: node id, boot, sequence, send
  * time and payload.
@@ -43,6 +43,7 @@ public final class NodeSignatures {
   private static final String ALGORITHM = "Ed25519";
   private static final byte[] HEARTBEAT = "shoal-heartbeat-v1\n".getBytes(StandardCharsets.UTF_8);
   private static final byte[] TASK_STATUS = "shoal-task-status-v1\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TASK_STATUS_BATCH = "shoal-task-status-batch-v1\n".getBytes(StandardCharsets.UTF_8);
   /**
    * Keys decoded once and kept: decoding a point costs as much as a tenth of a check, and a cluster has
    * one key per node. Past this many (a flood of made-up keys), the caches start over.
@@ -109,6 +110,24 @@ public final class NodeSignatures {
    */
   public static TaskStatus sign(TaskStatus s, PrivateKey key) {
     return s.withSignature(sign(key, TASK_STATUS, kept(s)));
+  }
+
+  /**
+   * {@code b} signed with {@code key}; {@code b} must carry its boot and first sequence. What is
+   * signed is the batch as the intake keeps it ({@link TaskStatusBatchValidator}), as for a status.
+   */
+  public static TaskStatusBatch sign(TaskStatusBatch b, PrivateKey key) {
+    return b.withSignature(sign(key, TASK_STATUS_BATCH, kept(b)));
+  }
+
+  /** Whether {@code b} carries a signature that {@code publicKey} (wire form) verifies. */
+  public static boolean verifies(TaskStatusBatch b, String publicKey) {
+    return verify(publicKey, TASK_STATUS_BATCH, kept(b), b.signature(), PASSED, REMEMBERED_CHECKS, Memory.KEEP);
+  }
+
+  private static TaskStatusBatch kept(TaskStatusBatch b) {
+    Validated<TaskStatusBatch> v = TaskStatusBatchValidator.validate(b);
+    return (v.valid() ? v.value() : b).withSignature(null);
   }
 
   /**

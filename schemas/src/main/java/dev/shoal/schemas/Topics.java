@@ -52,7 +52,7 @@ public final class Topics {
     // time, never a producer's clock.
     specs = topic("shoal.specs", s, s, 1, input(Limits.MAX_SPEC_BYTES, "-1"));
     commands = topic("shoal.commands", s, s, 1, input(Limits.MAX_COMMAND_BYTES, "-1"));
-    taskStatus = topic("shoal.task-status", s, s, 1, input(Limits.MAX_STATUS_BYTES, "2592000000"));
+    taskStatus = topic("shoal.task-status", s, s, 1, input(Limits.MAX_STATUS_BATCH_BYTES, "2592000000"));
     // Liveness compares heartbeat times with its own clock, not the agents'.
     heartbeats = topic("shoal.heartbeats", s, s, 1, input(Limits.MAX_HEARTBEAT_BYTES, "3600000"));
     // Written by the orchestrator itself (node up and down from liveness; due timers) and read back,

@@ -61,9 +61,10 @@ final class UpdateHops implements AutoCloseable {
         timers.add(new Timer(r.offset(), r.timestamp()));
       }
     } else if (r.value() != null) {
-      JsonNode s = readTree(r.value());
-      statuses.putIfAbsent(r.key() + "/" + s.path("state").asText(),
-          new long[] {s.path("timestamp").asLong(), r.timestamp()});
+      // A status record is one status (key: task id) or an agent's batch (key: node id).
+      for (dev.shoal.schemas.TaskStatus s : dev.shoal.schemas.TaskStatusRecords.statuses(r.value())) {
+        statuses.putIfAbsent(s.taskId() + "/" + s.state().name(), new long[] {s.timestamp(), r.timestamp()});
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package dev.shoal.orchestrator.audit;
 import dev.shoal.schemas.Command;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.TaskStatusBatch;
 import java.util.Locale;
 
 /**
@@ -50,6 +51,9 @@ public final class ControlInputs {
     }
     if (m instanceof ControlMessage.TaskStatusReported) {
       return "task-status";
+    }
+    if (m instanceof ControlMessage.TaskStatusesReported) {
+      return "task-statuses";
     }
     if (m instanceof ControlMessage.NodeUp) {
       return "node-up";
@@ -99,6 +103,12 @@ public final class ControlInputs {
       return "status of task " + s.taskId() + " from node " + s.nodeId() + ": " + s.state().name().toLowerCase(Locale.ROOT)
           + (s.health() != null ? " (" + s.health() + ")" : "")
           + (s.error() != null ? ": " + s.error() : s.exitCode() != null ? " (exit " + s.exitCode() + ")" : "");
+    }
+    if (m instanceof ControlMessage.TaskStatusesReported t) {
+      TaskStatusBatch b = t.batch();
+      return b.size() + (b.size() == 1 ? " status" : " statuses") + " from node " + b.nodeId()
+          + (b.size() == 0 ? "" : ", first of task " + b.statuses().get(0).taskId() + ": "
+          + b.statuses().get(0).state().name().toLowerCase(Locale.ROOT));
     }
     if (m instanceof ControlMessage.NodeUp n) {
       return "node " + n.nodeId() + " up" + (n.description() == null ? "" : " (" + n.description().hostname() + ")");

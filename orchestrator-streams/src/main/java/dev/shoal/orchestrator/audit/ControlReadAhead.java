@@ -3,6 +3,7 @@ package dev.shoal.orchestrator.audit;
 import dev.shoal.schemas.ControlMessage;
 import dev.shoal.schemas.NodeSignatures;
 import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.TaskStatusBatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -110,12 +111,19 @@ final class ControlReadAhead implements AutoCloseable {
         nodeKeys.put(up.nodeId(), up.publicKey());
       } else if (m instanceof ControlMessage.TaskStatusReported t && t.status() != null) {
         keys[i] = nodeKeys.get(t.status().nodeId());
+      } else if (m instanceof ControlMessage.TaskStatusesReported t && t.batch() != null) {
+        keys[i] = nodeKeys.get(t.batch().nodeId());
       }
     }
     inPool(() -> IntStream.range(0, read.length).parallel().forEach(i -> {
       if (keys[i] != null) {
-        TaskStatus s = ((ControlMessage.TaskStatusReported) read[i].message()).status();
-        read[i] = read[i].with(new ReplayInput.CheckedSignature(s, keys[i], NodeSignatures.verifies(s, keys[i])));
+        if (read[i].message() instanceof ControlMessage.TaskStatusReported t) {
+          TaskStatus s = t.status();
+          read[i] = read[i].with(new ReplayInput.CheckedSignature(s, keys[i], NodeSignatures.verifies(s, keys[i])));
+        } else {
+          TaskStatusBatch b = ((ControlMessage.TaskStatusesReported) read[i].message()).batch();
+          read[i] = read[i].with(new ReplayInput.CheckedSignature(b, keys[i], NodeSignatures.verifies(b, keys[i])));
+        }
       }
     }));
     List<ReplayInput> out = new ArrayList<>(read.length);

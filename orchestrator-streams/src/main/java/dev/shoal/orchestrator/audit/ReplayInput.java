@@ -13,8 +13,11 @@ import dev.shoal.schemas.TaskStatus;
  */
 public record ReplayInput(LogRecord record, ControlMessage message, String unreadable, CheckedSignature signature) {
 
-  /** {@code status} is signed by {@code publicKey} ({@code valid}) or not: a verdict of {@link dev.shoal.schemas.NodeSignatures}. */
-  public record CheckedSignature(TaskStatus status, String publicKey, boolean valid) {}
+  /**
+   * {@code signed} (a {@link TaskStatus} or a {@link dev.shoal.schemas.TaskStatusBatch}) is signed by
+   * {@code publicKey} ({@code valid}) or not: a verdict of {@link dev.shoal.schemas.NodeSignatures}.
+   */
+  public record CheckedSignature(Object signed, String publicKey, boolean valid) {}
 
   /** {@code r} read here and now, with no verdict checked ahead. */
   public static ReplayInput read(LogRecord r) {

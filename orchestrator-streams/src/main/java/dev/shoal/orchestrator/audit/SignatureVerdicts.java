@@ -2,6 +2,7 @@ package dev.shoal.orchestrator.audit;
 
 import dev.shoal.orchestrator.core.StatusSignatures;
 import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.TaskStatusBatch;
 
 /**
  * The {@link StatusSignatures} of a replay: the verdict checked ahead for the input being decided
@@ -23,12 +24,23 @@ final class SignatureVerdicts implements StatusSignatures {
   @Override
   public boolean verifies(TaskStatus s, String publicKey) {
     ReplayInput.CheckedSignature v = expected;
-    if (v != null && v.status() == s && v.publicKey().equals(publicKey)) {
+    if (v != null && v.signed() == s && v.publicKey().equals(publicKey)) {
       answered++;
       return v.valid();
     }
     checked++;
     return StatusSignatures.CHECKED.verifies(s, publicKey);
+  }
+
+  @Override
+  public boolean verifies(TaskStatusBatch b, String publicKey) {
+    ReplayInput.CheckedSignature v = expected;
+    if (v != null && v.signed() == b && v.publicKey().equals(publicKey)) {
+      answered++;
+      return v.valid();
+    }
+    checked++;
+    return StatusSignatures.CHECKED.verifies(b, publicKey);
   }
 
   /** Questions answered from a verdict checked ahead. */

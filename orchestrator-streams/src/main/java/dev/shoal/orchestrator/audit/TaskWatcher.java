@@ -219,7 +219,7 @@ final class TaskWatcher {
     if (m instanceof ControlMessage.SpecRemoved) {
       return "forgotten: its service was removed before it was placed";
     }
-    if (m instanceof ControlMessage.TaskStatusReported) {
+    if (m instanceof ControlMessage.TaskStatusReported || m instanceof ControlMessage.TaskStatusesReported) {
       return "forgotten: it ended after its service was removed";
     }
     if (m instanceof ControlMessage.CommandIssued c && c.envelope().command() instanceof dev.shoal.schemas.Command.RemoveNode) {

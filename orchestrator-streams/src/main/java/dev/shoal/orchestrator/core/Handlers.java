@@ -31,6 +31,7 @@ final class Handlers {
         ControlMessage.SpecRemoved.class, new SpecRemovedHandler(),
         ControlMessage.CommandIssued.class, (ControlHandler<ControlMessage.CommandIssued>) this::command,
         ControlMessage.TaskStatusReported.class, new TaskStatusHandler(identity),
+        ControlMessage.TaskStatusesReported.class, new TaskStatusesHandler(identity),
         ControlMessage.NodeUp.class, new NodeUpHandler(joinPolicy, identity),
         ControlMessage.NodeDown.class, new NodeDownHandler(),
         ControlMessage.TimerFired.class, new TimerHandler());

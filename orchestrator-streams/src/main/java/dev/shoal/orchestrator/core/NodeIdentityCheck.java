@@ -7,13 +7,14 @@ import dev.shoal.schemas.Node;
 import dev.shoal.schemas.RejectionCode;
 import dev.shoal.schemas.Task;
 import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.TaskStatusBatch;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * "A node speaks only for itself" (DESIGN principle 6), as the decision checks it: a task status
- * must be signed with the key recorded on its node and come after the last status applied to its task
- * (so a copy is refused), and a node-up for a known node must be about the key on record. Liveness
+ * (alone, or in a batch whose one signature covers it) must be signed with the key recorded on its
+ * node and come after the last status applied to its task (so a copy is refused), and a node-up for a known node must be about the key on record. Liveness
  * already refused forged and replayed heartbeats; what reaches here from it is checked again because
  * liveness may not have known the key yet. Pure and deterministic: it reads only the message and the
  * state, so a replay of the control log refuses the same messages.
@@ -52,6 +53,42 @@ final class NodeIdentityCheck {
     if (!signatures.verifies(s, key)) {
       return Optional.of("task status for task " + s.taskId() + " is not signed by node " + s.nodeId() + "'s key");
     }
+    return replayed(s, task);
+  }
+
+  /**
+   * Why the batch {@code b} is not {@code node}'s word as a whole (no key on record, not signed with
+   * it); empty when it is. Each status in it is then checked by {@link #inBatch}.
+   */
+  Optional<String> batch(TaskStatusBatch b, Optional<Node> node) {
+    if (!enforced) {
+      return Optional.empty();
+    }
+    String key = node.map(Node::publicKey).orElse(null);
+    if (key == null) {
+      return Optional.of("node " + b.nodeId() + " has no key on record: its statuses cannot be checked");
+    }
+    if (b.signature() == null) {
+      return Optional.of("unsigned task status batch from node " + b.nodeId());
+    }
+    if (!signatures.verifies(b, key)) {
+      return Optional.of("task status batch (boot " + b.boot() + ", sequence " + b.sequence() + ") is not signed by node "
+          + b.nodeId() + "'s key");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why {@code s}, a status of a batch whose signature {@link #batch} passed ({@link TaskStatusBatch#status}:
+   * its order is the batch's), about {@code task} on its node, is not to be applied; empty when it is.
+   * The checks a single status gets after its signature, so a batch passes no status that alone would not.
+   */
+  Optional<String> inBatch(TaskStatus s, Task task) {
+    return enforced ? replayed(s, task) : Optional.empty();
+  }
+
+  /** Why {@code s} is a copy (not after the last status applied to {@code task}); empty when it is not. */
+  private static Optional<String> replayed(TaskStatus s, Task task) {
     TaskStatus last = task.status();
     if (last != null && last.boot() != null && last.sequence() != null
         && compare(s.boot(), s.sequence(), last.boot(), last.sequence()) <= 0) {

@@ -38,6 +38,14 @@ final class TaskStatusHandler implements ControlHandler<ControlMessage.TaskStatu
       d.events.add(NodeIdentityCheck.rejection("task-status.rejected", "task", task.id(), forged.get(), d.time));
       return Scope.NOTHING;
     }
+    return apply(s, task, d);
+  }
+
+  /**
+   * Applies {@code s}, whose node has been checked to speak for {@code task}: alone, or as one status
+   * of a batch ({@link TaskStatusesHandler}), the same way.
+   */
+  static Scope apply(TaskStatus s, Task task, Decision d) {
     boolean healthChanged = task.state() == s.state() && task.status() != null
         && !Objects.equals(task.status().health(), s.health());
     if (!task.state().canTransitionTo(s.state()) && !healthChanged) {

@@ -201,6 +201,8 @@ public final class DecisionMetrics {
           : cmd instanceof Command.RotateJoinToken ? "join_token_rotate" : "command";
     } else if (m instanceof ControlMessage.TaskStatusReported) {
       return "task_status";
+    } else if (m instanceof ControlMessage.TaskStatusesReported) {
+      return "task_statuses";
     } else if (m instanceof ControlMessage.NodeUp) {
       return "node_up";
     } else if (m instanceof ControlMessage.NodeDown) {

@@ -18,7 +18,8 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class JsonIntake<T> implements Processor<String, String, String, Object> {
   private final String topic;
-  private final Class<T> type;
+  private final String typeName;
+  private final Function<String, Validated<T>> parse;
   private final int maxBytes;
   private final Function<T, Validated<ControlMessage>> validate;
   private final String rejectionType;
@@ -27,9 +28,20 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
 
   JsonIntake(String topic, Class<T> type, int maxBytes, Function<T, Validated<ControlMessage>> validate,
              String rejectionType, IntakeSinks sinks) {
+    this(topic, type.getSimpleName(), text -> Validated.ok(Json.fromString(text, type)), maxBytes, validate,
+        rejectionType, sinks);
+  }
+
+  /**
+   * Reading records with {@code parse}, which may refuse one by its shape (a text it cannot parse it
+   * throws for); {@code maxBytes} is the largest record of any shape.
+   */
+  JsonIntake(String topic, String typeName, Function<String, Validated<T>> parse, int maxBytes,
+             Function<T, Validated<ControlMessage>> validate, String rejectionType, IntakeSinks sinks) {
     this.sinks = sinks;
     this.topic = topic;
-    this.type = type;
+    this.typeName = typeName;
+    this.parse = parse;
     this.maxBytes = maxBytes;
     this.validate = validate;
     this.rejectionType = rejectionType;
@@ -58,15 +70,20 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
     }
     if (Utf8.longerThan(record.value(), maxBytes)
         || (record.key() != null && Utf8.longerThan(record.key(), Limits.MAX_KEY_BYTES))) {
-      reject(record, "a " + type.getSimpleName() + " record is at most " + maxBytes + " bytes with a key of at most "
+      reject(record, "a " + typeName + " record is at most " + maxBytes + " bytes with a key of at most "
           + Limits.MAX_KEY_BYTES, requestId, RejectionCode.TOO_LARGE);
       return;
     }
     T parsed;
     try {
-      parsed = Json.fromString(record.value(), type);
+      Validated<T> read = parse.apply(record.value());
+      if (!read.valid()) {
+        reject(record, read.reason(), requestId, read.code());
+        return;
+      }
+      parsed = read.value();
     } catch (RuntimeException e) {
-      reject(record, "unreadable " + type.getSimpleName() + ": " + rootMessage(e), requestId, RejectionCode.INVALID);
+      reject(record, "unreadable " + typeName + ": " + rootMessage(e), requestId, RejectionCode.INVALID);
       return;
     }
     if (requestId == null && parsed instanceof dev.shoal.schemas.CommandEnvelope e
@@ -77,7 +94,7 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
     try {
       v = validate.apply(parsed);
     } catch (RuntimeException e) {
-      reject(record, "invalid " + type.getSimpleName() + ": " + rootMessage(e), requestId, RejectionCode.INVALID);
+      reject(record, "invalid " + typeName + ": " + rootMessage(e), requestId, RejectionCode.INVALID);
       return;
     }
     if (!v.valid()) {
@@ -88,7 +105,7 @@ final class JsonIntake<T> implements Processor<String, String, String, Object> {
   }
 
   private void reject(Record<String, String> record, String reason, String requestId, RejectionCode code) {
-    ClusterEvent ev = Rejections.of(rejectionType, type.getSimpleName(), record.key(), reason, requestId, topic, code,
+    ClusterEvent ev = Rejections.of(rejectionType, typeName, record.key(), reason, requestId, topic, code,
         record.timestamp());
     context.forward(Headers.dropped(record).withKey(ev.entityId()).withValue((Object) ev), sinks.events());
     dev.shoal.orchestrator.metrics.OrchestratorMetrics.of(context).rejected(ev);

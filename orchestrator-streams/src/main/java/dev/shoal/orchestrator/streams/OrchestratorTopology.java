@@ -17,6 +17,8 @@ import dev.shoal.schemas.Service;
 import dev.shoal.schemas.Task;
 import dev.shoal.schemas.Limits;
 import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.TaskStatusBatch;
+import dev.shoal.schemas.TaskStatusBatchValidator;
 import dev.shoal.schemas.TaskStatusValidator;
 import dev.shoal.schemas.Validated;
 import dev.shoal.schemas.Topics;
@@ -149,8 +151,9 @@ public final class OrchestratorTopology {
     addIntake(t, command, topics.commands.name(), wrap.around(() -> new JsonIntake<>(topics.commands.name(), CommandEnvelope.class,
         Limits.MAX_COMMAND_BYTES, OrchestratorTopology::commandIssued, "command.rejected", command)), topics, json);
     IntakeSinks status = IntakeSinks.of("status-intake", DECIDE);
-    addIntake(t, status, topics.taskStatus.name(), wrapStatus.around(() -> new JsonIntake<>(topics.taskStatus.name(), TaskStatus.class,
-        Limits.MAX_STATUS_BYTES, OrchestratorTopology::statusReported, "task-status.rejected", status)), topics, json);
+    addIntake(t, status, topics.taskStatus.name(), wrapStatus.around(() -> new JsonIntake<>(topics.taskStatus.name(), "TaskStatus",
+        StatusReports::read, Limits.MAX_STATUS_BATCH_BYTES, OrchestratorTopology::statusReported, "task-status.rejected",
+        status)), topics, json);
     IntakeSinks livenessIn = IntakeSinks.of("liveness-intake", DECIDE);
     addIntake(t, livenessIn, topics.liveness.name(), wrap.around(() -> new ControlIntake(topics.liveness.name(),
         Set.of(ControlMessage.NodeUp.class, ControlMessage.NodeDown.class), livenessIn)), topics, json);
@@ -230,8 +233,13 @@ public final class OrchestratorTopology {
     return v.valid() ? Validated.ok(new ControlMessage.CommandIssued(v.value())) : Validated.refused(v.code(), v.reason());
   }
 
-  private static Validated<ControlMessage> statusReported(TaskStatus s) {
-    Validated<TaskStatus> v = TaskStatusValidator.validate(s);
+  private static Validated<ControlMessage> statusReported(Object report) {
+    if (report instanceof TaskStatusBatch b) {
+      Validated<TaskStatusBatch> v = TaskStatusBatchValidator.validate(b);
+      return v.valid() ? Validated.ok(new ControlMessage.TaskStatusesReported(v.value()))
+          : Validated.refused(v.code(), v.reason());
+    }
+    Validated<TaskStatus> v = TaskStatusValidator.validate((TaskStatus) report);
     return v.valid() ? Validated.ok(new ControlMessage.TaskStatusReported(v.value()))
         : Validated.refused(v.code(), v.reason());
   }

@@ -4,6 +4,8 @@ import dev.shoal.schemas.Json;
 import dev.shoal.schemas.NodeHeartbeat;
 import dev.shoal.schemas.NodeSignatures;
 import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.TaskStatusBatch;
+import dev.shoal.schemas.TaskStatusRecords;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +68,7 @@ final class SignaturePreVerifier implements AutoCloseable {
   private boolean started;
 
   /**
-   * Statuses, checked against each node's recorded key.
+   * Statuses and batches of statuses, checked against each node's recorded key.
    *
    * @param decisions the decision application (is the status log decided here?)
    * @param keysFrom the application that holds the {@value OrchestratorTopology#NODE_KEYS_STORE} global store
@@ -75,6 +77,15 @@ final class SignaturePreVerifier implements AutoCloseable {
                                           Map<String, Object> consumerConfig) {
     return new SignaturePreVerifier(decisions, keysFrom, topic, "status", consumerConfig, (value, keys) -> {
       if (keys == null) {
+        return false;
+      }
+      if (TaskStatusRecords.isBatch(value)) {
+        TaskStatusBatch b = Json.fromString(value, TaskStatusBatch.class);
+        String key = b.nodeId() == null ? null : keys.get(b.nodeId());
+        if (key != null && b.signature() != null) {
+          NodeSignatures.verifies(b, key);
+          return true;
+        }
         return false;
       }
       TaskStatus s = Json.fromString(value, TaskStatus.class);

@@ -183,6 +183,13 @@ final class AuditScenario implements AutoCloseable {
     TaskStatus s = new TaskStatus(t.id(), t.nodeId(), state, state.name().toLowerCase(), null,
         state == TaskState.FAILED ? 1 : null, null, null, null, null, now.toEpochMilli());
     long seq = statusSequences.merge(t.nodeId(), 1L, Long::sum);
+    if (seq % 2 == 0) {
+      // Agents send batches (here of one); older agents and plain clients single statuses: replays read both.
+      pipe(topics.taskStatus.name(), t.nodeId(), Json.toString(NodeSignatures.sign(
+          dev.shoal.schemas.TaskStatusBatch.of(t.nodeId(), 1, seq, java.util.List.of(s)), keys(t.nodeId()).getPrivate())),
+          Map.of());
+      return;
+    }
     TaskStatus signed = NodeSignatures.sign(s.withOrder(1, seq), keys(t.nodeId()).getPrivate());
     pipe(topics.taskStatus.name(), t.id(), Json.toString(signed), Map.of());
   }

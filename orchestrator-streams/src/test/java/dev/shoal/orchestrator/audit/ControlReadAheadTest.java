@@ -53,24 +53,32 @@ class ControlReadAheadTest {
   }
 
   @Test
-  void inputsComeInLogOrderWithEveryStatusCheckedAhead() {
+  void inputsComeInLogOrderWithEveryStatusAndBatchCheckedAhead() {
     List<ReplayInput> read = readAll(scenario.logs.control(), 4);
     List<LogRecord> log = control(scenario.logs);
     assertThat(read).extracting(ReplayInput::record).containsExactlyElementsOf(log);
     long statuses = 0;
+    long batches = 0;
     for (ReplayInput in : read) {
       assertThat(in.message()).isEqualTo(Json.fromBytes(in.record().value(), ControlMessage.class));
       if (in.message() instanceof ControlMessage.TaskStatusReported t) {
         statuses++;
         // The scenario's agents signed every status with their node's key.
         assertThat(in.signature()).isNotNull();
-        assertThat(in.signature().status()).isSameAs(t.status());
+        assertThat(in.signature().signed()).isSameAs(t.status());
+        assertThat(in.signature().valid()).isTrue();
+      } else if (in.message() instanceof ControlMessage.TaskStatusesReported t) {
+        batches++;
+        assertThat(in.signature()).isNotNull();
+        assertThat(in.signature().signed()).isSameAs(t.batch());
         assertThat(in.signature().valid()).isTrue();
       } else {
         assertThat(in.signature()).isNull();
       }
     }
-    assertThat(statuses).isGreaterThanOrEqualTo(5);
+    assertThat(statuses).isPositive();
+    assertThat(batches).isPositive();
+    assertThat(statuses + batches).isGreaterThanOrEqualTo(5);
   }
 
   @Test
@@ -85,7 +93,8 @@ class ControlReadAheadTest {
       assertThat(a.getClass()).isEqualTo(b.getClass());
       if (a instanceof Replayer.Decided da && b instanceof Replayer.Decided db) {
         assertThat(bytes(da.outputs())).isEqualTo(bytes(db.outputs()));
-        statuses += da.message() instanceof ControlMessage.TaskStatusReported ? 1 : 0;
+        statuses += da.message() instanceof ControlMessage.TaskStatusReported
+            || da.message() instanceof ControlMessage.TaskStatusesReported ? 1 : 0;
       }
     }
     assertThat(ahead.signatures().answered()).isEqualTo(statuses).isPositive();

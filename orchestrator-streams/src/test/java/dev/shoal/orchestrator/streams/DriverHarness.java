@@ -215,6 +215,11 @@ final class DriverHarness implements AutoCloseable {
     rawStatus(t.id(), Json.toString(nodeKeys.sign(s)));
   }
 
+  /** {@code statuses} as {@code nodeId}'s agent sends them: one signed batch, keyed by the node. */
+  void reportBatch(String nodeId, List<TaskStatus> statuses) {
+    rawStatus(nodeId, Json.toString(nodeKeys.sign(nodeId, statuses)));
+  }
+
   void rawStatus(String key, String json) {
     status.pipeInput(new TestRecord<>(key, json, now));
     drain();

@@ -4,6 +4,7 @@ import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.NodeHeartbeat;
 import dev.shoal.schemas.NodeSignatures;
 import dev.shoal.schemas.TaskStatus;
+import dev.shoal.schemas.TaskStatusBatch;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -56,6 +57,13 @@ final class TestNodes {
   synchronized TaskStatus sign(TaskStatus s) {
     long seq = statusSequences.merge(s.nodeId(), 1L, Long::sum);
     return NodeSignatures.sign(s.withOrder(boot(s.nodeId()), seq), keys(s.nodeId()).getPrivate());
+  }
+
+  /** {@code statuses} as one batch from {@code nodeId}: its boot, the next sequences (one per status), signed. */
+  synchronized TaskStatusBatch sign(String nodeId, java.util.List<TaskStatus> statuses) {
+    long first = statusSequences.getOrDefault(nodeId, 0L) + 1;
+    statusSequences.put(nodeId, first + statuses.size() - 1);
+    return NodeSignatures.sign(TaskStatusBatch.of(nodeId, boot(nodeId), first, statuses), keys(nodeId).getPrivate());
   }
 
   private static KeyPair derive(String nodeId) {

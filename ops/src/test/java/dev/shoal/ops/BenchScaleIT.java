@@ -1,0 +1,46 @@
+package dev.shoal.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code shoal bench scale} at a tiny size, from the launcher jar as a user runs it: every task runs,
+ * the node loss converges, the summary prints its figures, and the run's Kafka data (gigabytes at
+ * full size) is gone from the work dir afterwards while the orchestrator's log stays.
+ */
+class BenchScaleIT {
+
+  @Test
+  void aTinyRunConvergesPrintsItsFiguresAndRemovesItsKafkaData(@TempDir Path work) throws Exception {
+    Launcher.Result r = new Launcher(work, Map.of()).run(Duration.ofMinutes(4), "bench", "scale", "--nodes", "4",
+        "--tasks", "40", "--services", "2", "--timeout", "120s", "--node-down-timeout", "3s");
+    String out = r.stdout();
+
+    assertThat(r.exitCode()).as(out + r.stderr()).isZero();
+    assertThat(out).containsPattern("40 tasks: all placed after [0-9.]+ s, all running after [0-9.]+ s");
+    assertThat(out).containsPattern("node hollow-\\d+ lost \\(\\d+ tasks\\): down after [0-9.]+ s");
+    assertThat(out).contains("GET /v1/tasks?service=s0 (20 tasks)");
+    // The hollow agents' INFO lines (one per task start) are not printed.
+    assertThat(out + r.stderr()).doesNotContain("starting task");
+
+    Matcher removed = Pattern.compile("Kafka data removed \\(--keep-kafka-data keeps it\\); logs stay in (\\S+)")
+        .matcher(out);
+    assertThat(removed.find()).as(out).isTrue();
+    Path dir = Path.of(removed.group(1));
+    try {
+      assertThat(dir.resolve("kafka")).doesNotExist();
+      assertThat(dir.resolve("orchestrator.log")).isRegularFile();
+    } finally {
+      org.apache.kafka.common.utils.Utils.delete(dir.toFile());
+    }
+    assertThat(Files.exists(dir)).isFalse();
+  }
+}
