@@ -25,7 +25,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -213,15 +212,14 @@ public final class NodeAgent implements AutoCloseable {
       guard = new FenceGuard(nodeId, config.fencingTimeout(), contact, supervisor, this::requestPass);
       converger.scheduleWithFixedDelay(guard, check, check, TimeUnit.MILLISECONDS);
     }
-    Supplier<List<String>> running = () -> runtimes.runningTaskIds(nodeId);
     if (metrics != null) {
       FenceGuard g = guard;
       metrics.bindHeartbeats(contact::sent, contact::acknowledgements, contact::silence);
       metrics.bindFencing(() -> g != null && g.fenced(), () -> g == null ? 0 : g.fencings(), config.fencingTimeout());
-      running = () -> metrics.running(runtimes.runningTaskIds(nodeId));
+      metrics.bindRunning(supervisor::runningTasks);
     }
     Heartbeater heartbeater = new Heartbeater(nodeId, NodeDescriptions.describe(config, hostname, runtimes),
-        running, shared != null ? shared.heartbeatSender() : sender, topics.heartbeats.name(),
+        shared != null ? shared.heartbeatSender() : sender, topics.heartbeats.name(),
         System::currentTimeMillis, contact,
         config.joinToken() == null ? null : JoinTokens.proof(config.joinToken(), nodeId, signer.publicKey()), signer);
     // Fixed delay, not rate: after Kafka was away, beats resume instead of bursting to catch up.

@@ -49,6 +49,8 @@ final class TaskSupervisor {
   private final Map<String, String> fencedStops = new ConcurrentHashMap<>();
   private final Duration drainDelay;
   private final StartReports startReports;
+  /** Tasks the runtimes held RUNNING at the last pass (the agent's metric; heartbeats no longer list them). */
+  private volatile int running;
   /** Drain waits sleep on this; a fence or shutdown wakes them, since those stop at once. */
   private final Object drains = new Object();
 
@@ -143,6 +145,7 @@ final class TaskSupervisor {
     Map<String, TaskMemory> memory = memory();
     Runtimes.Snapshot snapshot = runtimes.snapshot(nodeId);
     Map<String, Runtimes.Held> held = snapshot.held();
+    running = (int) held.values().stream().filter(h -> h.task().state() == RuntimeTask.State.RUNNING).count();
     Map<String, RuntimeTask> observed = new TreeMap<>();
     held.forEach((id, h) -> {
       observed.put(id, h.task());
@@ -165,6 +168,11 @@ final class TaskSupervisor {
     forgetGone(tasks, held);
     publisher.retryFailed();
     return plan.size();
+  }
+
+  /** How many of the node's tasks the runtimes held RUNNING at the last convergence pass (0 before the first). */
+  int runningTasks() {
+    return running;
   }
 
   /**

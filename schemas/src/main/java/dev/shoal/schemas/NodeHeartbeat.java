@@ -12,6 +12,11 @@ import java.util.List;
  * {@code sequence} its heartbeats since the last one, so {@code (boot, sequence)} only grows and a
  * copied heartbeat is refused; {@code timestamp} is the agent's send time, which liveness bounds
  * against the broker's append time. {@code signature} covers every other field.
+ *
+ * <p>{@code runningTaskIds} is deprecated and ignored: agents no longer send it (null, left out of the
+ * JSON). Nothing ever read it (task statuses say what runs) and it made a heartbeat grow with the
+ * node's tasks (~3 KB at 100). A heartbeat that still carries it is accepted as before (its signature
+ * covers it, and {@link HeartbeatValidator} still bounds its length) and the list is ignored.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NodeHeartbeat(

@@ -61,11 +61,15 @@ public final class NodeSignatures {
   private static final int REMEMBERED_CHECKS = 50_000;
   private static final Set<String> PASSED = ConcurrentHashMap.newKeySet();
   /**
-   * Heartbeats checked ahead (the orchestrator's heartbeat pre-verifier), apart from the statuses so
-   * that 1,000 heartbeats a second do not push them out; each is forgotten when liveness finds it,
-   * since liveness takes a heartbeat once (a copy is refused by its sequence anyway).
+   * Heartbeats checked ahead (the orchestrator's heartbeat pre-verifier, {@link #checksAhead}), apart
+   * from the statuses so that 1,000 heartbeats a second do not push them out; each is forgotten when
+   * liveness finds it ({@link #verifies(NodeHeartbeat, String)}), since liveness takes a heartbeat
+   * once (a copy is refused by its sequence anyway). Liveness's own full checks are not remembered:
+   * nobody would ask again, and they would fill the memory and clear the checks made ahead. Public
+   * so the pre-verifier can stay well within it (a check forgotten before liveness reaches it is
+   * made twice).
    */
-  private static final int REMEMBERED_HEARTBEATS = 20_000;
+  public static final int REMEMBERED_HEARTBEATS = 20_000;
   private static final Set<String> PASSED_HEARTBEATS = ConcurrentHashMap.newKeySet();
   private static final java.util.concurrent.atomic.AtomicLong REMEMBERED = new java.util.concurrent.atomic.AtomicLong();
 
@@ -118,7 +122,7 @@ public final class NodeSignatures {
 
   /** Whether {@code b} carries a signature that {@code publicKey} (wire form) verifies. */
   public static boolean verifies(TaskStatusBatch b, String publicKey) {
-    return verify(publicKey, TASK_STATUS_BATCH, kept(b), b.signature(), PASSED, REMEMBERED_CHECKS, false);
+    return verify(publicKey, TASK_STATUS_BATCH, kept(b), b.signature(), PASSED, REMEMBERED_CHECKS, Memory.KEEP);
   }
 
   private static TaskStatusBatch kept(TaskStatusBatch b) {
@@ -126,15 +130,27 @@ public final class NodeSignatures {
     return (v.valid() ? v.value() : b).withSignature(null);
   }
 
-  /** Whether {@code hb} carries a signature that {@code publicKey} (wire form) verifies. */
+  /**
+   * Whether {@code hb} carries a signature that {@code publicKey} (wire form) verifies: answered once
+   * from a check made ahead ({@link #checksAhead}), else checked in full and not remembered.
+   */
   public static boolean verifies(NodeHeartbeat hb, String publicKey) {
     return verify(publicKey, HEARTBEAT, hb.withSignature(null), hb.signature(), PASSED_HEARTBEATS,
-        REMEMBERED_HEARTBEATS, true);
+        REMEMBERED_HEARTBEATS, Memory.ANSWER_ONCE);
+  }
+
+  /**
+   * The same answer as {@link #verifies(NodeHeartbeat, String)}, made ahead of it on another thread
+   * and remembered for it (a heartbeat already remembered is not checked again, nor forgotten).
+   */
+  public static boolean checksAhead(NodeHeartbeat hb, String publicKey) {
+    return verify(publicKey, HEARTBEAT, hb.withSignature(null), hb.signature(), PASSED_HEARTBEATS,
+        REMEMBERED_HEARTBEATS, Memory.REMEMBER_FOR_LATER);
   }
 
   /** Whether {@code s} carries a signature that {@code publicKey} (wire form) verifies. */
   public static boolean verifies(TaskStatus s, String publicKey) {
-    return verify(publicKey, TASK_STATUS, kept(s), s.signature(), PASSED, REMEMBERED_CHECKS, false);
+    return verify(publicKey, TASK_STATUS, kept(s), s.signature(), PASSED, REMEMBERED_CHECKS, Memory.KEEP);
   }
 
   private static TaskStatus kept(TaskStatus s) {
@@ -151,12 +167,19 @@ public final class NodeSignatures {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(signer.generateSignature());
   }
 
-  /**
-   * @param passed where passed checks are remembered
-   * @param forgetOnUse whether a remembered check answers once (heartbeats) or until the memory starts over
-   */
+  /** How a check uses the memory of passed checks. */
+  private enum Memory {
+    /** Statuses: a remembered check answers until the memory starts over; every pass is remembered. */
+    KEEP,
+    /** Heartbeats, liveness: a remembered check answers once and is forgotten; a full check is not remembered. */
+    ANSWER_ONCE,
+    /** Heartbeats, checked ahead: a pass is remembered for liveness; one already remembered stays. */
+    REMEMBER_FOR_LATER
+  }
+
+  /** @param passed where passed checks are remembered */
   private static boolean verify(String publicKey, byte[] purpose, Object unsigned, String signature,
-                                Set<String> passed, int capacity, boolean forgetOnUse) {
+                                Set<String> passed, int capacity, Memory memory) {
     if (publicKey == null || signature == null) {
       return false;
     }
@@ -186,12 +209,14 @@ public final class NodeSignatures {
     System.arraycopy(purpose, 0, message, 0, purpose.length);
     System.arraycopy(body, 0, message, purpose.length, body.length);
     String digest = digest(publicKey, sig, message);
-    if (forgetOnUse ? passed.remove(digest) : passed.contains(digest)) {
-      REMEMBERED.incrementAndGet();
+    if (memory == Memory.ANSWER_ONCE ? passed.remove(digest) : passed.contains(digest)) {
+      if (memory != Memory.REMEMBER_FOR_LATER) {
+        REMEMBERED.incrementAndGet();
+      }
       return true;
     }
     boolean ok = key.verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, sig, 0);
-    if (ok) {
+    if (ok && memory != Memory.ANSWER_ONCE) {
       if (passed.size() >= capacity) {
         passed.clear();
       }

@@ -126,7 +126,7 @@ class NodeSignaturesTest {
   @Test
   void aHeartbeatCheckedAheadIsAnsweredFromMemoryOnceAndAChangedOneIsCheckedInFull() {
     NodeHeartbeat signed = NodeSignatures.sign(heartbeat(9, 1), keys.getPrivate());
-    assertThat(NodeSignatures.verifies(wire(signed, NodeHeartbeat.class), key)).as("checked ahead").isTrue();
+    assertThat(NodeSignatures.checksAhead(wire(signed, NodeHeartbeat.class), key)).as("checked ahead").isTrue();
     long before = NodeSignatures.rememberedChecks();
     assertThat(NodeSignatures.verifies(wire(signed, NodeHeartbeat.class), key)).as("liveness's check").isTrue();
     assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before + 1);
@@ -135,6 +135,30 @@ class NodeSignaturesTest {
     NodeHeartbeat later = new NodeHeartbeat("n1", 2, signed.description(), signed.runningTaskIds(), 1_000, "proof", 9L,
         key, signed.signature());
     assertThat(NodeSignatures.verifies(later, key)).as("its signature on the next sequence").isFalse();
+    assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void livenesssOwnFullCheckIsNotRememberedAndACheckAheadTwiceIsStillOneAnswer() {
+    NodeHeartbeat signed = NodeSignatures.sign(heartbeat(11, 1), keys.getPrivate());
+    long before = NodeSignatures.rememberedChecks();
+    assertThat(NodeSignatures.verifies(wire(signed, NodeHeartbeat.class), key)).as("liveness, nothing ahead").isTrue();
+    assertThat(NodeSignatures.verifies(wire(signed, NodeHeartbeat.class), key)).as("again: in full").isTrue();
+    assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before);
+
+    NodeHeartbeat next = NodeSignatures.sign(heartbeat(11, 2), keys.getPrivate());
+    assertThat(NodeSignatures.checksAhead(next, key)).isTrue();
+    assertThat(NodeSignatures.checksAhead(wire(next, NodeHeartbeat.class), key)).as("read twice ahead").isTrue();
+    assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before);
+    assertThat(NodeSignatures.verifies(next, key)).isTrue();
+    assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before + 1);
+    assertThat(NodeSignatures.verifies(next, key)).isTrue();
+    assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before + 1);
+
+    NodeHeartbeat forged = new NodeHeartbeat("n1", 3, next.description(), null, 1_000, "proof", 11L, key,
+        next.signature());
+    assertThat(NodeSignatures.checksAhead(forged, key)).isFalse();
+    assertThat(NodeSignatures.verifies(forged, key)).isFalse();
     assertThat(NodeSignatures.rememberedChecks()).isEqualTo(before + 1);
   }
 }

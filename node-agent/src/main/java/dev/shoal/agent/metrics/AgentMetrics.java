@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -37,7 +37,6 @@ public final class AgentMetrics implements AutoCloseable {
   private final MeterRegistry registry;
   private final String nodeId;
   private final Tags tags;
-  private final AtomicInteger running = new AtomicInteger();
   private final Map<String, Timer> operations = new ConcurrentHashMap<>();
   private final List<KafkaClientMetrics> kafka = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** What function meters read: Micrometer holds them weakly, so they would be collected and read NaN. */
@@ -47,9 +46,6 @@ public final class AgentMetrics implements AutoCloseable {
     this.registry = registry;
     this.nodeId = nodeId;
     this.tags = Tags.of("node", nodeId);
-    Gauge.builder("shoal.agent.tasks.running", running, AtomicInteger::get)
-        .description("Tasks the agent's runtimes run, as its last heartbeat reported them").tags(tags)
-        .register(registry);
   }
 
   /** The runtimes, each timing its operations into this agent's metrics. */
@@ -64,10 +60,15 @@ public final class AgentMetrics implements AutoCloseable {
         .serviceLevelObjectives(OPERATION_BUCKETS).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** The task ids a heartbeat reports as running, counted on their way. */
-  public List<String> running(List<String> taskIds) {
-    running.set(taskIds.size());
-    return taskIds;
+  /**
+   * Running tasks, as the agent's last convergence pass saw them in its runtimes (a pass runs on every
+   * change and at the resync interval). Heartbeats used to carry the list this was counted from.
+   */
+  public void bindRunning(IntSupplier running) {
+    held.add(running);
+    Gauge.builder("shoal.agent.tasks.running", running, IntSupplier::getAsInt)
+        .description("Tasks the agent's runtimes run, as its last convergence pass saw them").tags(tags)
+        .register(registry);
   }
 
   /** Heartbeats: how many were sent and acknowledged, and how long since the last acknowledged one was sent. */

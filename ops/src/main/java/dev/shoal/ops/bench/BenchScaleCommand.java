@@ -12,6 +12,7 @@ import dev.shoal.gateway.kafka.ReadModel;
 import dev.shoal.kafka.EmbeddedKafka;
 import dev.shoal.ops.stack.ApiClient;
 import dev.shoal.schemas.Drivers;
+import dev.shoal.schemas.Durations;
 import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.Task;
 import dev.shoal.schemas.TaskState;
@@ -62,8 +63,13 @@ public final class BenchScaleCommand implements Callable<Integer> {
   @Option(names = "--orchestrator-heap", defaultValue = "1g", description = "-Xmx of the orchestrator's JVM (default ${DEFAULT-VALUE}).")
   String heap;
 
-  @Option(names = "--node-down-timeout", defaultValue = "5s", description = "Liveness timeout (default ${DEFAULT-VALUE}).")
+  @Option(names = "--node-down-timeout", defaultValue = "3s", converter = dev.shoal.ops.Converters.DurationText.class,
+      description = "Liveness timeout (default ${DEFAULT-VALUE}, the orchestrator's own default).")
   String downTimeout;
+
+  @Option(names = "--heartbeat-interval", defaultValue = "1s", converter = dev.shoal.ops.Converters.DurationText.class,
+      description = "The hollow nodes' heartbeat interval (default ${DEFAULT-VALUE}, the agent's own default).")
+  String heartbeatInterval;
 
   @Option(names = "--timeout", defaultValue = "600s", converter = dev.shoal.ops.Converters.DurationText.class,
       description = "Give up after (default ${DEFAULT-VALUE}).")
@@ -127,6 +133,8 @@ public final class BenchScaleCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "[scale] %d nodes ready in %.1f s%n", nodes, (System.nanoTime() - joinStart) / 1e9);
 
       Map<String, Long> bytesBefore = TopicBytes.of(bootstrap);
+      Duration orchestratorCpuBefore = cpu(orchestrator.toHandle());
+      Duration ownCpuBefore = cpu(ProcessHandle.current());
       Progress progress = new Progress();
       long runFrom = System.currentTimeMillis();
       long t0 = System.nanoTime();
@@ -170,6 +178,14 @@ public final class BenchScaleCommand implements Callable<Integer> {
       }
       long runTo = System.currentTimeMillis();
       Map<String, Long> bytesAfter = TopicBytes.of(bootstrap);
+      double runSeconds = (runTo - runFrom) / 1e3;
+      out.printf(Locale.ROOT, "[scale] CPU over the run (%.1f s; %d nodes, a heartbeat every %s: %.0f heartbeats/s):"
+          + " orchestrator %.1f s (%.2f cores), the bench's JVM (broker, gateway, hollow nodes) %.1f s (%.2f cores)%n",
+          runSeconds, nodes, heartbeatInterval, nodes * 1000.0 / Durations.parse(heartbeatInterval).toMillis(),
+          seconds(cpu(orchestrator.toHandle()).minus(orchestratorCpuBefore)),
+          seconds(cpu(orchestrator.toHandle()).minus(orchestratorCpuBefore)) / runSeconds,
+          seconds(cpu(ProcessHandle.current()).minus(ownCpuBefore)),
+          seconds(cpu(ProcessHandle.current()).minus(ownCpuBefore)) / runSeconds);
       out.println(ClusterHappenings.events(bootstrap, runFrom, runTo));
       out.println(ClusterHappenings.tasks(model.tasks()));
       out.printf(Locale.ROOT, "[scale] the hollow nodes' shared producers: a status waited up to %.0f ms, a heartbeat"
@@ -238,7 +254,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
   private List<NodeAgent> startHollowNodes(String bootstrap, Path dir, String token, List<AutoCloseable> opened,
                                            PrintStream out) throws Exception {
     // Two producers (statuses; heartbeats) carry what a thousand real nodes send through a thousand:
-    // heartbeats of ~3 KB (each lists the node's running tasks), 1,000 a second, and the statuses, to
+    // heartbeats (~3 KB when each listed the node's running tasks), 1,000 a second, and the statuses, to
     // one partition each. A request carries one batch per partition, so with Kafka's 16 KB batches
     // and 5 requests in flight one producer moved a few hundred heartbeats a second: they queued for
     // up to 20 s and liveness declared live nodes down. A real node sends one heartbeat a second.
@@ -254,7 +270,8 @@ public final class BenchScaleCommand implements Callable<Integer> {
       String id = String.format("hollow-%04d", i);
       Path agentDir = dir.resolve("nodes").resolve(id);
       NodeAgentConfig cfg = NodeAgentConfig.builder(bootstrap, agentDir).nodeId(id).hostname(id)
-          .fencingTimeout(Duration.ZERO).joinToken(token).build();
+          .fencingTimeout(Duration.ZERO).heartbeatInterval(Durations.parse(heartbeatInterval)).joinToken(token)
+          .build();
       List<ContainerRuntime> runtimes = List.of(new SimulatedRuntime(Drivers.PROCESS));
       NodeAgent agent = new NodeAgent(cfg, DataDirLock.forAgent(agentDir), runtimes, shared);
       agent.start();
@@ -332,6 +349,15 @@ public final class BenchScaleCommand implements Callable<Integer> {
       }
       Thread.sleep(1000);
     }
+  }
+
+  /** CPU time the process has used so far (zero where the platform does not say). */
+  private static Duration cpu(ProcessHandle p) {
+    return p.info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
+  private static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
   }
 
   /** The producer's metric is NaN while it has no sample in its window. */

@@ -48,7 +48,16 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
   /** Broker time of the newest heartbeat read from any node; 0 until one is. */
   private long freshestHeartbeat;
 
+  /** How far this processor has read the heartbeat log, for the heartbeat pre-verifier's pace. */
+  private final ProcessedOffset position;
+
   LivenessProcessor(String topic, Duration downTimeout, Duration checkInterval, IntakeSinks sinks) {
+    this(topic, downTimeout, checkInterval, sinks, new ProcessedOffset());
+  }
+
+  LivenessProcessor(String topic, Duration downTimeout, Duration checkInterval, IntakeSinks sinks,
+                    ProcessedOffset position) {
+    this.position = position;
     this.sinks = sinks;
     this.topic = topic;
     this.checkInterval = checkInterval;
@@ -60,6 +69,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
     this.context = context;
     this.store = context.getStateStore(OrchestratorTopology.LIVENESS_STORE);
     this.keys = context.getStateStore(OrchestratorTopology.NODE_KEYS_STORE);
+    position.restarted();
     rule.start(context.currentSystemTimeMs());
     context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkTimeouts);
   }
@@ -74,6 +84,7 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
           null, topic, RejectionCode.INTERNAL, record.timestamp());
       context.forward(Headers.dropped(record).withKey(ev.entityId()).withValue((Object) ev), sinks.events());
     }
+    context.recordMetadata().ifPresent(m -> position.processed(m.offset()));
   }
 
   private void read(Record<String, String> record) {

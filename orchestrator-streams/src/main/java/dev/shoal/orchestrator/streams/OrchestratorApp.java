@@ -83,8 +83,9 @@ public final class OrchestratorApp implements AutoCloseable {
     CountDownLatch running = new CountDownLatch(2);
     streams = startable(OrchestratorTopology.buildDecisions(config.topics(), config.settings(), config.timing(),
         config.joinPolicy(), inputProgress), props, running);
-    liveness = startable(OrchestratorTopology.buildLiveness(config.topics(), config.timing()), livenessProperties(props),
-        running);
+    ProcessedOffset livenessRead = new ProcessedOffset();
+    liveness = startable(OrchestratorTopology.buildLiveness(config.topics(), config.timing(), livenessRead),
+        livenessProperties(props), running);
     metrics.bind(List.of(streams, liveness), config.topics());
     liveness.start();
     streams.start();
@@ -92,7 +93,8 @@ public final class OrchestratorApp implements AutoCloseable {
         new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-status-pre-verifier"));
     preVerifier.start();
     heartbeatPreVerifier = SignaturePreVerifier.forHeartbeats(liveness, config.topics().heartbeats.name(),
-        new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-heartbeat-pre-verifier"));
+        new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-heartbeat-pre-verifier"),
+        livenessRead);
     heartbeatPreVerifier.start();
     if (!running.await(awaitRunning.toMillis(), TimeUnit.MILLISECONDS)) {
       LOG.warn("orchestrator not RUNNING after {} (decisions {}, liveness {})", awaitRunning, streams.state(),

@@ -98,7 +98,7 @@ public final class OrchestratorTopology {
                         Supplier<Scheduler> scheduler) {
     Topology t = new Topology();
     addDecisions(t, topics, settings, timing, joinPolicy, scheduler, null);
-    addLiveness(t, topics, timing);
+    addLiveness(t, topics, timing, new ProcessedOffset());
     return t;
   }
 
@@ -127,8 +127,13 @@ public final class OrchestratorTopology {
    * ({@link OrchestratorApp}). The two parts meet only in the liveness topic either way.
    */
   static Topology buildLiveness(Topics topics, Timing timing) {
+    return buildLiveness(topics, timing, new ProcessedOffset());
+  }
+
+  /** @param position where liveness publishes how far it has read the heartbeat log (for the pre-verifier's pace) */
+  static Topology buildLiveness(Topics topics, Timing timing, ProcessedOffset position) {
     Topology t = new Topology();
-    addLiveness(t, topics, timing);
+    addLiveness(t, topics, timing, position);
     return t;
   }
 
@@ -179,12 +184,12 @@ public final class OrchestratorTopology {
     t.addSink(TO_CLUSTER, topics.cluster.name(), s.serializer(), bytes, DECIDE);
   }
 
-  private static void addLiveness(Topology t, Topics topics, Timing timing) {
+  private static void addLiveness(Topology t, Topics topics, Timing timing, ProcessedOffset position) {
     Serde<String> s = Serdes.String();
     Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
     IntakeSinks liveness = IntakeSinks.of("liveness", "liveness-to-liveness");
     addIntake(t, liveness, topics.heartbeats.name(), () -> new LivenessProcessor(topics.heartbeats.name(),
-        timing.nodeDownTimeout(), timing.livenessCheckInterval(), liveness), topics, json);
+        timing.nodeDownTimeout(), timing.livenessCheckInterval(), liveness, position), topics, json);
     t.addSink(liveness.control(), topics.liveness.name(), s.serializer(), json, liveness.processor());
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIVENESS_STORE), s,
         new JsonSerde<>(LivenessEntry.class)), "liveness");

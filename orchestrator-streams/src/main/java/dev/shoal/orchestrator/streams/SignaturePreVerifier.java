@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * the curve arithmetic itself: at scale that was half of the decision thread's time, and four fifths
  * of liveness's. It decides nothing and writes nothing; when it is behind, or a node's key is not
  * known here yet, the stream thread simply checks in full. Works only while this instance holds the
- * task that reads the log (a standby would check for nobody). Reads from the end at start.
+ * task that reads the log (a standby would check for nobody). Statuses: reads from the end at start.
+ * Heartbeats: paced to liveness's position on the log ({@link PreVerifierPace}), so a check made
+ * ahead is still remembered when liveness reaches it.
  */
 final class SignaturePreVerifier implements AutoCloseable {
   /** Checks one record of the log ahead; true when a check was made. */
@@ -42,15 +47,23 @@ final class SignaturePreVerifier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SignaturePreVerifier.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration ROLE_CHECK = Duration.ofSeconds(1);
+  /** How long a paced pre-verifier far enough ahead waits before looking at the reader's position again. */
+  private static final Duration PACE_WAIT = Duration.ofMillis(20);
 
-  private final KafkaStreams streams;
-  private final KafkaStreams keysFrom;
+  private final BooleanSupplier readHere;
+  private final Supplier<ReadOnlyKeyValueStore<String, String>> keysFrom;
+  /** Null: free-running (statuses). Else the pace kept to {@link #reader}'s position. */
+  private final PreVerifierPace pace;
+  private final LongSupplier reader;
   private final TopicPartition log;
   private final String what;
   private final Check check;
   private final KafkaConsumer<String, String> consumer;
   private final Thread thread;
   private final AtomicLong checked = new AtomicLong();
+  private final AtomicLong jumps = new AtomicLong();
+  /** Paced only: the next offset to read, or {@link PreVerifierPace#UNKNOWN} until placed. */
+  private long position = PreVerifierPace.UNKNOWN;
   private volatile boolean closed;
   private boolean started;
 
@@ -87,23 +100,46 @@ final class SignaturePreVerifier implements AutoCloseable {
 
   /**
    * Heartbeats, checked against the key each carries, as liveness checks them first
-   * ({@link HeartbeatCheck}); that the key is the node's recorded one liveness checks itself.
+   * ({@link HeartbeatCheck}); that the key is the node's recorded one liveness checks itself. Kept
+   * within half the memory of checks ({@link NodeSignatures#REMEMBERED_HEARTBEATS}) ahead of
+   * {@code livenessRead}, liveness's position.
    */
-  static SignaturePreVerifier forHeartbeats(KafkaStreams liveness, String topic, Map<String, Object> consumerConfig) {
-    return new SignaturePreVerifier(liveness, liveness, topic, "heartbeat", consumerConfig, (value, keys) -> {
+  static SignaturePreVerifier forHeartbeats(KafkaStreams liveness, String topic, Map<String, Object> consumerConfig,
+                                            ProcessedOffset livenessRead) {
+    return forHeartbeats(() -> readHere(liveness, new TopicPartition(topic, 0)), topic, consumerConfig,
+        livenessRead::next, NodeSignatures.REMEMBERED_HEARTBEATS / 2);
+  }
+
+  /**
+   * Heartbeats, paced to {@code reader} ({@link PreVerifierPace}, {@code ahead} records).
+   *
+   * @param readHere whether this instance's liveness reads the log now
+   */
+  static SignaturePreVerifier forHeartbeats(BooleanSupplier readHere, String topic, Map<String, Object> consumerConfig,
+                                            LongSupplier reader, long ahead) {
+    return new SignaturePreVerifier(readHere, () -> null, topic, "heartbeat", consumerConfig, (value, keys) -> {
       NodeHeartbeat hb = Json.fromString(value, NodeHeartbeat.class);
       if (hb.publicKey() != null && hb.signature() != null) {
-        NodeSignatures.verifies(hb, hb.publicKey());
+        NodeSignatures.checksAhead(hb, hb.publicKey());
         return true;
       }
       return false;
-    });
+    }, new PreVerifierPace(ahead), reader);
   }
 
   private SignaturePreVerifier(KafkaStreams streams, KafkaStreams keysFrom, String topic, String what,
                                Map<String, Object> consumerConfig, Check check) {
-    this.streams = streams;
+    this(() -> readHere(streams, new TopicPartition(topic, 0)), () -> nodeKeys(keysFrom), topic, what,
+        consumerConfig, check, null, null);
+  }
+
+  private SignaturePreVerifier(BooleanSupplier readHere, Supplier<ReadOnlyKeyValueStore<String, String>> keysFrom,
+                               String topic, String what, Map<String, Object> consumerConfig, Check check,
+                               PreVerifierPace pace, LongSupplier reader) {
+    this.readHere = readHere;
     this.keysFrom = keysFrom;
+    this.pace = pace;
+    this.reader = reader;
     this.what = what;
     this.check = check;
     this.log = new TopicPartition(topic, 0);
@@ -130,6 +166,11 @@ final class SignaturePreVerifier implements AutoCloseable {
     return checked.get();
   }
 
+  /** Paced only: how often it moved to the reader's position (taking up the log, or found behind); for tests. */
+  long jumps() {
+    return jumps.get();
+  }
+
   private void run() {
     try {
       consumer.assign(List.of(log));
@@ -139,9 +180,13 @@ final class SignaturePreVerifier implements AutoCloseable {
       while (!closed) {
         if (System.nanoTime() - roleCheckedAt > ROLE_CHECK.toNanos()) {
           roleCheckedAt = System.nanoTime();
-          boolean now = readHere();
+          boolean now = readHere.getAsBoolean();
           if (now && !deciding) {
-            consumer.seekToEnd(List.of(log)); // what came before is the stream thread's backlog, read by now
+            if (pace != null) {
+              position = PreVerifierPace.UNKNOWN; // placed where liveness reads, once it does
+            } else {
+              consumer.seekToEnd(List.of(log)); // what came before is the stream thread's backlog, read by now
+            }
           }
           deciding = now;
         }
@@ -149,7 +194,11 @@ final class SignaturePreVerifier implements AutoCloseable {
           sleepQuietly(POLL);
           continue;
         }
-        ReadOnlyKeyValueStore<String, String> keys = nodeKeys();
+        if (pace != null) {
+          readPaced();
+          continue;
+        }
+        ReadOnlyKeyValueStore<String, String> keys = keysFrom.get();
         for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
           checkAhead(r, keys);
         }
@@ -162,6 +211,33 @@ final class SignaturePreVerifier implements AutoCloseable {
     } finally {
       consumer.close(Duration.ofSeconds(2));
     }
+  }
+
+  /** One step of {@link PreVerifierPace}: wait, move to the reader, or check a batch within the pace. */
+  private void readPaced() {
+    PreVerifierPace.Step step = pace.next(position, reader.getAsLong());
+    if (step instanceof PreVerifierPace.SeekTo to) {
+      consumer.seek(log, to.offset());
+      position = to.offset();
+      jumps.incrementAndGet();
+      return;
+    }
+    if (!(step instanceof PreVerifierPace.Read read)) {
+      sleepQuietly(PACE_WAIT);
+      return;
+    }
+    ReadOnlyKeyValueStore<String, String> keys = keysFrom.get();
+    for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
+      if (r.offset() >= read.end()) {
+        consumer.seek(log, r.offset()); // past the pace: read again once liveness has moved on
+        position = r.offset();
+        return;
+      }
+      if (PreVerifierPace.unread(r.offset(), reader.getAsLong())) {
+        checkAhead(r, keys);
+      }
+    }
+    position = consumer.position(log);
   }
 
   private void checkAhead(ConsumerRecord<String, String> r, ReadOnlyKeyValueStore<String, String> keys) {
@@ -177,7 +253,7 @@ final class SignaturePreVerifier implements AutoCloseable {
     }
   }
 
-  private ReadOnlyKeyValueStore<String, String> nodeKeys() {
+  private static ReadOnlyKeyValueStore<String, String> nodeKeys(KafkaStreams keysFrom) {
     try {
       return keysFrom.store(StoreQueryParameters.fromNameAndType(OrchestratorTopology.NODE_KEYS_STORE,
           QueryableStoreTypes.keyValueStore()));
@@ -187,7 +263,7 @@ final class SignaturePreVerifier implements AutoCloseable {
   }
 
   /** Whether a stream thread of this instance has the log among its active tasks' inputs. */
-  private boolean readHere() {
+  private static boolean readHere(KafkaStreams streams, TopicPartition log) {
     try {
       return streams.metadataForLocalThreads().stream()
           .flatMap(t -> t.activeTasks().stream())

@@ -99,6 +99,8 @@ class NodeLossIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> wanted().size() == 2
         && wanted().stream().allMatch(t -> "n1".equals(t.nodeId())));
     assertThat(nodes.latest.get("n1").isReady()).isTrue();
+    // The heartbeat pre-verifier, paced to where liveness reads (published in-process), checked some ahead.
+    await().atMost(Duration.ofSeconds(10)).until(() -> app.heartbeatsCheckedAhead() > 0);
 
     TopicPartition heartbeatLog = new TopicPartition(topics.heartbeats.name(), 0);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
