@@ -57,8 +57,9 @@ public final class NodeSignatures {
    * status pre-verifier) spares the deciding thread the curve arithmetic, and the answer is the same
    * function of the same input, so decisions stay deterministic. Only successes are kept: a copied
    * signature on changed bytes has another digest and is checked in full. Starts over when full.
+   * Public so the status pre-verifier can stay well within it.
    */
-  private static final int REMEMBERED_CHECKS = 50_000;
+  public static final int REMEMBERED_CHECKS = 50_000;
   private static final Set<String> PASSED = ConcurrentHashMap.newKeySet();
   /**
    * Heartbeats checked ahead (the orchestrator's heartbeat pre-verifier, {@link #checksAhead}), apart

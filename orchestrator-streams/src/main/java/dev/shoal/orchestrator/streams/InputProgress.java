@@ -34,6 +34,15 @@ final class InputProgress {
     processed.put(new TopicPartition(topic, partition), offset);
   }
 
+  /**
+   * The next offset of {@code partition} the decision task will process, or
+   * {@link PreVerifierPace#UNKNOWN} before it has processed one here: the status pre-verifier's pace.
+   */
+  long nextToProcess(TopicPartition partition) {
+    Long done = processed.get(partition);
+    return done == null ? PreVerifierPace.UNKNOWN : done + 1;
+  }
+
   /** Whether every record fetched so far has been processed. */
   boolean caughtUp() {
     for (Map.Entry<TopicPartition, Long> f : fetched.entrySet()) {

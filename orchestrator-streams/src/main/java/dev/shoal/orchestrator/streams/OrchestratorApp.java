@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -89,8 +90,10 @@ public final class OrchestratorApp implements AutoCloseable {
     metrics.bind(List.of(streams, liveness), config.topics());
     liveness.start();
     streams.start();
+    TopicPartition statusLog = new TopicPartition(config.topics().taskStatus.name(), 0);
     preVerifier = SignaturePreVerifier.forStatuses(streams, liveness, config.topics().taskStatus.name(),
-        new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-status-pre-verifier"));
+        new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-status-pre-verifier"),
+        () -> inputProgress.nextToProcess(statusLog));
     preVerifier.start();
     heartbeatPreVerifier = SignaturePreVerifier.forHeartbeats(liveness, config.topics().heartbeats.name(),
         new StreamsConfig(props).getGlobalConsumerConfigs(config.applicationId() + "-heartbeat-pre-verifier"),

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * the curve arithmetic itself: at scale that was half of the decision thread's time, and four fifths
  * of liveness's. It decides nothing and writes nothing; when it is behind, or a node's key is not
  * known here yet, the stream thread simply checks in full. Works only while this instance holds the
- * task that reads the log (a standby would check for nobody). Statuses: reads from the end at start.
- * Heartbeats: paced to liveness's position on the log ({@link PreVerifierPace}), so a check made
- * ahead is still remembered when liveness reaches it.
+ * task that reads the log (a standby would check for nobody). Paced to the position of the stream
+ * thread it works for on the log ({@link PreVerifierPace}: liveness for heartbeats, the decision task
+ * for statuses), so a check made ahead is still remembered when that thread reaches it, and nothing
+ * that thread has already read is checked again.
  */
 final class SignaturePreVerifier implements AutoCloseable {
   /** Checks one record of the log ahead; true when a check was made. */
@@ -52,7 +53,7 @@ final class SignaturePreVerifier implements AutoCloseable {
 
   private final BooleanSupplier readHere;
   private final Supplier<ReadOnlyKeyValueStore<String, String>> keysFrom;
-  /** Null: free-running (statuses). Else the pace kept to {@link #reader}'s position. */
+  /** The pace kept to {@link #reader}'s position. */
   private final PreVerifierPace pace;
   private final LongSupplier reader;
   private final TopicPartition log;
@@ -62,40 +63,51 @@ final class SignaturePreVerifier implements AutoCloseable {
   private final Thread thread;
   private final AtomicLong checked = new AtomicLong();
   private final AtomicLong jumps = new AtomicLong();
-  /** Paced only: the next offset to read, or {@link PreVerifierPace#UNKNOWN} until placed. */
+  /** The next offset to read, or {@link PreVerifierPace#UNKNOWN} until placed. */
   private long position = PreVerifierPace.UNKNOWN;
   private volatile boolean closed;
   private boolean started;
 
   /**
-   * Statuses and batches of statuses, checked against each node's recorded key.
+   * Statuses and batches of statuses, checked against each node's recorded key, paced to the
+   * decision task's position on the log ({@code decided}; {@link PreVerifierPace}, half the memory
+   * of checks ahead). Unpaced, it went on checking what the decision had already read: after a large
+   * placement the decision ran through the statuses that had queued, overtook it and checked the
+   * rest itself while this thread checked the same records again behind it (at 100,000 tasks the two
+   * threads made about as many checks each).
    *
    * @param decisions the decision application (is the status log decided here?)
    * @param keysFrom the application that holds the {@value OrchestratorTopology#NODE_KEYS_STORE} global store
+   * @param decided the next offset of the log the decision task will process, or {@link PreVerifierPace#UNKNOWN}
    */
   static SignaturePreVerifier forStatuses(KafkaStreams decisions, KafkaStreams keysFrom, String topic,
-                                          Map<String, Object> consumerConfig) {
-    return new SignaturePreVerifier(decisions, keysFrom, topic, "status", consumerConfig, (value, keys) -> {
-      if (keys == null) {
-        return false;
-      }
-      if (TaskStatusRecords.isBatch(value)) {
-        TaskStatusBatch b = Json.fromString(value, TaskStatusBatch.class);
-        String key = b.nodeId() == null ? null : keys.get(b.nodeId());
-        if (key != null && b.signature() != null) {
-          NodeSignatures.verifies(b, key);
-          return true;
-        }
-        return false;
-      }
-      TaskStatus s = Json.fromString(value, TaskStatus.class);
-      String key = s.nodeId() == null ? null : keys.get(s.nodeId());
-      if (key != null && s.signature() != null) {
-        NodeSignatures.verifies(s, key);
+                                          Map<String, Object> consumerConfig, LongSupplier decided) {
+    TopicPartition log = new TopicPartition(topic, 0);
+    return new SignaturePreVerifier(() -> readHere(decisions, log), () -> nodeKeys(keysFrom), topic, "status",
+        consumerConfig, SignaturePreVerifier::checkStatusAhead, new PreVerifierPace(NodeSignatures.REMEMBERED_CHECKS / 2),
+        decided);
+  }
+
+  private static boolean checkStatusAhead(String value, ReadOnlyKeyValueStore<String, String> keys) {
+    if (keys == null) {
+      return false;
+    }
+    if (TaskStatusRecords.isBatch(value)) {
+      TaskStatusBatch b = Json.fromString(value, TaskStatusBatch.class);
+      String key = b.nodeId() == null ? null : keys.get(b.nodeId());
+      if (key != null && b.signature() != null) {
+        NodeSignatures.verifies(b, key);
         return true;
       }
       return false;
-    });
+    }
+    TaskStatus s = Json.fromString(value, TaskStatus.class);
+    String key = s.nodeId() == null ? null : keys.get(s.nodeId());
+    if (key != null && s.signature() != null) {
+      NodeSignatures.verifies(s, key);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -125,12 +137,6 @@ final class SignaturePreVerifier implements AutoCloseable {
       }
       return false;
     }, new PreVerifierPace(ahead), reader);
-  }
-
-  private SignaturePreVerifier(KafkaStreams streams, KafkaStreams keysFrom, String topic, String what,
-                               Map<String, Object> consumerConfig, Check check) {
-    this(() -> readHere(streams, new TopicPartition(topic, 0)), () -> nodeKeys(keysFrom), topic, what,
-        consumerConfig, check, null, null);
   }
 
   private SignaturePreVerifier(BooleanSupplier readHere, Supplier<ReadOnlyKeyValueStore<String, String>> keysFrom,
@@ -166,7 +172,7 @@ final class SignaturePreVerifier implements AutoCloseable {
     return checked.get();
   }
 
-  /** Paced only: how often it moved to the reader's position (taking up the log, or found behind); for tests. */
+  /** How often it moved to the reader's position (taking up the log, or found behind); for tests. */
   long jumps() {
     return jumps.get();
   }
@@ -182,11 +188,7 @@ final class SignaturePreVerifier implements AutoCloseable {
           roleCheckedAt = System.nanoTime();
           boolean now = readHere.getAsBoolean();
           if (now && !deciding) {
-            if (pace != null) {
-              position = PreVerifierPace.UNKNOWN; // placed where liveness reads, once it does
-            } else {
-              consumer.seekToEnd(List.of(log)); // what came before is the stream thread's backlog, read by now
-            }
+            position = PreVerifierPace.UNKNOWN; // placed where the stream thread reads, once it does
           }
           deciding = now;
         }
@@ -194,14 +196,7 @@ final class SignaturePreVerifier implements AutoCloseable {
           sleepQuietly(POLL);
           continue;
         }
-        if (pace != null) {
-          readPaced();
-          continue;
-        }
-        ReadOnlyKeyValueStore<String, String> keys = keysFrom.get();
-        for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
-          checkAhead(r, keys);
-        }
+        readPaced();
       }
     } catch (WakeupException e) {
       // closing
@@ -229,7 +224,7 @@ final class SignaturePreVerifier implements AutoCloseable {
     ReadOnlyKeyValueStore<String, String> keys = keysFrom.get();
     for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
       if (r.offset() >= read.end()) {
-        consumer.seek(log, r.offset()); // past the pace: read again once liveness has moved on
+        consumer.seek(log, r.offset()); // past the pace: read again once the reader has moved on
         position = r.offset();
         return;
       }

@@ -64,4 +64,15 @@ class InputProgressTest {
     assertThat(progress.commitNow()).isTrue();
     assertThat(progress.commitNow()).as("already asked for").isFalse();
   }
+
+  @Test
+  void theNextOffsetToProcessIsKnownOncePartitionHasBeenProcessedAndForgottenOnReset() {
+    TopicPartition statuses = new TopicPartition("statuses", 0);
+    assertThat(progress.nextToProcess(statuses)).isEqualTo(PreVerifierPace.UNKNOWN);
+    progress.processed("statuses", 0, 41);
+    assertThat(progress.nextToProcess(statuses)).isEqualTo(42);
+    assertThat(progress.nextToProcess(new TopicPartition("statuses", 1))).isEqualTo(PreVerifierPace.UNKNOWN);
+    progress.reset();
+    assertThat(progress.nextToProcess(statuses)).isEqualTo(PreVerifierPace.UNKNOWN);
+  }
 }
