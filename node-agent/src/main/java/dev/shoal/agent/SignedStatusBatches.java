@@ -4,6 +4,7 @@ import dev.shoal.schemas.Json;
 import dev.shoal.schemas.Limits;
 import dev.shoal.schemas.TaskStatus;
 import dev.shoal.schemas.TaskStatusBatch;
+import dev.shoal.schemas.Utf8;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +52,7 @@ final class SignedStatusBatches implements StatusBatchSink {
 
   private void send(List<TaskStatus> part, List<CompletableFuture<?>> sent) {
     String json = Json.toString(signer.sign(part));
-    if (part.size() > 1 && utf8Length(json) > maxBytes) {
+    if (part.size() > 1 && Utf8.length(json) > maxBytes) {
       // The sequences this signature took are skipped: the orchestrator needs them to grow, not to be dense.
       int half = part.size() / 2;
       send(part.subList(0, half), sent);
@@ -63,23 +64,5 @@ final class SignedStatusBatches implements StatusBatchSink {
     } catch (RuntimeException e) {
       sent.add(CompletableFuture.failedFuture(e));
     }
-  }
-
-  static int utf8Length(String s) {
-    int bytes = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        bytes++;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
   }
 }

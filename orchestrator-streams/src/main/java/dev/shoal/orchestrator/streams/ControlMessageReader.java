@@ -6,6 +6,7 @@ import dev.shoal.schemas.Json;
 import dev.shoal.schemas.Limits;
 import dev.shoal.schemas.RejectionCode;
 import dev.shoal.schemas.Validated;
+import dev.shoal.schemas.Utf8;
 
 /**
  * Reads a raw control-log record: within the size limit, a JSON control message, and valid by

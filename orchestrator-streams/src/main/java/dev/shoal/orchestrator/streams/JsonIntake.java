@@ -6,6 +6,7 @@ import dev.shoal.schemas.Json;
 import dev.shoal.schemas.Limits;
 import dev.shoal.schemas.RejectionCode;
 import dev.shoal.schemas.Validated;
+import dev.shoal.schemas.Utf8;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -9,6 +9,7 @@ import dev.shoal.schemas.RejectionCode;
 import dev.shoal.schemas.Validated;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.NodeHeartbeat;
+import dev.shoal.schemas.Utf8;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

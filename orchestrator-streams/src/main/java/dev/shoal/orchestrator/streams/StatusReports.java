@@ -7,6 +7,7 @@ import dev.shoal.schemas.TaskStatus;
 import dev.shoal.schemas.TaskStatusBatch;
 import dev.shoal.schemas.TaskStatusRecords;
 import dev.shoal.schemas.Validated;
+import dev.shoal.schemas.Utf8;
 
 /**
  * Reads a record of {@code shoal.task-status}, which holds either a single signed {@link TaskStatus}

@@ -1,15 +1,15 @@
-package dev.shoal.orchestrator.streams;
+package dev.shoal.schemas;
 
 /**
- * The UTF-8 size of a record the intake received as text. Limits are in bytes (docs/limits.md); a
+ * The UTF-8 size of a record received or sent as text. Limits are in bytes (docs/limits.md); a
  * string's {@code length()} counts UTF-16 units, so 16,000 three-byte characters (48 KB) would
  * pass a 16 KiB check that counted characters.
  */
-final class Utf8 {
+public final class Utf8 {
   private Utf8() {}
 
   /** Whether {@code s} takes more than {@code max} bytes in UTF-8; cheap when the answer is plain. */
-  static boolean longerThan(String s, int max) {
+  public static boolean longerThan(String s, int max) {
     if (s.length() > max) {
       return true; // every character takes at least one byte
     }
@@ -19,7 +19,8 @@ final class Utf8 {
     return length(s) > max;
   }
 
-  static long length(String s) {
+  /** The bytes {@code s} takes in UTF-8. */
+  public static long length(String s) {
     long bytes = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
