@@ -156,14 +156,12 @@ public final class BenchScaleCommand implements Callable<Integer> {
       while (true) {
         long placed = 0;
         long running = 0;
-        for (Task t : model.tasks()) {
-          if (t.desiredState() == dev.shoal.schemas.DesiredState.RUNNING) {
-            if (t.state().ordinal() >= TaskState.ASSIGNED.ordinal() && !t.state().isTerminal()) {
-              placed++;
-            }
-            if (t.state() == TaskState.RUNNING) {
-              running++;
-            }
+        for (Map.Entry<TaskState, Integer> e : model.wantedRunningByState().entrySet()) {
+          if (e.getKey().ordinal() >= TaskState.ASSIGNED.ordinal() && !e.getKey().isTerminal()) {
+            placed += e.getValue();
+          }
+          if (e.getKey() == TaskState.RUNNING) {
+            running += e.getValue();
           }
         }
         double at = (System.nanoTime() - t0) / 1e9;
