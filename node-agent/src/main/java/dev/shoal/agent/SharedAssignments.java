@@ -43,6 +43,11 @@ public final class SharedAssignments implements AutoCloseable {
     p.put("enable.auto.commit", "false");
     p.put("isolation.level", "read_committed");
     p.put("max.partition.fetch.bytes", 8 << 20);
+    // A decision places a service's replicas over many nodes, so a poll of Kafka's default 500
+    // records gives each of a thousand nodes one task, and each node converges over its whole set
+    // once per task: passes that grow with the square of the node's tasks. Polls as large as a
+    // fetch hand each node its tasks in a few sets, as a node's own reader gets them.
+    p.put("max.poll.records", 50_000);
     this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
     this.values = values;

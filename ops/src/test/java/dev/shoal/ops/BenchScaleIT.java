@@ -21,10 +21,14 @@ class BenchScaleIT {
   @Test
   void aTinyRunConvergesPrintsItsFiguresAndRemovesItsKafkaData(@TempDir Path work) throws Exception {
     Launcher.Result r = new Launcher(work, Map.of()).run(Duration.ofMinutes(4), "bench", "scale", "--nodes", "4",
-        "--tasks", "40", "--services", "2", "--timeout", "120s", "--node-down-timeout", "3s");
+        "--tasks", "40", "--services", "2", "--timeout", "120s", "--node-down-timeout", "3s", "--warmup-tasks", "12");
     String out = r.stdout();
 
     assertThat(r.exitCode()).as(out + r.stderr()).isZero();
+    assertThat(out).containsPattern("warmed up with 12 tasks \\(run and removed\\)");
+    // The warm-up's services are gone before the clock starts: their removal is not among the run's events.
+    String events = out.lines().filter(l -> l.contains("cluster events during the run:")).findFirst().orElseThrow();
+    assertThat(events).contains("service.created 2").doesNotContain("service.removed");
     assertThat(out).containsPattern("40 tasks: all placed after [0-9.]+ s, all running after [0-9.]+ s");
     assertThat(out).containsPattern("node hollow-\\d+ lost \\(\\d+ tasks\\): down after [0-9.]+ s");
     assertThat(out).contains("GET /v1/tasks?service=s0 (20 tasks)");

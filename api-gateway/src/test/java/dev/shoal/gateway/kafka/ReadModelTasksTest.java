@@ -130,6 +130,26 @@ class ReadModelTasksTest {
     }
   }
 
+  @Test
+  void tasksWantedRunningAreCountedByStateThroughEveryChange() {
+    Task p = task("p", web, 1, null, DesiredState.RUNNING, TaskState.PENDING, 5);
+    put(p);
+    put(task("r", web, 2, "n1", DesiredState.RUNNING, TaskState.RUNNING, 6));
+    put(task("s", web, 3, "n2", DesiredState.SHUTDOWN, TaskState.RUNNING, 7));
+    assertThat(model.wantedRunningByState()).isEqualTo(Map.of(TaskState.PENDING, 1, TaskState.RUNNING, 1));
+
+    put(p.withNode("n1", TaskStatus.of("p", "n1", TaskState.ASSIGNED, "assigned", 8), 8));
+    assertThat(model.wantedRunningByState()).isEqualTo(Map.of(TaskState.ASSIGNED, 1, TaskState.RUNNING, 1));
+
+    put(task("r", web, 2, "n1", DesiredState.SHUTDOWN, TaskState.RUNNING, 9)); // no longer wanted
+    model.removeTask("s"); // never counted
+    assertThat(model.wantedRunningByState()).isEqualTo(Map.of(TaskState.ASSIGNED, 1));
+
+    model.removeTask("p");
+    model.removeTask("nope");
+    assertThat(model.wantedRunningByState()).isEmpty();
+  }
+
   private void put(Task t) {
     model.putTask(t.id(), t);
   }
