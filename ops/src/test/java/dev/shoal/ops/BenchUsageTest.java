@@ -24,7 +24,8 @@ class BenchUsageTest {
       "containers --replicas 0        | --replicas and --rounds must be 1 or more",
       "containers --rounds 0          | --replicas and --rounds must be 1 or more",
       "update --runs 0                | --replicas, --runs and --agents must be 1 or more",
-      "update --warmup -1             | --parallelism and --warmup 0 or more"})
+      "update --warmup -1             | --parallelism and --warmup 0 or more",
+      "scale --warmup-tasks -1        | --warmup-tasks 0 or more"})
   void countsJustOverTheirLimitsAreUsageErrors(String args, String reason) {
     StringWriter err = new StringWriter();
     CommandLine cmd = Shoal.commandLine();

@@ -108,6 +108,9 @@ public final class BenchScaleCommand implements Callable<Integer> {
       throw new dev.shoal.ops.UsageException("--tasks must split evenly over --services, at most "
           + dev.shoal.schemas.Limits.MAX_REPLICAS + " each");
     }
+    if (warmupTasks < 0) {
+      throw new dev.shoal.ops.UsageException("--warmup-tasks 0 or more, got " + warmupTasks);
+    }
     // Before any logger exists (slf4j-simple reads its levels once): 1,000 hollow agents would log every
     // one of 100,000 task starts, and printing that costs the bench JVM's share of the two cores.
     System.setProperty("org.slf4j.simpleLogger.log.dev.shoal.agent", "warn");
@@ -347,14 +350,13 @@ public final class BenchScaleCommand implements Callable<Integer> {
    */
   private void warmUp(String bootstrap, ReadModel model, PrintStream out) throws Exception {
     long t0 = System.nanoTime();
-    List<String> names = new ArrayList<>();
     Map<String, Integer> replicas = new LinkedHashMap<>();
     for (int left = warmupTasks, i = 0; left > 0; i++) {
       int n = Math.min(left, dev.shoal.schemas.Limits.MAX_REPLICAS);
       replicas.put("warmup-" + i, n);
-      names.add("warmup-" + i);
       left -= n;
     }
+    List<String> names = List.copyOf(replicas.keySet());
     try (KafkaProducer<String, String> specs = new KafkaProducer<>(
         Map.of("bootstrap.servers", bootstrap, "acks", "all"), new StringSerializer(), new StringSerializer())) {
       for (Map.Entry<String, Integer> e : replicas.entrySet()) {
