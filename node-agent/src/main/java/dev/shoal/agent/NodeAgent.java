@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads, after {@link #start()}: one reads the assignment ({@link AssignmentReader}); one runs
  * convergence passes ({@link TaskSupervisor#converge()}), on every new assignment, ended operation
- * or task exit, and every {@code resyncInterval}, and the fencing check ({@link FenceGuard}); a pool
- * runs starts, stops and removes (one at a time per task); one sends heartbeats; one hands task
+ * or task exit, and every {@code resyncInterval}, and the fencing check ({@link FenceGuard}); up to
+ * {@code taskParallelism} run starts and removes, and a wider pool runs stops ({@link OpsPool}; one
+ * operation at a time per task, idle threads end); one sends heartbeats; one hands task
  * statuses to the Kafka producer; one ships task output ({@link LogShipper}, with its own producer).
  *
  * <p>{@link #close()} stops reading, stops every task with its grace period, reports them SHUTDOWN
@@ -77,7 +78,7 @@ public final class NodeAgent implements AutoCloseable {
   private Phase phase = Phase.NEW;
   private KafkaSender sender;
   private TaskSupervisor supervisor;
-  private ExecutorService ops;
+  private OpsPool ops;
   private ScheduledExecutorService converger;
   private ScheduledExecutorService heartbeats;
   /** This agent's beats on the shared heartbeat thread (hollow nodes only). */
@@ -196,7 +197,7 @@ public final class NodeAgent implements AutoCloseable {
     // while waiting for the batch before it never takes a sequence.
     StatusPublisher publisher = new StatusPublisher(new CoalescingStatusSink(new SignedStatusBatches(
         statuses -> signer.sign(nodeId, statuses), json -> sender.send(topics.taskStatus.name(), nodeId, json))));
-    ops = Executors.newCachedThreadPool(threads("shoal-agent-task-" + nodeId + "-"));
+    ops = OpsPool.bounded(nodeId, config.taskParallelism(), OpsPool.STOP_THREADS);
     converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
     supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis,
         config.drainDelay(), StartReports.afterQuiet(publisher, START_QUIET,
@@ -384,10 +385,13 @@ public final class NodeAgent implements AutoCloseable {
     if (sharedBeats != null) {
       sharedBeats.cancel(false);
     }
-    for (ExecutorService e : new ExecutorService[] {heartbeats, converger, ops}) {
+    for (ExecutorService e : new ExecutorService[] {heartbeats, converger}) {
       if (e != null) {
         e.shutdownNow();
       }
+    }
+    if (ops != null) {
+      ops.shutdownNow();
     }
     if (readerThread != null) {
       reader.close();

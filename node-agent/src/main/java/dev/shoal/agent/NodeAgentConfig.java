@@ -37,6 +37,9 @@ import java.util.TreeMap;
  * @param drainDelay how long a task that publishes a port through the ingress keeps running after it
  *     was told to stop, before its stop signal, so the gateways stop sending it requests first
  *     ({@link Draining}); zero turns it off (default 1 s)
+ * @param taskParallelism how many task starts and removes the agent runs at once (1 to
+ *     {@value OpsPool#MAX_PARALLELISM}, default {@value OpsPool#DEFAULT_PARALLELISM}); stops, which mostly
+ *     wait out grace periods, run on threads of their own ({@link OpsPool})
  */
 public record NodeAgentConfig(
     String bootstrapServers,
@@ -53,7 +56,8 @@ public record NodeAgentConfig(
     Map<String, Object> kafkaProperties,
     Duration fencingTimeout,
     String joinToken,
-    Duration drainDelay) {
+    Duration drainDelay,
+    Integer taskParallelism) {
 
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_RESYNC_INTERVAL = Duration.ofSeconds(5);
@@ -62,6 +66,8 @@ public record NodeAgentConfig(
   public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(1);
   /** A drain longer than this would hold every stop (and so every stop-first update group) for minutes. */
   public static final Duration MAX_DRAIN_DELAY = Duration.ofMinutes(1);
+  public static final int DEFAULT_TASK_PARALLELISM = OpsPool.DEFAULT_PARALLELISM;
+  public static final int MAX_TASK_PARALLELISM = OpsPool.MAX_PARALLELISM;
 
   public NodeAgentConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -86,6 +92,7 @@ public record NodeAgentConfig(
       throw new IllegalArgumentException("the drain delay must be 0 (off) to " + Durations.format(MAX_DRAIN_DELAY)
           + ", got " + Durations.format(drainDelay));
     }
+    taskParallelism = OpsPool.checkParallelism(taskParallelism != null ? taskParallelism : DEFAULT_TASK_PARALLELISM);
     if (joinToken != null && !dev.shoal.schemas.JoinTokens.wellFormed(joinToken)) {
       throw new IllegalArgumentException("the join token is malformed: expected SWMTKN-1-<50 characters>-<25 characters>");
     }
@@ -122,6 +129,7 @@ public record NodeAgentConfig(
     private Duration fencingTimeout;
     private String joinToken;
     private Duration drainDelay;
+    private Integer taskParallelism;
 
     private Builder(String bootstrapServers, Path dataDir) {
       this.bootstrapServers = bootstrapServers;
@@ -193,10 +201,15 @@ public record NodeAgentConfig(
       return this;
     }
 
+    public Builder taskParallelism(Integer v) {
+      taskParallelism = v;
+      return this;
+    }
+
     public NodeAgentConfig build() {
       return new NodeAgentConfig(bootstrapServers, topics, nodeId, hostname, dataDir, heartbeatInterval,
           resyncInterval, closeTimeout, engineLabels, cpus, memoryBytes, kafkaProperties, fencingTimeout,
-          joinToken, drainDelay);
+          joinToken, drainDelay, taskParallelism);
     }
   }
 }

@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Carries out convergence: gathers the assignment, what the runtimes hold and what was reported,
  * asks {@link TaskConverger} for a plan and runs it. {@link #converge()} runs on one thread at a time;
- * starts, stops and removes run on the {@code ops} executor, at most one at a time per task (a task
+ * starts, stops and removes run on {@link OpsPool}'s executors, at most one at a time per task (a task
  * with an operation under way is left out of plans until it ends), so a slow stop or image pull never
- * holds up other tasks. Every operation that ends, and every task that exits, asks for another pass.
+ * holds up other tasks. Starts and removes share a bounded pool; stops have their own, so one waiting
+ * out its grace period never holds a start; a drain delay holds no thread (its stop is submitted when
+ * it ends). Every operation that ends, and every task that exits, asks for another pass.
  */
 final class TaskSupervisor {
   private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
@@ -35,7 +37,7 @@ final class TaskSupervisor {
   private final String nodeId;
   private final Runtimes runtimes;
   private final StatusPublisher publisher;
-  private final Executor ops;
+  private final OpsPool ops;
   private final Runnable requestConverge;
   private final LongSupplier clock;
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
@@ -51,8 +53,8 @@ final class TaskSupervisor {
   private final StartReports startReports;
   /** Tasks the runtimes held RUNNING at the last pass (the agent's metric; heartbeats no longer list them). */
   private volatile int running;
-  /** Drain waits sleep on this; a fence or shutdown wakes them, since those stop at once. */
-  private final Object drains = new Object();
+  /** Stops waiting out their drain delay, by task; a fence or shutdown submits them at once. */
+  private final Map<String, Runnable> draining = new ConcurrentHashMap<>();
 
   /** Every step of a start reported as it happens, and no drain delay. */
   TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, Executor ops,
@@ -60,11 +62,17 @@ final class TaskSupervisor {
     this(nodeId, runtimes, publisher, ops, requestConverge, clock, Duration.ZERO, StartReports.immediate(publisher));
   }
 
+  /** Every operation on {@code ops} (tests run them inline). */
+  TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, Executor ops,
+                 Runnable requestConverge, LongSupplier clock, Duration drainDelay, StartReports startReports) {
+    this(nodeId, runtimes, publisher, OpsPool.on(ops), requestConverge, clock, drainDelay, startReports);
+  }
+
   /**
    * With a drain delay before the stop signal of tasks the ingress may be sending traffic to
    * ({@link Draining}), and {@code startReports} (made with the same publisher) for the steps of a start.
    */
-  TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, Executor ops,
+  TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, OpsPool ops,
                  Runnable requestConverge, LongSupplier clock, Duration drainDelay, StartReports startReports) {
     this.drainDelay = drainDelay;
     this.startReports = startReports;
@@ -95,29 +103,29 @@ final class TaskSupervisor {
     wakeDrains();
   }
 
-  /** Waits out a drain delay, or less if the node is fenced or the agent closes meanwhile. */
-  private void awaitDrain(Duration drain) {
-    long deadline = System.nanoTime() + drain.toNanos();
-    synchronized (drains) {
-      while (!closing && fence == null) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        try {
-          drains.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
+  /**
+   * Submits {@code stop} once {@code drain} is over, holding no thread meanwhile; the task stays busy.
+   * A fence or shutdown ({@link #wakeDrains()}) submits it sooner.
+   */
+  private void stopAfterDrain(String taskId, Duration drain, Runnable stop) {
+    busy.add(taskId);
+    Runnable release = new Runnable() {
+      @Override
+      public void run() {
+        if (draining.remove(taskId, this)) { // once: the timer and a wake-up may both come
+          submit(ops.stops(), taskId, stop);
         }
       }
+    };
+    draining.put(taskId, release);
+    ops.drains().schedule(release, drain);
+    if (closing || fence != null) {
+      release.run(); // fenced or closing while this was being set up: wakeDrains may have missed it
     }
   }
 
   private void wakeDrains() {
-    synchronized (drains) {
-      drains.notifyAll();
-    }
+    draining.values().forEach(Runnable::run);
   }
 
   /** Converges to the assignment again; what the fence stopped stays stopped (it was reported terminal). */
@@ -209,7 +217,7 @@ final class TaskSupervisor {
       }
     } else if (a instanceof TaskAction.Start s) {
       LOG.info("starting task {} ({})", id, s.task().name());
-      dispatch(id, () -> start(s.task()));
+      dispatch(ops.starts(), id, () -> start(s.task()));
     } else if (a instanceof TaskAction.Stop s) {
       ContainerRuntime rt = held.get(id).runtime();
       Map<String, Task> tasks = assigned;
@@ -220,21 +228,28 @@ final class TaskSupervisor {
       } else {
         LOG.info("stopping task {} after a drain delay of {} (grace {})", id, drain, s.grace());
       }
-      dispatch(id, () -> {
-        awaitDrain(drain);
-        rt.stop(id, s.grace());
-      });
+      Runnable stop = () -> rt.stop(id, s.grace());
+      if (drain.isZero()) {
+        dispatch(ops.stops(), id, stop);
+      } else {
+        stopAfterDrain(id, drain, stop);
+      }
     } else if (a instanceof TaskAction.Remove) {
       LOG.info("removing task {}", id);
       ContainerRuntime rt = held.get(id).runtime();
-      dispatch(id, () -> rt.remove(id));
+      dispatch(ops.starts(), id, () -> rt.remove(id));
     }
   }
 
-  private void dispatch(String taskId, Runnable op) {
+  private void dispatch(Executor on, String taskId, Runnable op) {
     busy.add(taskId);
+    submit(on, taskId, op);
+  }
+
+  /** Runs {@code op} on {@code on}; the task stops being busy when it ends (or is refused: shutting down). */
+  private void submit(Executor on, String taskId, Runnable op) {
     try {
-      ops.execute(() -> {
+      on.execute(() -> {
         try {
           op.run();
         } catch (RuntimeException e) {
@@ -302,8 +317,9 @@ final class TaskSupervisor {
   }
 
   /**
-   * Stops every task of the node (each with its grace period, all at once) and reports them SHUTDOWN.
-   * Waits up to {@code opsWait} for operations under way first. No pass runs afterwards.
+   * Stops every task of the node (each with its grace period, all at once: on the stop pool, which is
+   * wide enough for a node's tasks) and reports them SHUTDOWN. Waits up to {@code opsWait} for
+   * operations under way first (stops waiting out a drain delay are submitted at once). No pass runs afterwards.
    */
   void shutdown(String reason, Duration opsWait) {
     closing = true;
@@ -319,7 +335,7 @@ final class TaskSupervisor {
       RuntimeTask t = h.task();
       if (t.isLive()) {
         longest = t.stopGracePeriod().compareTo(longest) > 0 ? t.stopGracePeriod() : longest;
-        stops.add(CompletableFuture.runAsync(() -> h.runtime().stop(t.taskId(), t.stopGracePeriod()), ops));
+        stops.add(CompletableFuture.runAsync(() -> h.runtime().stop(t.taskId(), t.stopGracePeriod()), ops.stops()));
       }
     }
     try {

@@ -29,7 +29,8 @@ final class FakeRuntime implements ContainerRuntime {
   private final Map<String, CompletableFuture<RuntimeTask>> exits = new HashMap<>();
   private final Map<String, String> rejectOnPrepare = new HashMap<>();
   private final Map<String, String> rejectOnStart = new HashMap<>();
-  private Runnable prepareHook = () -> { };
+  private volatile java.util.function.Consumer<String> prepareHook = id -> { };
+  private volatile java.util.function.Consumer<String> stopHook = id -> { };
   private int nextPort = 41000;
   private boolean listsEveryNode;
   boolean closed;
@@ -43,9 +44,24 @@ final class FakeRuntime implements ContainerRuntime {
     return this;
   }
 
-  /** Runs {@code hook} inside every prepare, as time passing there (an image pull) would. */
+  /**
+   * Runs {@code hook} inside every prepare, as time passing there (an image pull) would; outside the
+   * fake's lock, so prepares of several tasks can be under way at once.
+   */
   FakeRuntime onPrepare(Runnable hook) {
+    prepareHook = id -> hook.run();
+    return this;
+  }
+
+  /** As {@link #onPrepare(Runnable)}, given the task id. */
+  FakeRuntime onPrepareOf(java.util.function.Consumer<String> hook) {
     prepareHook = hook;
+    return this;
+  }
+
+  /** Runs {@code hook} (given the task id) at the start of every stop, outside the lock: a grace period being waited out. */
+  FakeRuntime onStop(java.util.function.Consumer<String> hook) {
+    stopHook = hook;
     return this;
   }
 
@@ -100,9 +116,13 @@ final class FakeRuntime implements ContainerRuntime {
   }
 
   @Override
-  public synchronized RuntimeTask prepare(Task task) throws TaskRejectedException {
+  public RuntimeTask prepare(Task task) throws TaskRejectedException {
     calls.add("prepare " + task.id());
-    prepareHook.run();
+    prepareHook.accept(task.id());
+    return prepared(task);
+  }
+
+  private synchronized RuntimeTask prepared(Task task) throws TaskRejectedException {
     if (rejectOnPrepare.containsKey(task.id())) {
       throw new TaskRejectedException(rejectOnPrepare.get(task.id()));
     }
@@ -146,9 +166,10 @@ final class FakeRuntime implements ContainerRuntime {
 
   @Override
   public void stop(String taskId, Duration grace) {
+    calls.add("stop " + taskId + " " + grace.toMillis());
+    stopHook.accept(taskId);
     RuntimeTask ended;
     synchronized (this) {
-      calls.add("stop " + taskId + " " + grace.toMillis());
       RuntimeTask t = tasks.get(taskId);
       if (t == null || !t.isLive()) {
         return;

@@ -75,6 +75,11 @@ final class AgentCommand implements Callable<Integer> {
       + " (default ${DEFAULT-VALUE}).")
   String drainDelay;
 
+  @Option(names = "--task-parallelism", paramLabel = "N", defaultValue = "8",
+      description = "How many task starts (container create and start, image pull) and removes this agent runs at"
+      + " once, 1 to 256; stops wait out grace periods on threads of their own (default ${DEFAULT-VALUE}).")
+  int taskParallelism;
+
   @Override
   public Integer call() throws Exception {
     metricsOptions.port(); // a bad value is a usage error before anything starts
@@ -83,7 +88,7 @@ final class AgentCommand implements Callable<Integer> {
     ShoalMetrics metrics = shutdown.register(ShoalMetrics.create());
     NodeAgent agent = shutdown.register(create(bootstrap, new Topics(prefix), hostname, dataDir, runtime,
         Durations.parse(heartbeat), engineLabels, Durations.parse(fencingTimeout), joinToken, kafka, allowBindMounts,
-        Durations.parse(drainDelay)));
+        Durations.parse(drainDelay), taskParallelism));
     agent.meterWith(metrics.registry());
     MetricsServer endpoint = metricsOptions.start(metrics);
     if (endpoint != null) {
@@ -126,11 +131,20 @@ final class AgentCommand implements Callable<Integer> {
                           Duration heartbeat, Map<String, String> engineLabels, Duration fencingTimeout,
                           String joinToken, Map<String, Object> kafka, List<String> allowBindMounts,
                           Duration drainDelay) {
+    return create(bootstrap, topics, hostname, dataDir, runtime, heartbeat, engineLabels, fencingTimeout, joinToken,
+        kafka, allowBindMounts, drainDelay, null);
+  }
+
+  /** As above, with at most {@code taskParallelism} task starts and removes at once (null: the agent's default). */
+  static NodeAgent create(String bootstrap, Topics topics, String hostname, Path dataDir, RuntimeChoice runtime,
+                          Duration heartbeat, Map<String, String> engineLabels, Duration fencingTimeout,
+                          String joinToken, Map<String, Object> kafka, List<String> allowBindMounts,
+                          Duration drainDelay, Integer taskParallelism) {
     NodeAgentConfig cfg;
     try {
       cfg = NodeAgentConfig.builder(bootstrap, dataDir).topics(topics).hostname(hostname).heartbeatInterval(heartbeat)
           .engineLabels(engineLabels).fencingTimeout(fencingTimeout).joinToken(joinToken).kafkaProperties(kafka)
-          .drainDelay(drainDelay)
+          .drainDelay(drainDelay).taskParallelism(taskParallelism)
           .build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);

@@ -86,8 +86,18 @@ final class DevCommand implements Callable<Integer> {
       + " stop signal, so the gateway stops sending it requests first; 0 turns it off (default ${DEFAULT-VALUE}).")
   String drainDelay;
 
+  @Option(names = "--task-parallelism", paramLabel = "N", defaultValue = "8",
+      description = "How many task starts and removes each agent runs at once, 1 to 256; stops wait out grace"
+      + " periods on threads of their own (default ${DEFAULT-VALUE}).")
+  int taskParallelism;
+
   @Override
   public Integer call() throws Exception {
+    if (taskParallelism < 1 || taskParallelism > dev.shoal.agent.NodeAgentConfig.MAX_TASK_PARALLELISM) {
+      // Before Kafka and the orchestrator start, not at the first agent.
+      throw new UsageException("--task-parallelism must be 1 to " + dev.shoal.agent.NodeAgentConfig.MAX_TASK_PARALLELISM
+          + ", got " + taskParallelism);
+    }
     if (agents < 0) {
       throw new UsageException("--agents must be 0 or more, got " + agents);
     }
@@ -155,7 +165,8 @@ final class DevCommand implements Callable<Integer> {
     for (int i = 1; i <= agents; i++) {
       NodeAgent agent = AgentCommand.create(bootstrap, Topics.defaults(), "node-" + i,
           dataDir.resolve("agent-" + i), runtime, Duration.ofSeconds(1), Map.of(), down.multipliedBy(2), workerToken,
-          clientConfig(kafka, "agent", extra), allowBindMounts, dev.shoal.schemas.Durations.parse(drainDelay));
+          clientConfig(kafka, "agent", extra), allowBindMounts, dev.shoal.schemas.Durations.parse(drainDelay),
+          taskParallelism);
       started.add(agent);
       agent.meterWith(metrics.registry());
       agent.start();

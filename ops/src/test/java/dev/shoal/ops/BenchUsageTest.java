@@ -23,6 +23,8 @@ class BenchUsageTest {
       "listing --churn -1             | --churn between 0 and --tasks",
       "containers --replicas 0        | --replicas and --rounds must be 1 or more",
       "containers --rounds 0          | --replicas and --rounds must be 1 or more",
+      "containers --task-parallelism 0   | --task-parallelism must be 1 to 256, got 0",
+      "containers --task-parallelism 257 | --task-parallelism must be 1 to 256, got 257",
       "update --runs 0                | --replicas, --runs and --agents must be 1 or more",
       "update --warmup -1             | --parallelism and --warmup 0 or more",
       "scale --warmup-tasks -1        | --warmup-tasks 0 or more"})

@@ -339,26 +339,17 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
   }
 
-  /** Stops every live task at once, each with its own grace period capped at {@code cap}. */
+  /** Stops every live task side by side ({@link CloseStoppers}), each with its own grace period capped at {@code cap}. */
   private void stopAll(Duration cap) {
-    List<Thread> stoppers = new ArrayList<>();
+    List<Runnable> stops = new ArrayList<>();
     for (ProcessEntry e : entries.values()) {
       RuntimeTask v = e.view();
       if (v.isLive()) {
         Duration grace = v.stopGracePeriod().compareTo(cap) < 0 ? v.stopGracePeriod() : cap;
-        Thread t = daemon(() -> stop(v.taskId(), grace), "shoal-process-stop-" + v.taskId());
-        t.start();
-        stoppers.add(t);
+        stops.add(() -> stop(v.taskId(), grace));
       }
     }
-    for (Thread t : stoppers) {
-      try {
-        t.join();
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    CloseStoppers.runAll(stops, CloseStoppers.THREADS, "shoal-process-stop-");
   }
 
   private ProcessEntry require(String taskId) {

@@ -47,6 +47,10 @@ public final class BenchContainersCommand implements Callable<Integer> {
       description = "Give up on one start after this long (default ${DEFAULT-VALUE}).")
   String timeout;
 
+  @Option(names = "--task-parallelism", paramLabel = "N", defaultValue = "8",
+      description = "The agent's task starts at once (its --task-parallelism; default ${DEFAULT-VALUE}).")
+  int taskParallelism;
+
   @Option(names = "--verbose", description = "Keep the components' INFO log lines (default: warnings only).")
   boolean verbose;
 
@@ -60,6 +64,10 @@ public final class BenchContainersCommand implements Callable<Integer> {
     if (replicas < 1 || rounds < 1) {
       throw new UsageException("--replicas and --rounds must be 1 or more");
     }
+    if (taskParallelism < 1 || taskParallelism > dev.shoal.agent.NodeAgentConfig.MAX_TASK_PARALLELISM) {
+      throw new UsageException("--task-parallelism must be 1 to " + dev.shoal.agent.NodeAgentConfig.MAX_TASK_PARALLELISM
+          + ", got " + taskParallelism);
+    }
     if (!verbose) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
@@ -68,7 +76,7 @@ public final class BenchContainersCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("shoal-bench-containers-");
     List<Round> results = new ArrayList<>();
     try (InJvmCluster cluster = InJvmCluster.start(dir, 1, Duration.ofSeconds(10), out,
-        agentDir -> List.of(DockerRuntime.connect(), new ProcessRuntime(agentDir.resolve("process"))))) {
+        agentDir -> List.of(DockerRuntime.connect(), new ProcessRuntime(agentDir.resolve("process"))), taskParallelism)) {
       ApiClient api = cluster.api();
       Poll.until("the agent to be ready", Duration.ofSeconds(120), () -> api.nodes().stream()
           .anyMatch(n -> "ready".equals(n.path("status").asText())));
@@ -165,7 +173,8 @@ public final class BenchContainersCommand implements Callable<Integer> {
 
   private void summary(List<Round> results) {
     out.println();
-    out.printf(Locale.ROOT, "%d containers (%s, `sleep 600`), one engine, %d rounds%n", replicas, image, results.size());
+    out.printf(Locale.ROOT, "%d containers (%s, `sleep 600`), one engine, %d rounds, agent task parallelism %d%n", replicas, image,
+        results.size(), taskParallelism);
     out.println("| round | parallel docker run -d | Shoal: spec -> all placed | Shoal: spec -> all running | Shoal / docker run |");
     out.println("| --- | --- | --- | --- | --- |");
     for (Round r : results) {

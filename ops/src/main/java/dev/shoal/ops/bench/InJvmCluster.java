@@ -36,8 +36,8 @@ public final class InJvmCluster implements AutoCloseable {
     List<dev.shoal.agent.runtime.ContainerRuntime> create(Path agentDir) throws Exception;
   }
 
-  private InJvmCluster(Path dir, int agents, Duration nodeDownTimeout, PrintStream progress, RuntimesFactory runtimes)
-      throws Exception {
+  private InJvmCluster(Path dir, int agents, Duration nodeDownTimeout, PrintStream progress, RuntimesFactory runtimes,
+                       Integer taskParallelism) throws Exception {
     try {
       progress.println("[cluster] starting Kafka");
       EmbeddedKafka kafka = register(EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).build());
@@ -54,7 +54,8 @@ public final class InJvmCluster implements AutoCloseable {
       progress.println("[cluster] gateway on http://127.0.0.1:" + gateway.port());
       for (int i = 1; i <= agents; i++) {
         Path agentDir = dir.resolve("node-" + i);
-        NodeAgentConfig config = NodeAgentConfig.builder(bootstrap, agentDir).hostname("node-" + i).build();
+        NodeAgentConfig config = NodeAgentConfig.builder(bootstrap, agentDir).hostname("node-" + i)
+            .taskParallelism(taskParallelism).build();
         List<dev.shoal.agent.runtime.ContainerRuntime> own = runtimes == null ? null : runtimes.create(agentDir);
         NodeAgent agent = register(own == null ? new NodeAgent(config) : new NodeAgent(config, own));
         agent.start();
@@ -69,13 +70,19 @@ public final class InJvmCluster implements AutoCloseable {
   /** Starts the cluster under {@code dir}; returns once the orchestrator runs (the agents may still be joining). */
   public static InJvmCluster start(Path dir, int agents, Duration nodeDownTimeout, PrintStream progress)
       throws Exception {
-    return new InJvmCluster(dir, agents, nodeDownTimeout, progress, null);
+    return new InJvmCluster(dir, agents, nodeDownTimeout, progress, null, null);
   }
 
   /** As {@link #start(Path, int, Duration, PrintStream)}, each agent with the runtimes {@code runtimes} makes. */
   public static InJvmCluster start(Path dir, int agents, Duration nodeDownTimeout, PrintStream progress,
                                    RuntimesFactory runtimes) throws Exception {
-    return new InJvmCluster(dir, agents, nodeDownTimeout, progress, runtimes);
+    return new InJvmCluster(dir, agents, nodeDownTimeout, progress, runtimes, null);
+  }
+
+  /** As above, each agent running at most {@code taskParallelism} task starts at once (null: the agent's default). */
+  public static InJvmCluster start(Path dir, int agents, Duration nodeDownTimeout, PrintStream progress,
+                                   RuntimesFactory runtimes, Integer taskParallelism) throws Exception {
+    return new InJvmCluster(dir, agents, nodeDownTimeout, progress, runtimes, taskParallelism);
   }
 
   private static OrchestratorTopology.Timing timing(Duration nodeDownTimeout) {

@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.transport.DockerHttpClient;
+import dev.shoal.agent.runtime.CloseStoppers;
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.RuntimeTask;
 import dev.shoal.agent.runtime.TaskRejectedException;
@@ -309,31 +310,21 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   /**
-   * Stops the containers still running (each with its grace period, capped at 10 s, all at once)
-   * and closes the connection. The containers stay, for the next agent to find.
+   * Stops the containers still running (each with its grace period, capped at 10 s, side by side on
+   * {@link CloseStoppers}) and closes the connection. The containers stay, for the next agent to find.
    */
   @Override
   public void close() {
     watcher.close();
-    List<Thread> stoppers = new ArrayList<>();
+    List<Runnable> stops = new ArrayList<>();
     for (ContainerEntry e : entries.values()) {
       RuntimeTask v = e.view();
       if (v.isLive()) {
         Duration grace = v.stopGracePeriod().compareTo(CLOSE_GRACE_CAP) < 0 ? v.stopGracePeriod() : CLOSE_GRACE_CAP;
-        Thread t = new Thread(() -> stopQuietly(v.taskId(), grace), "shoal-docker-stop-" + v.taskId());
-        t.setDaemon(true);
-        t.start();
-        stoppers.add(t);
+        stops.add(() -> stopQuietly(v.taskId(), grace));
       }
     }
-    for (Thread t : stoppers) {
-      try {
-        t.join();
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    CloseStoppers.runAll(stops, CloseStoppers.THREADS, "shoal-docker-stop-");
     for (java.io.Closeable c : List.<java.io.Closeable>of(client, longCalls, logStreams)) {
       try {
         c.close();
