@@ -197,7 +197,7 @@ public final class NodeAgent implements AutoCloseable {
     // while waiting for the batch before it never takes a sequence.
     StatusPublisher publisher = new StatusPublisher(new CoalescingStatusSink(new SignedStatusBatches(
         statuses -> signer.sign(nodeId, statuses), json -> sender.send(topics.taskStatus.name(), nodeId, json))));
-    ops = OpsPool.bounded(nodeId, config.taskParallelism(), OpsPool.STOP_THREADS);
+    ops = shared != null ? shared.ops() : OpsPool.bounded(nodeId, config.taskParallelism(), OpsPool.STOP_THREADS);
     converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
     supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis,
         config.drainDelay(), StartReports.afterQuiet(publisher, START_QUIET,

@@ -71,6 +71,14 @@ final class OpsPool {
     return new OpsPool(starts, stops, OpsPool::later, List.of(starts, stops));
   }
 
+  /**
+   * The same pools for an agent that does not own them (hollow agents sharing {@link SharedClients}'):
+   * its {@link #shutdown()} and {@link #shutdownNow()} leave them to their owner.
+   */
+  OpsPool unowned() {
+    return new OpsPool(starts, stops, drains, List.of());
+  }
+
   /** Refuses a parallelism outside 1..{@link #MAX_PARALLELISM}, saying which. */
   static int checkParallelism(int parallelism) {
     if (parallelism < 1 || parallelism > MAX_PARALLELISM) {

@@ -18,6 +18,12 @@ public final class SharedClients implements AutoCloseable {
   private final KafkaSender heartbeatSender;
   private final SharedAssignments assignments;
   /**
+   * One set of operation pools for every agent here: a pool per agent (8 start and up to 128 stop
+   * threads each) made tens of thousands of threads in a JVM of 1,000 agents on two cores, which
+   * starved the orchestrator's JVM beside it; a real node's pools serve its own tasks only.
+   */
+  private final OpsPool ops = OpsPool.bounded("hollow", 16, 64);
+  /**
    * One thread beats for every agent here. A thread of its own per agent (as a real agent has) was
    * sometimes not run for seconds between stamping a heartbeat and sending it, among the thousands
    * of threads of a thousand agents starting 100,000 tasks on two cores; liveness, which measures
@@ -57,6 +63,10 @@ public final class SharedClients implements AutoCloseable {
     return assignments;
   }
 
+  OpsPool ops() {
+    return ops.unowned();
+  }
+
   /**
    * The longest a status waited in the shared producer before it was sent, over the producer's
    * recent window (Kafka's {@code record-queue-time-max}, milliseconds): a real node's statuses wait
@@ -82,6 +92,7 @@ public final class SharedClients implements AutoCloseable {
   @Override
   public void close() {
     heartbeatClock.shutdownNow();
+    ops.shutdownNow();
     assignments.close();
     sender.close(Duration.ofSeconds(5));
     heartbeatSender.close(Duration.ofSeconds(5));
