@@ -125,7 +125,8 @@ final class OpsPool {
     return e;
   }
 
-  private static ThreadFactory daemons(String prefix) {
+  /** Daemon threads named {@code prefix} + a count: the agent's threads are named after their node. */
+  static ThreadFactory daemons(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + n.incrementAndGet());
