@@ -23,12 +23,19 @@ import java.util.SortedMap;
  *       nobody is declared down; when heartbeats flow again every node gets a fresh {@code D},
  *       counted from the newest heartbeat read then. Without it, the first node whose heartbeat
  *       arrives after a frozen broker makes every other node look silent.</li>
- *   <li><b>Mass silence.</b> When the nodes silent now, plus those declared down within the last
- *       {@code D}, are at least {@code disruptedShare} of the nodes up at the start of that window and
- *       at least {@code disruptedMinimum}, liveness is in disruption: it holds them, declares at most
+ *   <li><b>Mass silence.</b> When a node is silent for longer than {@code D} and the nodes silent for
+ *       longer than {@code D / 2} (suspect), plus those declared down within the last {@code D}, are at
+ *       least {@code disruptedShare} of the nodes up at the start of that window and at least
+ *       {@code disruptedMinimum}, liveness is in disruption: it holds the silent ones, declares at most
  *       one down per {@code disruptedInterval} (the one silent longest first), and says so in a
- *       notice. The disruption ends when fewer are silent than that (counted against the population
- *       when it began, so declaring nodes down one by one does not end it) or none are.</li>
+ *       notice. Suspects, not only nodes past {@code D}, because nodes beat at different points of their
+ *       interval: after a pause shorter than {@code D} that hit all of them at once (their broker, their
+ *       network, the control plane), they cross {@code D} one by one while the backlog drains, so at each
+ *       check only a few are past it, but nearly all are past {@code D / 2}. The disruption ends when
+ *       fewer are suspect than that (counted against the population when it began, so declaring nodes
+ *       down one by one does not end it) or none is silent past {@code D}; then, as after a stall, every
+ *       node gets a fresh {@code D} from the newest heartbeat, so nodes still catching up are not
+ *       declared down as the disruption ends, and a node that really died goes down {@code D} later.</li>
  * </ol>
  *
  * <p>Pure and deterministic: time is the check timer's time and the broker's append times of
@@ -157,29 +164,34 @@ public final class NodeDownRule {
       recentDowns.removeFirst();
     }
     List<Map.Entry<String, Long>> silent = new ArrayList<>();
+    int suspect = 0;
     for (Map.Entry<String, Long> e : upNodes.entrySet()) {
-      if (freshest - Math.max(e.getValue(), graceFrom) > timeout) {
+      long silence = freshest - Math.max(e.getValue(), graceFrom);
+      if (silence > timeout) {
         silent.add(e);
+      }
+      if (silence > timeout / 2) {
+        suspect++;
       }
     }
     // silent longest first, then by id: the order in which a disruption lets them go
     silent.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).thenComparing(Map.Entry::getKey));
-    return disruption != null ? inDisruption(now, freshest, upNodes.size(), silent)
-        : normal(now, freshest, upNodes.size(), silent);
+    return disruption != null ? inDisruption(now, freshest, upNodes.size(), silent, suspect)
+        : normal(now, freshest, upNodes.size(), silent, suspect);
   }
 
-  private Verdict normal(long now, long freshest, int up, List<Map.Entry<String, Long>> silent) {
+  private Verdict normal(long now, long freshest, int up, List<Map.Entry<String, Long>> silent, int suspect) {
     if (silent.isEmpty()) {
       return Verdict.NOTHING;
     }
     int population = up + recentDowns.size();
-    if (massive(silent.size() + recentDowns.size(), population)) {
+    if (massive(suspect + recentDowns.size(), population)) {
       disruption = new Disruption(now, population, recentDowns.size(), now);
-      return new Verdict(List.of(), List.of(new Notice(DISRUPTION, (silent.size() + recentDowns.size()) + " of "
+      return new Verdict(List.of(), List.of(new Notice(DISRUPTION, (suspect + recentDowns.size()) + " of "
           + population + " nodes fell silent within " + timeout + " ms (at least " + percent() + "% and "
-          + settings.disruptedMinimum() + "): a control-plane or network fault is assumed; " + silent.size()
-          + " silent node(s) are held and declared down at most one per " + settings.disruptedInterval().toMillis()
-          + " ms")));
+          + settings.disruptedMinimum() + ", counting those silent for over " + timeout / 2 + " ms): a"
+          + " control-plane or network fault is assumed; " + silent.size() + " node(s) silent past the timeout are"
+          + " held and declared down at most one per " + settings.disruptedInterval().toMillis() + " ms")));
     }
     List<Down> down = new ArrayList<>();
     for (Map.Entry<String, Long> e : silent) {
@@ -190,16 +202,14 @@ public final class NodeDownRule {
     return new Verdict(down, List.of());
   }
 
-  private Verdict inDisruption(long now, long freshest, int up, List<Map.Entry<String, Long>> silent) {
+  private Verdict inDisruption(long now, long freshest, int up, List<Map.Entry<String, Long>> silent, int suspect) {
     Disruption d = disruption;
-    if (silent.isEmpty() || !massive(silent.size() + d.declared(), d.population())) {
+    if (silent.isEmpty() || !massive(suspect + d.declared(), d.population())) {
       disruption = null;
-      Verdict rest = normal(now, freshest, up, silent);
-      List<Notice> notices = new ArrayList<>();
-      notices.add(new Notice(DISRUPTION_ENDED, "the disruption that began at " + d.since() + " ended: "
-          + silent.size() + " node(s) still silent, declared down as usual"));
-      notices.addAll(rest.notices());
-      return new Verdict(rest.down(), notices);
+      graceFrom = freshest;
+      return new Verdict(List.of(), List.of(new Notice(DISRUPTION_ENDED, "the disruption that began at " + d.since()
+          + " ended: " + silent.size() + " node(s) still silent past the timeout; every node has " + timeout
+          + " ms from the newest heartbeat to be heard before it is declared down")));
     }
     if (now - d.lastDeclared() < settings.disruptedInterval().toMillis()) {
       return Verdict.NOTHING;

@@ -204,8 +204,8 @@ class NodeDownRuleTest {
     Verdict held = over.beatAndCheck(3001, nineBeating);
     assertThat(held.down()).isEmpty();
     assertThat(held.notices()).containsExactly(new Notice(NodeDownRule.DISRUPTION, "11 of 20 nodes fell silent"
-        + " within 3000 ms (at least 55% and 3): a control-plane or network fault is assumed; 11 silent node(s) are"
-        + " held and declared down at most one per 30000 ms"));
+        + " within 3000 ms (at least 55% and 3, counting those silent for over 1500 ms): a control-plane or network"
+        + " fault is assumed; 11 node(s) silent past the timeout are held and declared down at most one per 30000 ms"));
   }
 
   @Test
@@ -239,7 +239,7 @@ class NodeDownRuleTest {
   }
 
   @Test
-  void aDisruptionEndsWhenNodesComeBackAndTheRestGoDownAsUsual() {
+  void aDisruptionEndsWhenNodesComeBackAndTheRestGetAFreshTimeout() {
     Cluster c = new Cluster("n1", "n2", "n3", "n4", "n5");
     c.beatAndCheck(1000, "n1", "n2", "n3", "n4", "n5");
     for (long t = 2000; t <= 4000; t += 1000) {
@@ -248,27 +248,110 @@ class NodeDownRuleTest {
     assertThat(types(c.beatAndCheck(4001, "n1", "n2"))).containsExactly(NodeDownRule.DISRUPTION);
     // n3 and n4 come back; n5 really is dead: 1 of 5 silent ends the disruption
     Verdict v = c.beatAndCheck(5000, "n1", "n2", "n3", "n4");
-    assertThat(ids(v)).containsExactly("n5");
+    assertThat(v.down()).isEmpty();
     assertThat(types(v)).containsExactly(NodeDownRule.DISRUPTION_ENDED);
     assertThat(v.notices().get(0).message()).isEqualTo("the disruption that began at 4001 ended: 1 node(s) still"
-        + " silent, declared down as usual");
+        + " silent past the timeout; every node has 3000 ms from the newest heartbeat to be heard before it is"
+        + " declared down");
+    // n5 has 3000 ms from 5000, as after a stall
+    for (long t = 6000; t <= 8000; t += 1000) {
+      assertThat(c.beatAndCheck(t, "n1", "n2", "n3", "n4").down()).as("at %d", t).isEmpty();
+    }
+    Verdict down = c.beatAndCheck(8001, "n1", "n2", "n3", "n4");
+    assertThat(down.down()).containsExactly(new Down("n5",
+        "no heartbeat for 7001 ms while other nodes' kept coming (timeout 3000 ms)"));
+    assertThat(down.notices()).isEmpty();
   }
 
   @Test
   void nodesDeclaredDownWithinTheTimeoutCountTowardsADisruption() {
     Cluster c = new Cluster("n1", "n2", "n3", "n4", "n5", "n6");
     c.beatAndCheck(1000, "n1", "n2", "n3", "n4", "n5", "n6");
-    c.beat("n3", 2000);
-    c.beat("n4", 2000);
-    for (long t = 2000; t <= 4000; t += 1000) {
-      c.beatAndCheck(t, "n1", "n2");
+    for (long t = 2000; t <= 2600; t += 600) {
+      c.beatAndCheck(t, "n1", "n2", "n3", "n4");
     }
-    // n5 and n6 (last heard 1000): 2 of 6, no disruption
+    c.beatAndCheck(3000, "n1", "n2");
+    c.beatAndCheck(4000, "n1", "n2");
+    // n5 and n6 (last heard 1000, silent 3001 ms) are the only suspects: n3 and n4 (2600) are silent 1401 ms
     assertThat(ids(c.beatAndCheck(4001, "n1", "n2"))).containsExactly("n5", "n6");
-    // n3 and n4 (last heard 2000) 1000 ms later: 2 + the 2 just declared = 4 of 6 ≥ 55%: held
-    Verdict v = c.beatAndCheck(5001, "n1", "n2");
+    c.beatAndCheck(5000, "n1", "n2");
+    // n3 and n4 past the timeout: 2 + the 2 declared 1600 ms ago = 4 of 6 ≥ 55%: held
+    Verdict v = c.beatAndCheck(5601, "n1", "n2");
     assertThat(v.down()).isEmpty();
     assertThat(v.notices().get(0).message()).startsWith("4 of 6 nodes fell silent within 3000 ms");
+  }
+
+  /**
+   * Twenty nodes beating once a second, each at its own point of the second (node i at i × 50 ms).
+   * From 10,000 to 12,000 nothing they send is stored (a pause shorter than D that hits them all);
+   * then their backlog drains one node per 150 ms. Nodes cross D one by one as it drains: each check
+   * finds one or two past it, which alone would be declared down, while most are still waiting.
+   */
+  @Test
+  void aPauseShorterThanTheTimeoutThatDrainsSlowlyDeclaresNobodyDown() {
+    String[] nodes = new String[20];
+    for (int i = 0; i < 20; i++) {
+      nodes[i] = String.format("n%02d", i);
+    }
+    Cluster c = new Cluster(nodes);
+    List<Verdict> verdicts = new ArrayList<>();
+    long[] back = new long[20];
+    for (int i = 0; i < 20; i++) {
+      back[i] = 12_000 + 150L * i;
+    }
+    for (long t = 50; t <= 25_000; t += 50) {
+      for (int i = 0; i < 20; i++) {
+        boolean due = t % 1000 == (50L * i) % 1000;
+        boolean paused = t >= 10_000 && t < back[i];
+        if ((due && !paused) || t == back[i]) {
+          c.beat(nodes[i], t);
+        }
+      }
+      if (t % 250 == 0) {
+        verdicts.add(c.check(t));
+      }
+    }
+    assertThat(verdicts.stream().flatMap(v -> v.down().stream())).isEmpty();
+    assertThat(verdicts.stream().flatMap(v -> types(v).stream()))
+        .containsExactly(NodeDownRule.DISRUPTION, NodeDownRule.DISRUPTION_ENDED);
+    assertThat(c.up).hasSize(20);
+  }
+
+  /** The same beats, but one node never comes back: it is declared down, D after the disruption ends. */
+  @Test
+  void aNodeThatDiesInSuchAPauseIsDeclaredDownATimeoutAfterIt() {
+    String[] nodes = new String[20];
+    for (int i = 0; i < 20; i++) {
+      nodes[i] = String.format("n%02d", i);
+    }
+    Cluster c = new Cluster(nodes);
+    List<String> downs = new ArrayList<>();
+    long endedAt = -1;
+    long downAt = -1;
+    for (long t = 50; t <= 25_000; t += 50) {
+      for (int i = 0; i < 20; i++) {
+        long back = i == 19 ? Long.MAX_VALUE : 12_000 + 150L * i; // n19, last heard at 9,950, never again
+        boolean due = t % 1000 == (50L * i) % 1000;
+        boolean paused = t >= 10_000 && t < back;
+        if ((due && !paused) || t == back) {
+          c.beat(nodes[i], t);
+        }
+      }
+      if (t % 250 == 0) {
+        Verdict v = c.check(t);
+        if (types(v).contains(NodeDownRule.DISRUPTION_ENDED)) {
+          endedAt = t;
+        }
+        if (!v.down().isEmpty()) {
+          downAt = t;
+          downs.addAll(ids(v));
+        }
+      }
+    }
+    assertThat(downs).containsExactly("n19");
+    assertThat(endedAt).isPositive();
+    // the newest heartbeat at the end was at most a check interval before it; 3000 ms later it is down
+    assertThat(downAt - endedAt).isBetween(2750L, 3250L);
   }
 
   @Test
