@@ -144,6 +144,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
         warmUp(bootstrap, model, api, out);
       }
       Map<String, Long> bytesBefore = TopicBytes.of(bootstrap);
+      Map<String, BrokerRequests.Counts> requestsBefore = BrokerRequests.now();
       Duration orchestratorCpuBefore = cpu(orchestrator.toHandle());
       Duration ownCpuBefore = cpu(ProcessHandle.current());
       Progress progress = new Progress();
@@ -188,6 +189,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
       long runTo = System.currentTimeMillis();
       Map<String, Long> bytesAfter = TopicBytes.of(bootstrap);
       double runSeconds = (runTo - runFrom) / 1e3;
+      out.println(BrokerRequests.between(requestsBefore, BrokerRequests.now(), runSeconds));
       out.printf(Locale.ROOT, "[scale] CPU over the run (%.1f s; %d nodes, a heartbeat every %s: %.0f heartbeats/s):"
           + " orchestrator %.1f s (%.2f cores), the bench's JVM (broker, gateway, hollow nodes) %.1f s (%.2f cores)%n",
           runSeconds, nodes, heartbeatInterval, nodes * 1000.0 / Durations.parse(heartbeatInterval).toMillis(),
