@@ -221,7 +221,8 @@ public final class NodeAgent implements AutoCloseable {
     Heartbeater heartbeater = new Heartbeater(nodeId, NodeDescriptions.describe(config, hostname, runtimes),
         shared != null ? shared.heartbeatSender() : sender, topics.heartbeats.name(),
         System::currentTimeMillis, contact,
-        config.joinToken() == null ? null : JoinTokens.proof(config.joinToken(), nodeId, signer.publicKey()), signer);
+        config.joinToken() == null ? null : JoinTokens.proof(config.joinToken(), nodeId, signer.publicKey()), signer,
+        config.heartbeatInterval().toMillis());
     // Fixed delay, not rate: after Kafka was away, beats resume instead of bursting to catch up.
     long interval = config.heartbeatInterval().toMillis();
     if (shared != null) {

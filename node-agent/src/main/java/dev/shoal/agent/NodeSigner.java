@@ -61,10 +61,14 @@ final class NodeSigner {
     return boot;
   }
 
-  /** {@code hb} (its own sequence and send time set) with this start's boot, the key and the signature. */
+  /**
+   * {@code hb} (its own sequence and send time set, and a chain's top, length and interval when it
+   * anchors one) with this start's boot, the key and the signature over all of it.
+   */
   NodeHeartbeat sign(NodeHeartbeat hb) {
     return NodeSignatures.sign(new NodeHeartbeat(hb.nodeId(), hb.sequence(), hb.description(), hb.runningTaskIds(),
-        hb.timestamp(), hb.joinProof(), boot, publicKey, null), keys.getPrivate());
+        hb.timestamp(), hb.joinProof(), boot, publicKey, hb.chainTop(), hb.chainLength(), hb.chainIntervalMs(), null,
+        null, null), keys.getPrivate());
   }
 
   /**

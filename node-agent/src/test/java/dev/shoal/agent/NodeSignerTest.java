@@ -40,6 +40,19 @@ class NodeSignerTest {
   }
 
   @Test
+  void anAnchorIsSignedWithItsChain() {
+    NodeSigner signer = NodeSigner.start(dir);
+    String top = "Zmh6rfhivXdsj8GLjp-OIAiXFIVu4jOzkCpZHQ1fKSU";
+    NodeHeartbeat hb = signer.sign(new NodeHeartbeat("n1", 4, null, null, 1_000, "proof").anchoring(top, 600, 500));
+    assertThat(hb.chainTop()).isEqualTo(top);
+    assertThat(hb.chainLength()).isEqualTo(600);
+    assertThat(hb.chainIntervalMs()).isEqualTo(500L);
+    assertThat(NodeSignatures.verifies(hb, signer.publicKey())).isTrue();
+    NodeHeartbeat otherInterval = hb.anchoring(top, 600, 1_000).withSignature(hb.signature());
+    assertThat(NodeSignatures.verifies(otherInterval, signer.publicKey())).isFalse();
+  }
+
+  @Test
   void heartbeatsAndStatusesGoOutSignedInOrder() {
     NodeSigner signer = NodeSigner.start(dir);
     NodeHeartbeat hb = signer.sign(new NodeHeartbeat("n1", 4, null, List.of(), 1_000, "proof"));

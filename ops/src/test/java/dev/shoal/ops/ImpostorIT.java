@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A node speaks only for itself, against an impostor with real agent credentials: every component is
  * a separate JVM, Kafka authenticates them (SCRAM over TLS, Shoal's ACLs); an agent is SIGKILLed while
- * a plain producer, logged in as an agent, keeps publishing copies of the dead node's heartbeats and
- * forgeries in its name. The node still goes down, its tasks are replaced on the other nodes, and every
+ * a plain producer, logged in as an agent, keeps publishing copies of the dead node's heartbeats (its
+ * signed anchor and its last chained beat) and forgeries in its name (signed with another key, or
+ * carrying a made-up chain element). The node still goes down, its tasks are replaced on the other nodes, and every
  * copy and forgery became a {@code heartbeat.rejected} event.
  */
 class ImpostorIT {
@@ -126,6 +127,13 @@ class ImpostorIT {
     stack.agent("node-2").kill();
     List<NodeHeartbeat> captured = heartbeats(nodeId);
     NodeHeartbeat last = captured.get(captured.size() - 1);
+    // The first heartbeat of the agent's start is a signed anchor of its hash chain; most after it are chained.
+    NodeHeartbeat anchor = captured.get(0);
+    assertThat(anchor.chainTop()).isNotNull();
+    int nextIndex = last.chained() ? last.chainIndex() - 1 : last.chainLength() - 1;
+    byte[] madeUp = new byte[32];
+    new java.security.SecureRandom().nextBytes(madeUp);
+    String madeUpElement = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(madeUp);
     KeyPair impostor = NodeSignatures.newKeyPair();
     ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
     // Logged in as an agent: Kafka lets any agent write any key of the heartbeats topic.
@@ -138,10 +146,12 @@ class ImpostorIT {
       List<NodeHeartbeat> fakes = List.of(
           last, // an exact copy
           captured.get(0), // an older copy
-          NodeSignatures.sign(new NodeHeartbeat(nodeId, seq[0], last.description(), List.of(), now, null,
+          NodeSignatures.sign(new NodeHeartbeat(nodeId, seq[0], anchor.description(), List.of(), now, null,
               last.boot() + 1, NodeSignatures.encode(impostor.getPublic()), null), impostor.getPrivate()),
-          NodeSignatures.sign(new NodeHeartbeat(nodeId, seq[0], last.description(), List.of(), now, null,
-              last.boot(), last.publicKey(), null), impostor.getPrivate()));
+          NodeSignatures.sign(new NodeHeartbeat(nodeId, seq[0], anchor.description(), List.of(), now, null,
+              last.boot(), anchor.publicKey(), null), impostor.getPrivate()),
+          // the next chained beat, with an element the impostor cannot compute, so makes up
+          NodeHeartbeat.chainedBeat(nodeId, last.boot(), last.sequence() + 1, now, madeUpElement, nextIndex));
       fakes.forEach(hb -> producer.send(new ProducerRecord<>(TOPICS.heartbeats.name(), nodeId, Json.toString(hb))));
     }, 0, 250, TimeUnit.MILLISECONDS);
     try {
@@ -155,6 +165,8 @@ class ImpostorIT {
     }
     List<String> reasons = rejectedHeartbeats(nodeId).stream().map(ClusterEvent::message).toList();
     assertThat(reasons).anyMatch(m -> m.startsWith("replayed heartbeat for node " + nodeId))
+        .anyMatch(m -> m.startsWith("replayed chained heartbeat for node " + nodeId) || !last.chained())
+        .anyMatch(m -> m.contains("does not hash to its chain"))
         .anyMatch(m -> m.contains("signed with a key other than the node's"))
         .anyMatch(m -> m.contains("signature that does not verify"));
     assertThat(api.nodeIs("node-2", "down")).isTrue();

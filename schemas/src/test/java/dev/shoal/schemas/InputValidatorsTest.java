@@ -65,6 +65,64 @@ class InputValidatorsTest {
     assertThat(HeartbeatValidator.validate(new NodeHeartbeat("n1", 1, negative, List.of(), 0), "n1").valid()).isFalse();
   }
 
+  private static final String ELEMENT = "Zmh6rfhivXdsj8GLjp-OIAiXFIVu4jOzkCpZHQ1fKSU"; // 32 bytes, 43 characters
+
+  private static String reason(NodeHeartbeat hb) {
+    Validated<NodeHeartbeat> v = HeartbeatValidator.validate(hb, "n1");
+    return v.valid() ? "valid" : v.reason();
+  }
+
+  private static NodeHeartbeat anchor(String top, Integer length, Long interval) {
+    return new NodeHeartbeat("n1", 0, null, null, 0, null, 1L, "key", top, length, interval, null, null, "sig");
+  }
+
+  private static NodeHeartbeat chained(String element, Integer index) {
+    return new NodeHeartbeat("n1", 1, null, null, 0, null, 1L, null, null, null, null, element, index, null);
+  }
+
+  @Test
+  void heartbeatChainFieldsHaveLimits() {
+    assertThat(reason(anchor(ELEMENT, 1, 1L))).isEqualTo("valid");
+    assertThat(reason(anchor(ELEMENT, 100_000, 3_600_000L))).isEqualTo("valid");
+    assertThat(reason(anchor(ELEMENT, 100_001, 1_000L))).contains("chainLength must be 1 to 100000");
+    assertThat(reason(anchor(ELEMENT, 0, 1_000L))).contains("chainLength must be 1 to 100000");
+    assertThat(reason(anchor(ELEMENT, 600, 3_600_001L))).contains("chainIntervalMs must be 1 to 3600000");
+    assertThat(reason(anchor(ELEMENT, 600, 0L))).contains("chainIntervalMs must be 1 to 3600000");
+    assertThat(reason(anchor(ELEMENT + "A", 600, 1_000L))).contains("chainTop must be 32 bytes");
+    assertThat(reason(anchor("x".repeat(100_000), 600, 1_000L))).contains("chainTop must be 32 bytes");
+    assertThat(reason(anchor(ELEMENT, null, 1_000L))).contains("together");
+
+    assertThat(reason(chained(ELEMENT, 0))).isEqualTo("valid");
+    assertThat(reason(chained(ELEMENT, 99_999))).isEqualTo("valid");
+    assertThat(reason(chained(ELEMENT, 100_000))).contains("chainIndex must be 0 to 99999");
+    assertThat(reason(chained(ELEMENT, -1))).contains("chainIndex must be 0 to 99999");
+    assertThat(reason(chained(ELEMENT + "A", 5))).contains("chainElement must be 32 bytes");
+    assertThat(reason(chained(ELEMENT, null))).contains("together");
+    // A chained beat carries nothing a signature would have to vouch for, and its boot.
+    NodeHeartbeat c = chained(ELEMENT, 5);
+    assertThat(reason(c.withSignature("sig"))).contains("no signature");
+    assertThat(reason(new NodeHeartbeat("n1", 1, null, null, 0, "proof", 1L, null, null, null, null, ELEMENT, 5, null)))
+        .contains("no signature, publicKey, joinProof");
+    assertThat(reason(new NodeHeartbeat("n1", 1, null, null, 0, null, 1L, "key", null, null, null, ELEMENT, 5, null)))
+        .contains("no signature, publicKey, joinProof");
+    assertThat(reason(new NodeHeartbeat("n1", 1, null, null, 0, null, null, null, null, null, null, ELEMENT, 5, null)))
+        .contains("carries its boot");
+    assertThat(reason(new NodeHeartbeat("n1", 1, null, null, 0, null, 1L, null, ELEMENT, 600, 1_000L, ELEMENT, 5,
+        null))).contains("anchor fields");
+  }
+
+  @Test
+  void aHeartbeatWithoutChainFieldsReadsAsBefore() {
+    // As an agent older than hash chains writes it (field names and order of that version, by hand).
+    String old = "{\"nodeId\":\"n1\",\"sequence\":4,\"timestamp\":1000,\"boot\":2,\"publicKey\":\"key\","
+        + "\"signature\":\"sig\"}";
+    NodeHeartbeat hb = Json.fromString(old, NodeHeartbeat.class);
+    assertThat(reason(hb)).isEqualTo("valid");
+    assertThat(hb.chained()).isFalse();
+    assertThat(hb.chainTop()).isNull();
+    assertThat(Json.toString(hb)).isEqualTo(old);
+  }
+
   @Test
   void controlMessagesAreCheckedAsStrictlyAsTheIntake() {
     ServiceSpec ok = SpecValidator.validate("{\"name\":\"a\",\"command\":[\"x\"]}").spec();

@@ -49,6 +49,22 @@ class NodeSignaturesTest {
   }
 
   @Test
+  void anAnchorsSignatureCoversItsChain() {
+    String top = "Zmh6rfhivXdsj8GLjp-OIAiXFIVu4jOzkCpZHQ1fKSU";
+    String otherTop = "KzLbbCwKYjX7E5foIl6oXg8Obox7Em0AFsy94OZnFR4";
+    NodeHeartbeat signed = NodeSignatures.sign(heartbeat(3, 7).anchoring(top, 600, 1_000), keys.getPrivate());
+    assertThat(NodeSignatures.verifies(wire(signed, NodeHeartbeat.class), key)).isTrue();
+    assertThat(Json.toString(signed)).contains("\"chainTop\":\"" + top + "\"", "\"chainLength\":600",
+        "\"chainIntervalMs\":1000");
+    List<NodeHeartbeat> changed = List.of(
+        heartbeat(3, 7).anchoring(otherTop, 600, 1_000).withSignature(signed.signature()),
+        heartbeat(3, 7).anchoring(top, 601, 1_000).withSignature(signed.signature()),
+        heartbeat(3, 7).anchoring(top, 600, 999).withSignature(signed.signature()),
+        heartbeat(3, 7).withSignature(signed.signature()));
+    changed.forEach(hb -> assertThat(NodeSignatures.verifies(hb, key)).as(hb.toString()).isFalse());
+  }
+
+  @Test
   void aTaskStatusSignatureCannotPassForAHeartbeatsOrAnotherStatus() {
     TaskStatus s = new TaskStatus("t1", "n1", TaskState.RUNNING, "running", null, null, "127.0.0.1:8080",
         List.of(new TaskStatus.PortBinding(80, "127.0.0.1", 8080, "tcp")), "healthy", null, 5).withOrder(2, 9);

@@ -22,6 +22,10 @@ import java.util.Optional;
  *       broker's): a copy kept for later, or one replayed to an orchestrator that lost its liveness
  *       state, is refused, and so is a node whose clock is that far off (which its operator must fix).</li>
  * </ul>
+ *
+ * A signed heartbeat may anchor a hash chain (its signature covers the chain's top, length and beat
+ * interval); the node's later chained heartbeats carry no signature and are checked by
+ * {@link HeartbeatChain} instead.
  */
 final class HeartbeatCheck {
   static final Duration MAX_SKEW = Duration.ofSeconds(60);
@@ -36,6 +40,9 @@ final class HeartbeatCheck {
    * @param appendTime the broker's append time of the heartbeat
    */
   static Optional<String> refusal(NodeHeartbeat hb, String recordedKey, LivenessEntry before, long appendTime) {
+    if (hb.chained()) {
+      return HeartbeatChain.refusal(hb, recordedKey, before, appendTime);
+    }
     if (hb.signature() == null || hb.publicKey() == null || hb.boot() == null) {
       return Optional.of("unsigned heartbeat for node " + hb.nodeId());
     }

@@ -33,7 +33,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *
  * <p>Only heartbeats their node signed, and that are not copies, count ({@link HeartbeatCheck}, with
  * the keys of the {@value OrchestratorTopology#NODE_KEYS_STORE} global store); any other becomes a
- * {@code heartbeat.rejected} event and changes nothing, so nobody keeps a dead node up.
+ * {@code heartbeat.rejected} event and changes nothing, so nobody keeps a dead node up. A chained
+ * heartbeat ({@link HeartbeatChain}) is judged against the chain its node anchored, which the store
+ * keeps, so a restarted or moved liveness goes on accepting it.
  */
 final class LivenessProcessor implements Processor<String, String, String, Object> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LivenessProcessor.class);
@@ -149,15 +151,32 @@ final class LivenessProcessor implements Processor<String, String, String, Objec
       context.forward(record.withKey(ev.entityId()).withValue((Object) ev), sinks.events());
       return;
     }
-    boolean sameKey = before != null && hb.publicKey().equals(before.publicKey());
-    boolean announce = !sameKey || !before.up() || before.boot() == null || hb.boot() > before.boot()
-        || !Objects.equals(before.description(), hb.description());
+    if (hb.chained()) {
+      accept(record, before, before.chain().advancedTo(hb.chainElement(), hb.chainIndex()), hb.sequence(),
+          before.description(), before.boot(), before.publicKey(), null);
+      return;
+    }
+    LivenessEntry.Chain chain = hb.chainTop() == null ? null
+        : new LivenessEntry.Chain(hb.chainTop(), hb.chainLength(), hb.chainLength(), hb.timestamp(), hb.chainIntervalMs());
+    accept(record, before, chain, hb.sequence(), hb.description(), hb.boot(), hb.publicKey(), hb.joinProof());
+  }
+
+  /**
+   * Remembers an accepted heartbeat and announces the node when it is new, back, restarted, re-keyed or
+   * described anew. A chained heartbeat passes its node's remembered description, boot and key (it
+   * cannot change them), so it announces only a node that was down.
+   */
+  private void accept(Record<String, String> record, LivenessEntry before, LivenessEntry.Chain chain, long sequence,
+                      dev.shoal.schemas.NodeDescription description, long boot, String publicKey, String joinProof) {
+    String nodeId = record.key();
+    boolean sameKey = before != null && publicKey.equals(before.publicKey());
+    boolean announce = !sameKey || !before.up() || before.boot() == null || boot > before.boot()
+        || !Objects.equals(before.description(), description);
     long lastSeen = !sameKey ? record.timestamp() : Math.max(before.lastSeen(), record.timestamp());
-    remember(hb.nodeId(), new LivenessEntry(lastSeen, hb.sequence(), true, hb.description(), hb.boot(),
-        hb.publicKey()));
+    remember(nodeId, new LivenessEntry(lastSeen, sequence, true, description, boot, publicKey, chain));
     if (announce) {
-      context.forward(new Record<String, Object>(hb.nodeId(), new ControlMessage.NodeUp(hb.nodeId(), hb.description(),
-          null, hb.joinProof(), hb.publicKey()), record.timestamp()), sinks.control());
+      context.forward(new Record<String, Object>(nodeId, new ControlMessage.NodeUp(nodeId, description,
+          null, joinProof, publicKey), record.timestamp()), sinks.control());
     }
   }
 

@@ -112,7 +112,9 @@ final class SignaturePreVerifier implements AutoCloseable {
 
   /**
    * Heartbeats, checked against the key each carries, as liveness checks them first
-   * ({@link HeartbeatCheck}); that the key is the node's recorded one liveness checks itself. Kept
+   * ({@link HeartbeatCheck}); that the key is the node's recorded one liveness checks itself. Only
+   * signed ones (anchors, and heartbeats of agents older than hash chains): a chained heartbeat has no
+   * signature, and liveness's check of it (a few hashes) costs less than remembering it here. Kept
    * within half the memory of checks ({@link NodeSignatures#REMEMBERED_HEARTBEATS}) ahead of
    * {@code livenessRead}, liveness's position.
    */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.ControlMessage;
+import dev.shoal.schemas.HashChain;
 import dev.shoal.schemas.Json;
 import dev.shoal.schemas.JsonSerde;
 import dev.shoal.schemas.NodeDescription;
@@ -141,6 +142,77 @@ class LivenessRestartTest {
         // (20,000) too; two of four silent is under the 55% that would hold them as a disruption
         "down n3",
         "down n4");
+  }
+
+  /**
+   * A node's hash chain survives the restart: the successor knows the last accepted element (a copy of
+   * it is a replay) and goes on taking the next ones; a liveness that lost its store refuses them until
+   * the node anchors again.
+   */
+  @Test
+  void aSuccessorGoesOnAcceptingTheChainAndOneWithoutTheStoreDoesNot() {
+    HashChain chain = HashChain.fromSeed(new byte[32], 100);
+    start(0);
+    liveness = newProcessor();
+    liveness.init(context);
+    run(0, 5_000, t -> {
+      if (t == 0) {
+        anchor("n1", chain, t);
+      } else if (t % 1000 == 0) {
+        chained("n1", chain, t);
+      }
+    });
+    assertThat(published()).containsExactly("up n1");
+
+    store.close();
+    open.remove(store);
+    start(6_000);
+    liveness = newProcessor();
+    liveness.init(context);
+    run(6_000, 10_000, t -> {
+      if (t == 6_000) {
+        replay("n1@5000", t); // element 95 again
+      }
+      if (t % 1000 == 0) {
+        chained("n1", chain, t);
+      }
+    });
+    assertThat(published()).containsExactly("refused n1 (replayed chained heartbeat)");
+    // By hand: the anchor (sequence 1, element 100) at 0, one element down per second to 90 at 10,000.
+    assertThat(store.get("n1")).isEqualTo(new LivenessEntry(10_000, 11, true, description("n1", 1), 1L,
+        nodes.publicKey("n1"), new LivenessEntry.Chain(chain.element(90), 90, 100, 0, 1_000)));
+
+    // A liveness whose store is gone (a new state directory): nothing chained passes until an anchor.
+    store.close();
+    open.remove(store);
+    stateDir = new File(stateDir, "wiped");
+    assertThat(stateDir.mkdirs()).isTrue();
+    start(11_000);
+    liveness = newProcessor();
+    liveness.init(context);
+    run(11_000, 13_000, t -> {
+      if (t % 1000 == 0) {
+        chained("n1", chain, t);
+      }
+    });
+    assertThat(published()).containsExactly("refused n1 (chained heartbeat)", "refused n1 (chained heartbeat)",
+        "refused n1 (chained heartbeat)");
+    run(14_000, 14_000, t -> anchor("n1", HashChain.fromSeed(new byte[32], 50), t));
+    assertThat(published()).containsExactly("up n1");
+  }
+
+  private void anchor(String node, HashChain chain, long time) {
+    String json = Json.toString(nodes.signAnchor(new NodeHeartbeat(node, 0, description(node, 1), null, time), chain,
+        1_000));
+    sent.put(node + "@" + time, json);
+    liveness.process(new Record<>(node, json, time));
+  }
+
+  /** The chained beat due at {@code time} (one element down per second since the anchor at 0). */
+  private void chained(String node, HashChain chain, long time) {
+    String json = Json.toString(nodes.chained(node, chain, chain.length() - (int) (time / 1000), time));
+    sent.put(node + "@" + time, json);
+    liveness.process(new Record<>(node, json, time));
   }
 
   /**

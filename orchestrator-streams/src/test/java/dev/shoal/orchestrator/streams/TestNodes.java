@@ -1,5 +1,6 @@
 package dev.shoal.orchestrator.streams;
 
+import dev.shoal.schemas.HashChain;
 import dev.shoal.schemas.JoinTokens;
 import dev.shoal.schemas.NodeHeartbeat;
 import dev.shoal.schemas.NodeSignatures;
@@ -23,6 +24,7 @@ final class TestNodes {
   private final Map<String, Long> boots = new HashMap<>();
   private final Map<String, Long> heartbeatSequences = new HashMap<>();
   private final Map<String, Long> statusSequences = new HashMap<>();
+  private final Map<String, Long> anchorSequences = new HashMap<>();
 
   /** The node's key pair (the same for the same id, in every instance). */
   synchronized KeyPair keys(String nodeId) {
@@ -51,6 +53,28 @@ final class TestNodes {
     String proof = token == null ? null : JoinTokens.proof(token, id, publicKey(id));
     return NodeSignatures.sign(new NodeHeartbeat(id, seq, hb.description(), hb.runningTaskIds(), hb.timestamp(), proof,
         boot(id), publicKey(id), null), keys(id).getPrivate());
+  }
+
+  /**
+   * {@code hb} as the node sends it when it anchors {@code chain} (beats {@code intervalMs} apart): its
+   * boot, next sequence, key, the chain's top, length and interval, signed.
+   */
+  synchronized NodeHeartbeat signAnchor(NodeHeartbeat hb, HashChain chain, long intervalMs) {
+    String id = hb.nodeId();
+    long seq = heartbeatSequences.merge(id, 1L, Long::sum);
+    anchorSequences.put(id, seq);
+    return NodeSignatures.sign(new NodeHeartbeat(id, seq, hb.description(), hb.runningTaskIds(), hb.timestamp(), null,
+        boot(id), publicKey(id), null).anchoring(chain.top(), chain.length(), intervalMs), keys(id).getPrivate());
+  }
+
+  /**
+   * The node's chained heartbeat revealing {@code chain}'s element {@code index} (anchored last by
+   * {@link #signAnchor}): its sequence is the anchor's plus the steps down the chain.
+   */
+  synchronized NodeHeartbeat chained(String nodeId, HashChain chain, int index, long timestamp) {
+    long seq = anchorSequences.get(nodeId) + (chain.length() - index);
+    heartbeatSequences.put(nodeId, seq);
+    return NodeHeartbeat.chainedBeat(nodeId, boot(nodeId), seq, timestamp, chain.element(index), index);
   }
 
   /** {@code s} as its node sends it: with its boot and next sequence, signed. */
