@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,6 +75,7 @@ public final class NodeAgent implements AutoCloseable {
   private final DataDirLock lock;
   private final NodeSigner signer;
   private final AtomicBoolean passPending = new AtomicBoolean();
+  private final AtomicLong passes = new AtomicLong();
   private Phase phase = Phase.NEW;
   private KafkaSender sender;
   private TaskSupervisor supervisor;
@@ -217,6 +219,7 @@ public final class NodeAgent implements AutoCloseable {
       metrics.bindHeartbeats(contact::sent, contact::acknowledgements, contact::silence);
       metrics.bindFencing(() -> g != null && g.fenced(), () -> g == null ? 0 : g.fencings(), config.fencingTimeout());
       metrics.bindRunning(supervisor::runningTasks);
+      metrics.bindPasses(passes::get);
     }
     Heartbeater heartbeater = new Heartbeater(nodeId, NodeDescriptions.describe(config, hostname, runtimes),
         shared != null ? shared.heartbeatSender() : sender, topics.heartbeats.name(),
@@ -288,9 +291,15 @@ public final class NodeAgent implements AutoCloseable {
     }
   }
 
+  /** Convergence passes run so far (what {@code bench scale} adds up over its hollow nodes). */
+  public long convergencePasses() {
+    return passes.get();
+  }
+
   private void pass() {
     // Cleared first: a request that comes in during this pass gets a pass of its own.
     passPending.set(false);
+    passes.incrementAndGet();
     try {
       // Fencing (FenceGuard, on this same thread) switches the supervisor into stopping everything.
       supervisor.converge();

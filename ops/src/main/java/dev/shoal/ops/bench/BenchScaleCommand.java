@@ -146,6 +146,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
       Map<String, Long> bytesBefore = TopicBytes.of(bootstrap);
       Duration orchestratorCpuBefore = cpu(orchestrator.toHandle());
       Duration ownCpuBefore = cpu(ProcessHandle.current());
+      long passesBefore = passes(agents);
       Progress progress = new Progress();
       long runFrom = System.currentTimeMillis();
       long t0 = System.nanoTime();
@@ -195,6 +196,9 @@ public final class BenchScaleCommand implements Callable<Integer> {
           seconds(cpu(orchestrator.toHandle()).minus(orchestratorCpuBefore)) / runSeconds,
           seconds(cpu(ProcessHandle.current()).minus(ownCpuBefore)),
           seconds(cpu(ProcessHandle.current()).minus(ownCpuBefore)) / runSeconds);
+      long passesRun = passes(agents) - passesBefore;
+      out.printf(Locale.ROOT, "[scale] the hollow nodes' convergence passes over the run: %d (%.0f a second, %.1f a node)%n",
+          passesRun, passesRun / runSeconds, passesRun / (double) nodes);
       out.println(ClusterHappenings.events(bootstrap, runFrom, runTo));
       out.println(ClusterHappenings.tasks(model.tasks()));
       out.printf(Locale.ROOT, "[scale] the hollow nodes' shared producers: a status waited up to %.0f ms, a heartbeat"
@@ -292,6 +296,10 @@ public final class BenchScaleCommand implements Callable<Integer> {
     }
     shared.start();
     return agents;
+  }
+
+  private static long passes(List<NodeAgent> agents) {
+    return agents.stream().mapToLong(NodeAgent::convergencePasses).sum();
   }
 
   /** {@code GET /v1/tasks?service=s0} of one service's tasks: the median of 10 calls. */
