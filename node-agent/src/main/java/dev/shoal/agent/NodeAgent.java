@@ -18,12 +18,11 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads, after {@link #start()}: one reads the assignment ({@link AssignmentReader}); one runs
  * convergence passes ({@link TaskSupervisor#converge()}), on every new assignment, ended operation
- * or task exit, and every {@code resyncInterval}, and the fencing check ({@link FenceGuard}); up to
+ * or task exit (those a few ms apart share a pass: {@link PassRequests}), and at least every
+ * {@code resyncInterval} when nothing happens, and the fencing check ({@link FenceGuard}); up to
  * {@code taskParallelism} run starts and removes, and a wider pool runs stops ({@link OpsPool}; one
  * operation at a time per task, idle threads end); one sends heartbeats; one hands task
  * statuses to the Kafka producer; one ships task output ({@link LogShipper}, with its own producer).
@@ -63,6 +63,12 @@ public final class NodeAgent implements AutoCloseable {
    * container whose image is there takes milliseconds to tens of milliseconds here, an image pull seconds.
    */
   static final Duration START_QUIET = Duration.ofMillis(100);
+  /**
+   * The least time between a pass and one asked for by an ended operation or a task exit
+   * ({@link PassRequests#soon()}): what such a pass reports (a stop's or an exit's end) comes at most
+   * this much later, against engine operations of 10s to 100s of ms; completions within it share a pass.
+   */
+  static final Duration PASS_SPACING = Duration.ofMillis(20);
 
   private enum Phase { NEW, STARTED, CLOSED }
 
@@ -73,12 +79,13 @@ public final class NodeAgent implements AutoCloseable {
   private AgentMetrics metrics;
   private final DataDirLock lock;
   private final NodeSigner signer;
-  private final AtomicBoolean passPending = new AtomicBoolean();
+  private final AtomicLong passes = new AtomicLong();
   private Phase phase = Phase.NEW;
   private KafkaSender sender;
   private TaskSupervisor supervisor;
   private OpsPool ops;
   private ScheduledExecutorService converger;
+  private PassRequests passRequests;
   private ScheduledExecutorService heartbeats;
   /** This agent's beats on the shared heartbeat thread (hollow nodes only). */
   private ScheduledFuture<?> sharedBeats;
@@ -198,18 +205,20 @@ public final class NodeAgent implements AutoCloseable {
         statuses -> signer.sign(nodeId, statuses), json -> sender.send(topics.taskStatus.name(), nodeId, json))));
     ops = shared != null ? shared.ops() : OpsPool.bounded(nodeId, config.taskParallelism(), OpsPool.STOP_THREADS);
     converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
-    supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, this::requestPass, System::currentTimeMillis,
-        config.drainDelay(), StartReports.afterQuiet(publisher, START_QUIET,
+    passRequests = new PassRequests(converger, PASS_SPACING, System::nanoTime, this::pass);
+    supervisor = new TaskSupervisor(nodeId, runtimes, publisher, ops, passRequests::now, passRequests::soon,
+        System::currentTimeMillis, config.drainDelay(), StartReports.afterQuiet(publisher, START_QUIET,
             (action, after) -> converger.schedule(action, after.toMillis(), TimeUnit.MILLISECONDS)));
-    runtimes.all().forEach(r -> r.onChange(this::requestPass));
-    long resync = config.resyncInterval().toMillis();
-    converger.scheduleWithFixedDelay(this::pass, resync, resync, TimeUnit.MILLISECONDS);
+    runtimes.all().forEach(r -> r.onChange(passRequests::now));
+    Duration resyncInterval = config.resyncInterval();
+    long resync = resyncInterval.toMillis();
+    converger.scheduleWithFixedDelay(() -> passRequests.resync(resyncInterval), resync, resync, TimeUnit.MILLISECONDS);
 
     KafkaContact contact = KafkaContact.monotonic();
     FenceGuard guard = null;
     if (!config.fencingTimeout().isZero()) {
       long check = FenceGuard.period(config.fencingTimeout()).toMillis();
-      guard = new FenceGuard(nodeId, config.fencingTimeout(), contact, supervisor, this::requestPass);
+      guard = new FenceGuard(nodeId, config.fencingTimeout(), contact, supervisor, passRequests::now);
       converger.scheduleWithFixedDelay(guard, check, check, TimeUnit.MILLISECONDS);
     }
     if (metrics != null) {
@@ -217,6 +226,7 @@ public final class NodeAgent implements AutoCloseable {
       metrics.bindHeartbeats(contact::sent, contact::acknowledgements, contact::silence);
       metrics.bindFencing(() -> g != null && g.fenced(), () -> g == null ? 0 : g.fencings(), config.fencingTimeout());
       metrics.bindRunning(supervisor::runningTasks);
+      metrics.bindPasses(passes::get);
     }
     Heartbeater heartbeater = new Heartbeater(nodeId, NodeDescriptions.describe(config, hostname, runtimes),
         shared != null ? shared.heartbeatSender() : sender, topics.heartbeats.name(),
@@ -279,19 +289,13 @@ public final class NodeAgent implements AutoCloseable {
     return refused;
   }
 
-  private void requestPass() {
-    if (passPending.compareAndSet(false, true)) {
-      try {
-        converger.execute(this::pass);
-      } catch (RejectedExecutionException closing) {
-        passPending.set(false);
-      }
-    }
+  /** Convergence passes run so far (what {@code bench scale} adds up over its hollow nodes). */
+  public long convergencePasses() {
+    return passes.get();
   }
 
   private void pass() {
-    // Cleared first: a request that comes in during this pass gets a pass of its own.
-    passPending.set(false);
+    passes.incrementAndGet();
     try {
       // Fencing (FenceGuard, on this same thread) switches the supervisor into stopping everything.
       supervisor.converge();

@@ -2,12 +2,12 @@ package dev.shoal.agent;
 
 import dev.shoal.agent.runtime.ContainerRuntime;
 import dev.shoal.agent.runtime.RuntimeTask;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -22,6 +22,7 @@ final class Runtimes {
   record Held(ContainerRuntime runtime, RuntimeTask task) {}
 
   private final Map<String, ContainerRuntime> byDriver = new LinkedHashMap<>();
+  private final Set<String> drivers;
   /** Drivers whose runtime did not answer last time, so an outage is logged once and not every pass. */
   private final Set<String> down = ConcurrentHashMap.newKeySet();
 
@@ -31,10 +32,11 @@ final class Runtimes {
         throw new IllegalArgumentException("two runtimes offer the " + r.driver() + " driver");
       }
     }
+    drivers = java.util.Collections.unmodifiableSet(new TreeSet<>(byDriver.keySet()));
   }
 
   Set<String> drivers() {
-    return new TreeSet<>(byDriver.keySet());
+    return drivers;
   }
 
   Optional<ContainerRuntime> forDriver(String driver) {
@@ -48,8 +50,10 @@ final class Runtimes {
   /**
    * What the runtimes hold for a node, by task id, and the drivers whose runtime could not say
    * (its engine did not answer): their tasks are neither held nor missing, just unknown for now.
+   * {@code observed} is {@code held} without the runtimes, as {@link TaskConverger} reads it. Neither map
+   * is sorted: the plan orders itself.
    */
-  record Snapshot(Map<String, Held> held, Set<String> unavailable) {}
+  record Snapshot(Map<String, Held> held, Map<String, RuntimeTask> observed, Set<String> unavailable) {}
 
   /** Everything the runtimes that answer hold for the node, by task id. */
   Map<String, Held> held(String nodeId) {
@@ -57,8 +61,9 @@ final class Runtimes {
   }
 
   Snapshot snapshot(String nodeId) {
-    Map<String, Held> out = new TreeMap<>();
+    Map<ContainerRuntime, List<RuntimeTask>> lists = new LinkedHashMap<>();
     Set<String> unavailable = new TreeSet<>();
+    int count = 0;
     for (ContainerRuntime r : byDriver.values()) {
       List<RuntimeTask> tasks;
       try {
@@ -74,22 +79,37 @@ final class Runtimes {
       if (down.remove(r.driver())) {
         LOG.info("the {} runtime answers again", r.name());
       }
+      lists.put(r, tasks);
+      count += tasks.size();
+    }
+    // Sized up front: every pass builds these, and growing them was a good part of a pass's cost.
+    Map<String, Held> out = new HashMap<>(capacityFor(count));
+    Map<String, RuntimeTask> observed = new HashMap<>(capacityFor(count));
+    lists.forEach((r, tasks) -> {
       for (RuntimeTask t : tasks) {
         // A runtime lists by node, but a data dir or an engine can be shared: another node's task is
         // not ours to stop, start or report, whatever a runtime hands back.
-        if (nodeId.equals(t.nodeId())) {
-          out.putIfAbsent(t.taskId(), new Held(r, t));
+        if (nodeId.equals(t.nodeId()) && !out.containsKey(t.taskId())) {
+          out.put(t.taskId(), new Held(r, t));
+          observed.put(t.taskId(), t);
         }
       }
-    }
-    return new Snapshot(out, unavailable);
+    });
+    return new Snapshot(out, observed, unavailable);
   }
+
+  /** A hash map's initial capacity that holds {@code entries} without growing. */
+  static int capacityFor(int entries) {
+    return (int) (entries / 0.75f) + 1;
+  }
+
 
   /** Ids of the node's tasks that are running, sorted (those of runtimes that answer). */
   List<String> runningTaskIds(String nodeId) {
     return held(nodeId).values().stream()
         .filter(h -> h.task().state() == RuntimeTask.State.RUNNING)
         .map(h -> h.task().taskId())
+        .sorted()
         .toList();
   }
 

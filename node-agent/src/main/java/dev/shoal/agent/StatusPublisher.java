@@ -60,6 +60,9 @@ final class StatusPublisher {
 
   /** Sends again the latest status of every task whose latest send failed. */
   synchronized void retryFailed() {
+    if (failed.isEmpty()) {
+      return;
+    }
     for (String id : new TreeSet<>(failed)) {
       send(latest.get(id));
     }
@@ -78,6 +81,34 @@ final class StatusPublisher {
   synchronized String health(String taskId) {
     TaskStatus prev = latest.get(taskId);
     return prev == null ? null : prev.health();
+  }
+
+  /**
+   * What the agent remembers of each task it published or knows a floor for, or that is {@code busy},
+   * read under one lock. A task's busy mark is read before its state: an operation publishes before it
+   * clears its mark, so a task seen idle is seen with everything its operation published.
+   */
+  synchronized Map<String, TaskMemory> memory(Set<String> busy) {
+    Map<String, TaskMemory> m = new HashMap<>(Runtimes.capacityFor(Math.max(latest.size(), floors.size()) + busy.size()));
+    for (String id : latest.keySet()) {
+      remember(m, id, busy);
+    }
+    for (String id : floors.keySet()) {
+      if (!m.containsKey(id)) {
+        remember(m, id, busy);
+      }
+    }
+    for (String id : busy) {
+      if (!m.containsKey(id)) {
+        m.put(id, new TaskMemory(state(id), health(id), true));
+      }
+    }
+    return m;
+  }
+
+  private void remember(Map<String, TaskMemory> m, String id, Set<String> busy) {
+    boolean b = busy.contains(id);
+    m.put(id, new TaskMemory(state(id), health(id), b));
   }
 
   synchronized Set<String> taskIds() {

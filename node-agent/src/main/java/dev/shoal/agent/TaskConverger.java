@@ -33,8 +33,14 @@ public final class TaskConverger {
   private TaskConverger() {}
 
   public static List<TaskAction> plan(ConvergeInput in) {
-    TreeSet<String> ids = new TreeSet<>(in.assigned().keySet());
-    ids.addAll(in.observed().keySet());
+    // Sorted here rather than kept in sorted maps: lookups by id are most of a pass.
+    List<String> ids = new ArrayList<>(in.assigned().keySet());
+    for (String id : in.observed().keySet()) {
+      if (!in.assigned().containsKey(id)) {
+        ids.add(id);
+      }
+    }
+    ids.sort(null); // the assignment usually comes in id order, which the sort only checks
     List<TaskAction> plan = new ArrayList<>();
     for (String id : ids) {
       TaskMemory m = in.memory().getOrDefault(id, TaskMemory.NONE);

@@ -7,8 +7,8 @@ import dev.shoal.schemas.Task;
 import dev.shoal.schemas.TaskState;
 import dev.shoal.schemas.TaskStatus;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * with an operation under way is left out of plans until it ends), so a slow stop or image pull never
  * holds up other tasks. Starts and removes share a bounded pool; stops have their own, so one waiting
  * out its grace period never holds a start; a drain delay holds no thread (its stop is submitted when
- * it ends). Every operation that ends, and every task that exits, asks for another pass.
+ * it ends). Every operation that ends, and every task that exits, asks for another pass (through
+ * {@code afterOperation}, which may let a few such requests share one: {@link PassRequests#soon()}).
  */
 final class TaskSupervisor {
   private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
@@ -39,11 +40,17 @@ final class TaskSupervisor {
   private final StatusPublisher publisher;
   private final OpsPool ops;
   private final Runnable requestConverge;
+  private final Runnable afterOperation;
   private final LongSupplier clock;
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
   private final Set<String> watched = ConcurrentHashMap.newKeySet();
-  /** Null until the first assignment is known: converging to "nothing" would stop adopted tasks. */
+  /**
+   * Null until the first assignment is known: converging to "nothing" would stop adopted tasks. In task
+   * id order, with hashed lookups (each pass looks every task up several times).
+   */
   private volatile Map<String, Task> assigned;
+  /** The assignment whose states the last pass raised the publisher's floors to (only {@link #converge()} uses it). */
+  private Map<String, Task> floorsRaisedFor;
   private volatile boolean closing;
   /** Non-null while the node is fenced ({@link Fencing}): why its tasks are being stopped. */
   private volatile String fence;
@@ -74,6 +81,17 @@ final class TaskSupervisor {
    */
   TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, OpsPool ops,
                  Runnable requestConverge, LongSupplier clock, Duration drainDelay, StartReports startReports) {
+    this(nodeId, runtimes, publisher, ops, requestConverge, requestConverge, clock, drainDelay, startReports);
+  }
+
+  /**
+   * Asks for a pass through {@code requestConverge} on a new assignment, and through
+   * {@code afterOperation} when an operation ends or a task exits.
+   */
+  TaskSupervisor(String nodeId, Runtimes runtimes, StatusPublisher publisher, OpsPool ops,
+                 Runnable requestConverge, Runnable afterOperation, LongSupplier clock, Duration drainDelay,
+                 StartReports startReports) {
+    this.afterOperation = afterOperation;
     this.drainDelay = drainDelay;
     this.startReports = startReports;
     this.nodeId = nodeId;
@@ -93,7 +111,7 @@ final class TaskSupervisor {
         tasks.put(t.id(), nodeId.equals(t.nodeId()) ? t : t.withNode(nodeId, t.status(), t.updatedAt()));
       }
     }
-    assigned = tasks;
+    assigned = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
     requestConverge.run();
   }
 
@@ -143,27 +161,34 @@ final class TaskSupervisor {
     if (tasks == null) {
       tasks = Map.of(); // fenced before the first assignment: tasks adopted from an earlier run are stopped too
     }
-    for (Task t : tasks.values()) {
-      if (t.status() != null && t.status().state() != null) {
-        publisher.raiseFloor(t.id(), t.state());
+    if (tasks != floorsRaisedFor) {
+      // Once per assignment: a floor only rises, and only forgetGone (a task no longer assigned) lowers one.
+      for (Task t : tasks.values()) {
+        if (t.status() != null && t.status().state() != null) {
+          publisher.raiseFloor(t.id(), t.state());
+        }
       }
+      floorsRaisedFor = tasks;
     }
     // Memory before runtimes: an operation clears its busy mark only after all its effects, so a
     // task seen idle here is seen by the runtimes below with everything that operation did.
-    Map<String, TaskMemory> memory = memory();
+    Map<String, TaskMemory> memory = publisher.memory(busy);
     Runtimes.Snapshot snapshot = runtimes.snapshot(nodeId);
     Map<String, Runtimes.Held> held = snapshot.held();
-    running = (int) held.values().stream().filter(h -> h.task().state() == RuntimeTask.State.RUNNING).count();
-    Map<String, RuntimeTask> observed = new TreeMap<>();
-    held.forEach((id, h) -> {
-      observed.put(id, h.task());
-      if (h.task().isLive()) {
-        watch(h.runtime(), id);
+    int runningNow = 0;
+    for (Map.Entry<String, Runtimes.Held> e : held.entrySet()) {
+      RuntimeTask t = e.getValue().task();
+      if (t.state() == RuntimeTask.State.RUNNING) {
+        runningNow++;
       }
-    });
+      if (t.isLive()) {
+        watch(e.getValue().runtime(), e.getKey());
+      }
+    }
+    running = runningNow;
     Map<String, Task> wanted = fenced == null ? tasks : Fencing.stopAll(tasks, held.keySet());
     List<TaskAction> plan = TaskConverger.plan(new ConvergeInput(nodeId, clock.getAsLong(),
-        decidable(wanted, snapshot.unavailable()), observed, memory, runtimes.drivers()));
+        decidable(wanted, snapshot.unavailable()), snapshot.observed(), memory, runtimes.drivers()));
     if (fenced != null) {
       plan = Fencing.restrict(plan);
     }
@@ -173,7 +198,7 @@ final class TaskSupervisor {
       }
       execute(Fencing.explain(a, fencedStops.get(a.taskId())), held);
     }
-    forgetGone(tasks, held);
+    forgetGone(memory.keySet(), tasks, held);
     publisher.retryFailed();
     return plan.size();
   }
@@ -195,18 +220,6 @@ final class TaskSupervisor {
     Map<String, Task> out = new TreeMap<>(tasks);
     out.values().removeIf(t -> unavailable.contains(TaskConverger.driverOf(t)));
     return out;
-  }
-
-  private Map<String, TaskMemory> memory() {
-    Set<String> ids = new HashSet<>(publisher.taskIds());
-    ids.addAll(busy);
-    Map<String, TaskMemory> m = new HashMap<>();
-    for (String id : ids) {
-      // Busy first: once an operation is seen finished, what it published is seen too.
-      boolean b = busy.contains(id);
-      m.put(id, new TaskMemory(publisher.state(id), publisher.health(id), b));
-    }
-    return m;
   }
 
   private void execute(TaskAction a, Map<String, Runtimes.Held> held) {
@@ -256,7 +269,7 @@ final class TaskSupervisor {
           LOG.warn("operation on task {} failed", taskId, e);
         } finally {
           busy.remove(taskId);
-          requestConverge.run();
+          afterOperation.run();
         }
       });
     } catch (RejectedExecutionException e) {
@@ -300,19 +313,29 @@ final class TaskSupervisor {
 
   private void watch(ContainerRuntime rt, String taskId) {
     if (watched.add(taskId)) {
-      rt.onExit(taskId).whenComplete((v, e) -> requestConverge.run());
+      rt.onExit(taskId).whenComplete((v, e) -> afterOperation.run());
     }
   }
 
-  private void forgetGone(Map<String, Task> tasks, Map<String, Runtimes.Held> held) {
-    Set<String> ids = new HashSet<>(publisher.taskIds());
-    ids.addAll(watched);
-    for (String id : ids) {
-      if (!tasks.containsKey(id) && !held.containsKey(id) && !busy.contains(id)) {
-        publisher.forget(id);
-        watched.remove(id);
-        fencedStops.remove(id);
-      }
+  /**
+   * Forgets what is remembered of tasks neither assigned, held nor busy. {@code remembered} is what the
+   * publisher knew at the start of the pass: what it learns during the pass is of tasks assigned or
+   * held, and a task that goes meanwhile is forgotten by the next pass.
+   */
+  private void forgetGone(Set<String> remembered, Map<String, Task> tasks, Map<String, Runtimes.Held> held) {
+    for (String id : remembered) {
+      forgetIfGone(id, tasks, held);
+    }
+    for (String id : watched) {
+      forgetIfGone(id, tasks, held);
+    }
+  }
+
+  private void forgetIfGone(String id, Map<String, Task> tasks, Map<String, Runtimes.Held> held) {
+    if (!tasks.containsKey(id) && !held.containsKey(id) && !busy.contains(id)) {
+      publisher.forget(id);
+      watched.remove(id);
+      fencedStops.remove(id);
     }
   }
 

@@ -71,6 +71,13 @@ public final class AgentMetrics implements AutoCloseable {
         .register(registry);
   }
 
+  /** Convergence passes the agent ran. */
+  public void bindPasses(LongSupplier passes) {
+    FunctionCounter.builder("shoal.agent.convergence.passes", passes, LongSupplier::getAsLong)
+        .description("Convergence passes the agent ran (on an assignment, an ended operation, a task exit, a resync)")
+        .tags(tags).register(registry);
+  }
+
   /** Heartbeats: how many were sent and acknowledged, and how long since the last acknowledged one was sent. */
   public void bindHeartbeats(LongSupplier sent, LongSupplier acknowledged, Supplier<Duration> silence) {
     held.addAll(List.of(sent, acknowledged, silence));

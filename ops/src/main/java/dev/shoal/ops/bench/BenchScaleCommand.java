@@ -147,6 +147,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
       Map<String, BrokerRequests.Counts> requestsBefore = BrokerRequests.now();
       Duration orchestratorCpuBefore = cpu(orchestrator.toHandle());
       Duration ownCpuBefore = cpu(ProcessHandle.current());
+      long passesBefore = passes(agents);
       Progress progress = new Progress();
       long runFrom = System.currentTimeMillis();
       long t0 = System.nanoTime();
@@ -197,6 +198,9 @@ public final class BenchScaleCommand implements Callable<Integer> {
           seconds(cpu(orchestrator.toHandle()).minus(orchestratorCpuBefore)) / runSeconds,
           seconds(cpu(ProcessHandle.current()).minus(ownCpuBefore)),
           seconds(cpu(ProcessHandle.current()).minus(ownCpuBefore)) / runSeconds);
+      long passesRun = passes(agents) - passesBefore;
+      out.printf(Locale.ROOT, "[scale] the hollow nodes' convergence passes over the run: %d (%.0f a second, %.1f a node)%n",
+          passesRun, passesRun / runSeconds, passesRun / (double) nodes);
       out.println(ClusterHappenings.events(bootstrap, runFrom, runTo));
       out.println(ClusterHappenings.tasks(model.tasks()));
       out.printf(Locale.ROOT, "[scale] the hollow nodes' shared producers: a status waited up to %.0f ms, a heartbeat"
@@ -294,6 +298,10 @@ public final class BenchScaleCommand implements Callable<Integer> {
     }
     shared.start();
     return agents;
+  }
+
+  private static long passes(List<NodeAgent> agents) {
+    return agents.stream().mapToLong(NodeAgent::convergencePasses).sum();
   }
 
   /**
