@@ -42,6 +42,8 @@ class TaskSupervisorParallelismTest {
   private final AtomicInteger mostPreparing = new AtomicInteger();
   private final AtomicInteger stopping = new AtomicInteger();
   private final AtomicInteger mostStopping = new AtomicInteger();
+  /** Operations ended (and task exits): the supervisor marks a task idle just before it counts here. */
+  private final AtomicInteger operationsEnded = new AtomicInteger();
   private OpsPool ops;
   private TaskSupervisor supervisor;
 
@@ -60,7 +62,7 @@ class TaskSupervisorParallelismTest {
   private void supervise(int parallelism, int stopThreads, Duration drain) {
     ops = OpsPool.bounded(NODE, parallelism, stopThreads);
     supervisor = new TaskSupervisor(NODE, new Runtimes(List.of(runtime)), publisher, ops, () -> { },
-        System::currentTimeMillis, drain, StartReports.immediate(publisher));
+        operationsEnded::incrementAndGet, System::currentTimeMillis, drain, StartReports.immediate(publisher));
     runtime.onPrepareOf(id -> {
       mostPreparing.accumulateAndGet(preparing.incrementAndGet(), Math::max);
       try {
@@ -118,13 +120,17 @@ class TaskSupervisorParallelismTest {
     return t == null || !t.isLive();
   }
 
-  /** Assigns {@code ids}, opens their prepare gates and converges until they run. */
+  /**
+   * Assigns {@code ids}, opens their prepare gates and converges until they run and their start
+   * operations have ended: a task whose start is still reporting is busy, and a pass plans nothing for it.
+   */
   private void startRunning(List<String> ids) {
     ids.forEach(id -> open("prepare " + id));
+    int endedBefore = operationsEnded.get();
     supervisor.assign(ids.stream().map(Fixtures::running).toList());
     await().atMost(WAIT).until(() -> {
       supervisor.converge();
-      return ids.stream().allMatch(this::runs);
+      return ids.stream().allMatch(this::runs) && operationsEnded.get() - endedBefore >= ids.size();
     });
   }
 
