@@ -143,7 +143,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
       if (warmupTasks > 0) {
         warmUp(bootstrap, model, api, out);
       }
-      Map<String, Long> bytesBefore = TopicBytes.of(bootstrap);
+      TopicBytes.Reading bytesBefore = TopicBytes.of(bootstrap);
       Map<String, BrokerRequests.Counts> requestsBefore = BrokerRequests.now();
       Duration orchestratorCpuBefore = cpu(orchestrator.toHandle());
       Duration ownCpuBefore = cpu(ProcessHandle.current());
@@ -188,7 +188,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
         Thread.sleep(1000);
       }
       long runTo = System.currentTimeMillis();
-      Map<String, Long> bytesAfter = TopicBytes.of(bootstrap);
+      TopicBytes.Reading bytesAfter = TopicBytes.of(bootstrap);
       double runSeconds = (runTo - runFrom) / 1e3;
       out.println(BrokerRequests.between(requestsBefore, BrokerRequests.now(), runSeconds));
       out.printf(Locale.ROOT, "[scale] CPU over the run (%.1f s; %d nodes, a heartbeat every %s: %.0f heartbeats/s):"
