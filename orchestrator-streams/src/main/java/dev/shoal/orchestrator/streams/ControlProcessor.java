@@ -112,7 +112,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
       quarantine(message, offset, RejectionCode.TOO_LARGE, outputs.refusal(), record.timestamp());
       return;
     }
-    stores.write(plan.changes(), orchestrator.state());
+    stores.write(plan.changes(), orchestrator.state(), outputs.taskJson());
     // Every record of the decision carries its sequence: audit pairs the derived records with the
     // control-log entry that made them, record by record.
     byte[] sequence = Long.toString(plan.sequence()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -193,7 +193,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
   }
 
   /** The decision state's stores: loading them into a {@link ClusterState}, writing a plan's changes back. */
-  record ControlStores(KeyValueStore<String, Service> services, KeyValueStore<String, Task> tasks,
+  record ControlStores(KeyValueStore<String, Service> services, KeyValueStore<String, byte[]> tasks,
                        KeyValueStore<String, Node> nodes, KeyValueStore<String, RestartRecord> restarts,
                        KeyValueStore<String, UpdateProgress> updates, KeyValueStore<String, ClusterInfo> cluster,
                        KeyValueStore<String, ClusterState.Meta> meta,
@@ -213,8 +213,8 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
       try (KeyValueIterator<String, Service> it = services.all()) {
         it.forEachRemaining(kv -> state.load(kv.value));
       }
-      try (KeyValueIterator<String, Task> it = tasks.all()) {
-        it.forEachRemaining(kv -> state.load(kv.value));
+      try (KeyValueIterator<String, byte[]> it = tasks.all()) {
+        it.forEachRemaining(kv -> state.load(dev.shoal.schemas.Json.fromBytes(kv.value, Task.class)));
       }
       try (KeyValueIterator<String, Node> it = nodes.all()) {
         it.forEachRemaining(kv -> state.load(kv.value));
@@ -239,7 +239,8 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
       return state;
     }
 
-    void write(ClusterState.Changes changes, ClusterState state) {
+    /** @param taskJson the changed tasks' JSON as the decision publishes it to {@code shoal.tasks} (null: removed) */
+    void write(ClusterState.Changes changes, ClusterState state, java.util.Map<String, byte[]> taskJson) {
       for (Service s : changes.services()) {
         services.put(dev.shoal.schemas.Identifiers.serviceKey(s.name()), s);
       }
@@ -247,7 +248,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
         services.delete(dev.shoal.schemas.Identifiers.serviceKey(s.name()));
       }
       for (String id : changes.taskIds()) {
-        putOrDelete(tasks, id, state.task(id).orElse(null));
+        putOrDelete(tasks, id, taskJson.get(id));
       }
       for (String id : changes.nodeIds()) {
         putOrDelete(nodes, id, state.node(id).orElse(null));

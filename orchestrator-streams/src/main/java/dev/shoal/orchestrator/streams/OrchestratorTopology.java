@@ -14,7 +14,6 @@ import dev.shoal.schemas.Json;
 import dev.shoal.schemas.JsonSerde;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
-import dev.shoal.schemas.Task;
 import dev.shoal.schemas.Limits;
 import dev.shoal.schemas.TaskStatus;
 import dev.shoal.schemas.TaskStatusBatch;
@@ -164,7 +163,10 @@ public final class OrchestratorTopology {
     t.addProcessor(DECIDE, () -> new ControlProcessor(settings, joinPolicy, scheduler.get(), progress),
         spec.processor(), command.processor(), status.processor(), livenessIn.processor(), timerIn.processor());
     t.addStateStore(store(SERVICES_STORE, Service.class), DECIDE);
-    t.addStateStore(store(TASKS_STORE, Task.class), DECIDE);
+    // The tasks store keeps the bytes the decision publishes to shoal.tasks (the same JSON a typed
+    // store would write, so its changelog is unchanged): a task is serialised once, not twice.
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASKS_STORE), Serdes.String(),
+        Serdes.ByteArray()), DECIDE);
     t.addStateStore(store(NODES_STORE, Node.class), DECIDE);
     t.addStateStore(store(RESTARTS_STORE, RestartRecord.class), DECIDE);
     t.addStateStore(store(TIMERS_STORE, ControlMessage.class), DECIDE);

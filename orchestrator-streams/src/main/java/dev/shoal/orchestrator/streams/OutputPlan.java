@@ -13,7 +13,9 @@ import dev.shoal.schemas.Service;
 import dev.shoal.schemas.Task;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,8 +23,9 @@ import java.util.Optional;
  * record the broker would refuse ({@code RecordTooLargeException}) would otherwise fail the stream
  * thread after the stores had changed, and the replaced thread would meet the same message again.
  * {@link #refusal} names the first record over the limit ({@link Limits#MAX_OUTPUT_RECORD_BYTES} by default).
+ * {@link #taskJson} holds each changed task's JSON (null: removed), for the tasks store to keep as is.
  */
-record OutputPlan(List<Output> records, String refusal) {
+record OutputPlan(List<Output> records, String refusal, Map<String, byte[]> taskJson) {
 
   /** One record for one sink; a null value is a tombstone. */
   record Output(String sink, String key, byte[] value) {}
@@ -39,8 +42,13 @@ record OutputPlan(List<Output> records, String refusal) {
     for (Service s : c.removedServices()) {
       out.add(new Output(OrchestratorTopology.TO_SERVICES, s.id(), null));
     }
+    // Each changed task is serialised once: for shoal.tasks, for the tasks store and inside its
+    // assignment (a third of a decision's serialising was the same task again, issue 14).
+    Map<String, byte[]> taskJson = new HashMap<>();
     for (String id : c.taskIds()) {
-      out.add(new Output(OrchestratorTopology.TO_TASKS, id, state.task(id).map(Json::toBytes).orElse(null)));
+      byte[] json = state.task(id).map(Json::toBytes).orElse(null);
+      taskJson.put(id, json);
+      out.add(new Output(OrchestratorTopology.TO_TASKS, id, json));
     }
     for (String id : c.nodeIds()) {
       out.add(new Output(OrchestratorTopology.TO_NODES, id, state.node(id).map(Json::toBytes).orElse(null)));
@@ -59,13 +67,14 @@ record OutputPlan(List<Output> records, String refusal) {
     // whatever else the node runs.
     c.assignmentTasks().forEach((taskId, nodeId) -> {
       Task t = state.task(taskId).filter(x -> nodeId.equals(x.nodeId())).orElse(null);
-      out.add(new Output(OrchestratorTopology.TO_ASSIGNMENTS, Assignment.key(nodeId, taskId),
-          t == null ? null : Json.toBytes(new Assignment(nodeId, offset, t, null))));
+      byte[] json = t == null ? null : taskJson.get(taskId);
+      out.add(new Output(OrchestratorTopology.TO_ASSIGNMENTS, Assignment.key(nodeId, taskId), t == null ? null
+          : json != null ? Assignment.json(nodeId, offset, json) : Json.toBytes(new Assignment(nodeId, offset, t, null))));
     });
     for (ClusterEvent e : plan.events()) {
       out.add(new Output(OrchestratorTopology.TO_EVENTS, e.entityId(), Json.toBytes(e)));
     }
-    return new OutputPlan(out, firstTooLarge(out, maxRecordBytes).orElse(null));
+    return new OutputPlan(out, firstTooLarge(out, maxRecordBytes).orElse(null), taskJson);
   }
 
   private static Optional<String> firstTooLarge(List<Output> out, int maxRecordBytes) {
