@@ -1,6 +1,5 @@
 package dev.shoal.orchestrator.core;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,7 +43,7 @@ public final class Ids {
       b.append(p).append('\u0000');
     }
     byte[] d = SHA256.get().digest(b.toString().getBytes(StandardCharsets.UTF_8));
-    String s = new BigInteger(1, d).toString(36);
+    String s = Base36.of(d);
     return (s + "0".repeat(25)).substring(0, 25);
   }
 }
