@@ -13,8 +13,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -50,7 +52,7 @@ public final class ClusterState {
   // Looked up by id, never iterated in its own order: every status and placement looks a task up,
   // and a sorted map of 100,000 tasks made that the decision thread's busiest leaf (a fifth of its
   // samples, issue 14). What lists every task sorts a copy ({@link #tasks()}).
-  private final java.util.HashMap<String, Task> tasks = new java.util.HashMap<>();
+  private final HashMap<String, Task> tasks = new HashMap<>();
   // The indexes hold the tasks themselves, by id, not their ids: listing a node's or a service's
   // tasks is what every placement and reconciliation does, and a lookup per id was a fifth of a
   // replay's time. They hold the same tasks as {@code tasks}, in id order.
@@ -60,19 +62,19 @@ public final class ClusterState {
   // A service's tasks by slot (replicated) and by node for tasks without a slot (global), and those
   // that ended while wanted running: what reconciling some slots of a service reads, so that it
   // costs those slots, not the service. Looked up by service id, never iterated.
-  private final java.util.HashMap<String, TreeMap<Integer, TreeMap<String, Task>>> tasksBySlot =
-      new java.util.HashMap<>();
-  private final java.util.HashMap<String, TreeMap<String, TreeMap<String, Task>>> slotlessByNode =
-      new java.util.HashMap<>();
-  private final java.util.HashMap<String, TreeMap<String, Task>> endedWanted = new java.util.HashMap<>();
-  private final java.util.HashMap<String, NodeLoad> loads = new java.util.HashMap<>();
+  private final HashMap<String, TreeMap<Integer, TreeMap<String, Task>>> tasksBySlot =
+      new HashMap<>();
+  private final HashMap<String, TreeMap<String, TreeMap<String, Task>>> slotlessByNode =
+      new HashMap<>();
+  private final HashMap<String, TreeMap<String, Task>> endedWanted = new HashMap<>();
+  private final HashMap<String, NodeLoad> loads = new HashMap<>();
   private final TreeMap<String, Node> nodes = new TreeMap<>();
   private final TreeMap<String, RestartRecord> restarts = new TreeMap<>();
   private final TreeMap<String, UpdateProgress> updates = new TreeMap<>();
   private final TreeMap<String, RememberedRequest> requests = new TreeMap<>();
   private final TreeSet<String> requestsByTime = new TreeSet<>();
   /** The spec object tasks loaded from the stores share, per {@code <service id>/<version>}; looked up, never iterated. */
-  private final java.util.HashMap<String, ServiceSpec> loadedSpecs = new java.util.HashMap<>();
+  private final HashMap<String, ServiceSpec> loadedSpecs = new HashMap<>();
   private ClusterInfo clusterInfo = ClusterInfo.INITIAL;
   private Meta meta = Meta.INITIAL;
 
@@ -382,7 +384,7 @@ public final class ClusterState {
    * running, health) is not written back to it: that would double every status's bytes.
    */
   private static boolean agentSees(Task before, Task after) {
-    return !java.util.Objects.equals(before.nodeId(), after.nodeId())
+    return !Objects.equals(before.nodeId(), after.nodeId())
         || before.desiredState() != after.desiredState()
         || before.specVersion() != after.specVersion()
         || before.state().isTerminal() != after.state().isTerminal();
@@ -578,8 +580,8 @@ public final class ClusterState {
 
   /** Whether {@code t} sits in the same entries of the by-service, by-slot and by-node indexes as {@code old}. */
   private static boolean sameIndexKeys(Task old, Task t) {
-    return old.serviceId().equals(t.serviceId()) && java.util.Objects.equals(old.slot(), t.slot())
-        && java.util.Objects.equals(old.nodeId(), t.nodeId());
+    return old.serviceId().equals(t.serviceId()) && Objects.equals(old.slot(), t.slot())
+        && Objects.equals(old.nodeId(), t.nodeId());
   }
 
   /**

@@ -43,7 +43,7 @@ record OutputPlan(List<Output> records, String refusal, Map<String, byte[]> task
       out.add(new Output(OrchestratorTopology.TO_SERVICES, s.id(), null));
     }
     // Each changed task is serialised once: for shoal.tasks, for the tasks store and inside its
-    // assignment (a third of a decision's serialising was the same task again, issue 14).
+    // assignment (a placement serialised its task three times, a status twice; issue 14).
     Map<String, byte[]> taskJson = new HashMap<>();
     for (String id : c.taskIds()) {
       byte[] json = state.task(id).map(Json::toBytes).orElse(null);
