@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import java.util.stream.IntStream;
 
 /**
  * The JSON of each task's {@link TaskView}, rendered once per version of the task and reused by
@@ -27,8 +26,6 @@ import java.util.stream.IntStream;
 final class TaskJsonCache {
   /** Below this many entries the cache is never swept: small clusters do not pay for it. */
   static final int MIN_SWEEP = 1_024;
-  /** From this many tasks a listing renders them on the common fork-join pool as well as its own thread. */
-  static final int RENDER_IN_PARALLEL_FROM = 1_024;
 
   private final ObjectMapper mapper;
   private final ObjectWriter writer;
@@ -55,13 +52,10 @@ final class TaskJsonCache {
   /** The JSON array of {@code tasks}' views in this order: what the mapper writes for the list of views. */
   byte[] array(List<Task> tasks) {
     byte[][] parts = new byte[tasks.size()][];
-    // The first listing after a big change renders most of its tasks afresh (10,000 of them took
-    // 90–450 ms on one thread, issue 14): spread over the cores. The order of the parts is kept.
-    IntStream all = IntStream.range(0, parts.length);
-    (parts.length >= RENDER_IN_PARALLEL_FROM ? all.parallel() : all).forEach(i -> parts[i] = json(tasks.get(i)));
     int length = 2 + Math.max(0, tasks.size() - 1);
-    for (byte[] part : parts) {
-      length += part.length;
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = json(tasks.get(i));
+      length += parts[i].length;
     }
     byte[] out = new byte[length];
     out[0] = '[';
