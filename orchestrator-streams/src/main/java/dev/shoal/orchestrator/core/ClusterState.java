@@ -595,31 +595,11 @@ public final class ClusterState {
     } else if (t.nodeId() != null) {
       slotlessByNode.get(t.serviceId()).get(t.nodeId()).put(t.id(), t);
     }
-    if (endedWhileWanted(old)) {
-      drop(endedWanted, old.serviceId(), old.id());
-    }
-    if (endedWhileWanted(t)) {
-      endedWanted.computeIfAbsent(t.serviceId(), k -> new TreeMap<>()).put(t.id(), t);
-    }
     if (t.nodeId() != null) {
       tasksByNode.get(t.nodeId()).put(t.id(), t);
     }
-    if (waitsForNode(old)) {
-      pending.remove(old.id());
-    }
-    if (waitsForNode(t)) {
-      pending.put(t.id(), t);
-    }
-    if (NodeLoad.holds(old)) {
-      NodeLoad load = loads.get(old.nodeId());
-      load.remove(old);
-      if (load.isEmpty()) {
-        loads.remove(old.nodeId());
-      }
-    }
-    if (NodeLoad.holds(t)) {
-      loads.computeIfAbsent(t.nodeId(), k -> new NodeLoad()).add(t);
-    }
+    unindexByState(old);
+    indexByState(t);
   }
 
   private void removeTaskEntry(Task t) {
@@ -638,11 +618,16 @@ public final class ClusterState {
       slotlessByNode.computeIfAbsent(t.serviceId(), k -> new TreeMap<>())
           .computeIfAbsent(t.nodeId(), k -> new TreeMap<>()).put(t.id(), t);
     }
-    if (endedWhileWanted(t)) {
-      endedWanted.computeIfAbsent(t.serviceId(), k -> new TreeMap<>()).put(t.id(), t);
-    }
     if (t.nodeId() != null) {
       tasksByNode.computeIfAbsent(t.nodeId(), k -> new TreeMap<>()).put(t.id(), t);
+    }
+    indexByState(t);
+  }
+
+  /** The indexes a task is in by its state: ended while wanted, waiting for a node, holding a node's resources. */
+  private void indexByState(Task t) {
+    if (endedWhileWanted(t)) {
+      endedWanted.computeIfAbsent(t.serviceId(), k -> new TreeMap<>()).put(t.id(), t);
     }
     if (waitsForNode(t)) {
       pending.put(t.id(), t);
@@ -659,11 +644,15 @@ public final class ClusterState {
     } else if (t.nodeId() != null) {
       dropNested(slotlessByNode, t.serviceId(), t.nodeId(), t.id());
     }
-    if (endedWhileWanted(t)) {
-      drop(endedWanted, t.serviceId(), t.id());
-    }
     if (t.nodeId() != null) {
       drop(tasksByNode, t.nodeId(), t.id());
+    }
+    unindexByState(t);
+  }
+
+  private void unindexByState(Task t) {
+    if (endedWhileWanted(t)) {
+      drop(endedWanted, t.serviceId(), t.id());
     }
     pending.remove(t.id());
     if (NodeLoad.holds(t)) {
