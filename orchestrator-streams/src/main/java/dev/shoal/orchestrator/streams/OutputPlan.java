@@ -67,9 +67,9 @@ record OutputPlan(List<Output> records, String refusal, Map<String, byte[]> task
     // whatever else the node runs.
     c.assignmentTasks().forEach((taskId, nodeId) -> {
       Task t = state.task(taskId).filter(x -> nodeId.equals(x.nodeId())).orElse(null);
-      byte[] json = t == null ? null : taskJson.get(taskId);
-      out.add(new Output(OrchestratorTopology.TO_ASSIGNMENTS, Assignment.key(nodeId, taskId), t == null ? null
-          : json != null ? Assignment.json(nodeId, offset, json) : Json.toBytes(new Assignment(nodeId, offset, t, null))));
+      // A task whose assignment changed is a changed task too (ClusterState tracks both): its JSON is above.
+      out.add(new Output(OrchestratorTopology.TO_ASSIGNMENTS, Assignment.key(nodeId, taskId),
+          t == null ? null : Assignment.json(nodeId, offset, taskJson.get(taskId))));
     });
     for (ClusterEvent e : plan.events()) {
       out.add(new Output(OrchestratorTopology.TO_EVENTS, e.entityId(), Json.toBytes(e)));
