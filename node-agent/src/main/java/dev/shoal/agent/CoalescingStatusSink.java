@@ -17,14 +17,35 @@ import java.util.concurrent.CompletableFuture;
  * trip (an image being pulled while PREPARING) is still reported, and what waited goes out as one
  * batch: one signature for the agent to make and the orchestrator to check, one decision. Order between tasks is kept,
  * and what waits is bounded by the node's tasks, however long Kafka is away.
+ *
+ * <p>With a gathering delay, a status that finds nothing on its way waits that long for others
+ * before it goes out: the tasks one convergence pass starts end within milliseconds of each other,
+ * and without it the first went out alone and the rest as a second batch (two signatures, two
+ * decisions for one pass).
  */
 final class CoalescingStatusSink implements StatusSink {
   private final StatusBatchSink next;
+  private final Gathering gathering;
   private final Map<String, Waiting> waiting = new LinkedHashMap<>();
+  /** A batch is on its way, or statuses are being gathered for the next one. */
   private boolean inFlight;
 
+  /** Runs the send of what was gathered once the gathering delay has passed (the agent's converge thread, or a test's hand). */
+  @FunctionalInterface
+  interface Gathering {
+    /** Throws {@link java.util.concurrent.RejectedExecutionException} when it cannot (closing): the batch goes out at once. */
+    void after(Runnable send);
+  }
+
+  /** Each status goes out at once when nothing is on its way. */
   CoalescingStatusSink(StatusBatchSink next) {
+    this(next, null);
+  }
+
+  /** A status that finds nothing on its way waits for {@code gathering} to send it, with what came meanwhile. */
+  CoalescingStatusSink(StatusBatchSink next, Gathering gathering) {
     this.next = next;
+    this.gathering = gathering;
   }
 
   /**
@@ -40,7 +61,8 @@ final class CoalescingStatusSink implements StatusSink {
       now = !inFlight;
       if (now) {
         inFlight = true;
-      } else {
+      }
+      if (!now || gathering != null) {
         replaced = waiting.remove(status.taskId());
         waiting.put(status.taskId(), new Waiting(status, done));
       }
@@ -48,10 +70,29 @@ final class CoalescingStatusSink implements StatusSink {
     if (replaced != null) {
       replaced.done.complete(null);
     }
-    if (now) {
+    if (now && gathering == null) {
       dispatch(List.of(new Waiting(status, done)));
+    } else if (now) {
+      try {
+        gathering.after(this::sendGathered);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        sendGathered();
+      }
     }
     return done;
+  }
+
+  private void sendGathered() {
+    List<Waiting> batch;
+    synchronized (this) {
+      batch = new ArrayList<>(waiting.values());
+      waiting.clear();
+      if (batch.isEmpty()) { // cannot happen (the status that started the gathering waits), but never send nothing
+        inFlight = false;
+        return;
+      }
+    }
+    dispatch(batch);
   }
 
   /** How many statuses wait for the batch on its way. */

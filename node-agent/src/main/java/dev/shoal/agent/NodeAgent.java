@@ -64,6 +64,11 @@ public final class NodeAgent implements AutoCloseable {
    */
   static final Duration START_QUIET = Duration.ofMillis(100);
   /**
+   * How long a status that finds nothing on its way waits for others ({@link CoalescingStatusSink}):
+   * the starts of one pass end within a few milliseconds of each other and then leave as one batch.
+   */
+  static final Duration STATUS_GATHERING = Duration.ofMillis(5);
+  /**
    * The least time between a pass and one asked for by an ended operation or a task exit
    * ({@link PassRequests#soon()}): what such a pass reports (a stop's or an exit's end) comes at most
    * this much later, against engine operations of 10s to 100s of ms; completions within it share a pass.
@@ -202,7 +207,8 @@ public final class NodeAgent implements AutoCloseable {
     // Signed where handed over, one batch at a time, so sequences go out in order; a status replaced
     // while waiting for the batch before it never takes a sequence.
     StatusPublisher publisher = new StatusPublisher(new CoalescingStatusSink(new SignedStatusBatches(
-        statuses -> signer.sign(nodeId, statuses), json -> sender.send(topics.taskStatus.name(), nodeId, json))));
+        statuses -> signer.sign(nodeId, statuses), json -> sender.send(topics.taskStatus.name(), nodeId, json)),
+        send -> converger.schedule(send, STATUS_GATHERING.toNanos(), TimeUnit.NANOSECONDS)));
     ops = shared != null ? shared.ops() : OpsPool.bounded(nodeId, config.taskParallelism(), OpsPool.STOP_THREADS);
     converger = Executors.newSingleThreadScheduledExecutor(threads("shoal-agent-converge-" + nodeId + "-"));
     passRequests = new PassRequests(converger, PASS_SPACING, System::nanoTime, this::pass);

@@ -1,6 +1,7 @@
 package dev.shoal.agent;
 
 import dev.shoal.schemas.Assignment;
+import dev.shoal.schemas.SpecSharing;
 import dev.shoal.schemas.Task;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,8 @@ final class NodeSets {
 
   private final Map<String, TreeMap<String, Task>> tasks = new HashMap<>();
   private final Map<String, String> refusals = new HashMap<>();
+  /** A node's tasks of one service version share one spec object (hollow nodes: all of a reader's nodes). */
+  private final SpecSharing specs = new SpecSharing();
 
   NodeSets(Iterable<String> nodeIds) {
     nodeIds.forEach(this::follow);
@@ -46,7 +49,7 @@ final class NodeSets {
     } else if (value == null || value.task() == null) {
       set.remove(key.substring(nodeId.length() + 1));
     } else {
-      set.put(value.task().id(), value.task());
+      set.put(value.task().id(), specs.share(value.task()));
     }
     return nodeId;
   }

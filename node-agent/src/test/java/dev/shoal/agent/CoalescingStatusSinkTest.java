@@ -119,4 +119,65 @@ class CoalescingStatusSinkTest {
     assertThat(tried).hasSize(2);
     assertThat(tried.get(1)).extracting(TaskStatus::state).containsExactly(TaskState.RUNNING);
   }
+
+  /** Gathering by hand: the test runs the send the sink asked for when it likes. */
+  private final List<Runnable> gatherings = new ArrayList<>();
+  private final CoalescingStatusSink gathering = new CoalescingStatusSink(batch -> {
+    sent.add(List.copyOf(batch));
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    landing.add(f);
+    return f;
+  }, gatherings::add);
+
+  @Test
+  void withGatheringAStatusWaitsForTheDelayAndLeavesWithWhatCameMeanwhile() {
+    CompletableFuture<?> t1 = gathering.send(status("t1", TaskState.RUNNING));
+    gathering.send(status("t2", TaskState.ACCEPTED));
+    gathering.send(status("t2", TaskState.RUNNING));
+    gathering.send(status("t3", TaskState.RUNNING));
+
+    assertThat(sent).isEmpty();
+    assertThat(gatherings).hasSize(1); // one delay for the batch, not one per status
+    gatherings.get(0).run();
+
+    assertThat(sent).singleElement().satisfies(b -> assertThat(b).extracting(TaskStatus::taskId, TaskStatus::state)
+        .containsExactly(tuple("t1", TaskState.RUNNING), tuple("t2", TaskState.RUNNING), tuple("t3", TaskState.RUNNING)));
+    assertThat(t1).isNotCompleted();
+    land(0);
+    assertThat(t1).isCompleted();
+  }
+
+  @Test
+  void withGatheringWhatWaitedForABatchOnItsWayLeavesAsSoonAsItLandsAndTheNextGathersAgain() {
+    gathering.send(status("t1", TaskState.RUNNING));
+    gatherings.get(0).run();
+    gathering.send(status("t2", TaskState.RUNNING));
+
+    land(0);
+    assertThat(sent).hasSize(2); // it waited a round trip already: no second delay
+    assertThat(sent.get(1)).extracting(TaskStatus::taskId).containsExactly("t2");
+    assertThat(gatherings).hasSize(1);
+
+    land(1);
+    gathering.send(status("t3", TaskState.RUNNING));
+    assertThat(sent).hasSize(2);
+    assertThat(gatherings).hasSize(2);
+    gatherings.get(1).run();
+    assertThat(sent.get(2)).extracting(TaskStatus::taskId).containsExactly("t3");
+  }
+
+  @Test
+  void whenTheGatheringCannotBeScheduledTheStatusGoesOutAtOnce() {
+    CoalescingStatusSink closing = new CoalescingStatusSink(batch -> {
+      sent.add(List.copyOf(batch));
+      return CompletableFuture.completedFuture(null);
+    }, send -> {
+      throw new java.util.concurrent.RejectedExecutionException("agent closing");
+    });
+
+    CompletableFuture<?> first = closing.send(status("t1", TaskState.RUNNING));
+
+    assertThat(first).isCompleted();
+    assertThat(sent).singleElement().satisfies(b -> assertThat(b).extracting(TaskStatus::taskId).containsExactly("t1"));
+  }
 }

@@ -35,6 +35,11 @@ public record Task(
     return new Task(id, serviceId, serviceName, slot, nodeId, specVersion, spec, d, status, createdAt, time);
   }
 
+  /** The same task carrying {@code s} as its spec (an equal one: {@link SpecSharing}). */
+  public Task withSpec(ServiceSpec s) {
+    return new Task(id, serviceId, serviceName, slot, nodeId, specVersion, s, desiredState, status, createdAt, updatedAt);
+  }
+
   public Task withStatus(TaskStatus s, long time) {
     return new Task(id, serviceId, serviceName, slot, nodeId, specVersion, spec, desiredState, s, createdAt, time);
   }

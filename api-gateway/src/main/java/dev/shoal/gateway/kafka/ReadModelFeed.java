@@ -44,6 +44,8 @@ public final class ReadModelFeed implements AutoCloseable {
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Deserializer<Service> services;
   private final Deserializer<Task> tasks;
+  /** Tasks of one service version share one spec object: the model keeps every task it reads. */
+  private final dev.shoal.schemas.SpecSharing specs = new dev.shoal.schemas.SpecSharing();
   private final Deserializer<Node> nodes;
   private final Deserializer<ClusterEvent> events;
   private volatile boolean closed;
@@ -267,7 +269,7 @@ public final class ReadModelFeed implements AutoCloseable {
         Service s = services.deserialize(topic, r.value());
         return s == null ? () -> model.removeService(key) : () -> model.putService(key, s);
       } else if (topic.equals(topics.tasks.name())) {
-        Task t = tasks.deserialize(topic, r.value());
+        Task t = specs.share(tasks.deserialize(topic, r.value()));
         return t == null ? () -> model.removeTask(key) : () -> model.putTask(key, t);
       } else if (topic.equals(topics.cluster.name())) {
         dev.shoal.schemas.ClusterInfo info = topics.cluster.valueSerde().deserializer().deserialize(topic, r.value());
