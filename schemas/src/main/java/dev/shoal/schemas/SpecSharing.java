@@ -21,6 +21,17 @@ public final class SpecSharing {
 
   private final ConcurrentHashMap<Key, ServiceSpec> specs = new ConcurrentHashMap<>();
 
+  /**
+   * Makes {@code spec} the one that equal specs of this service version are given from now on, unless
+   * one is known already (a reader that knows the service's own spec offers it before its tasks).
+   */
+  public void offer(String serviceId, long specVersion, ServiceSpec spec) {
+    if (specs.size() >= MAX) {
+      specs.clear();
+    }
+    specs.putIfAbsent(new Key(serviceId, specVersion), spec);
+  }
+
   /** {@code task}, with the spec of an equal one seen before when there is one. */
   public Task share(Task task) {
     if (task == null || task.spec() == null || task.serviceId() == null) {

@@ -89,4 +89,17 @@ class SpecSharingTest {
 
     assertThat(sharing.size()).isLessThanOrEqualTo(SpecSharing.MAX).isPositive();
   }
+
+  @Test
+  void anOfferedSpecIsTheOneEqualSpecsOfItsVersionAreGivenAndAnOfferDoesNotReplaceOneKnown() {
+    SpecSharing sharing = new SpecSharing();
+    ServiceSpec current = read("t0", "s1", 3, WEB).spec();
+    sharing.offer("s1", 3, current);
+    sharing.offer("s1", 3, read("t9", "s1", 3, WEB).spec());
+
+    Task loaded = read("t1", "s1", 3, WEB);
+    assertThat(sharing.share(loaded).spec()).isSameAs(current);
+    Task differing = read("t2", "s1", 3, WEB.replace("busybox", "nginx"));
+    assertThat(sharing.share(differing).spec()).isSameAs(differing.spec());
+  }
 }

@@ -7,6 +7,7 @@ import dev.shoal.schemas.Identifiers;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
 import dev.shoal.schemas.ServiceSpec;
+import dev.shoal.schemas.SpecSharing;
 import dev.shoal.schemas.Task;
 import dev.shoal.schemas.TaskState;
 import java.util.ArrayDeque;
@@ -73,8 +74,8 @@ public final class ClusterState {
   private final TreeMap<String, UpdateProgress> updates = new TreeMap<>();
   private final TreeMap<String, RememberedRequest> requests = new TreeMap<>();
   private final TreeSet<String> requestsByTime = new TreeSet<>();
-  /** The spec object tasks loaded from the stores share, per {@code <service id>/<version>}; looked up, never iterated. */
-  private final HashMap<String, ServiceSpec> loadedSpecs = new HashMap<>();
+  /** The spec objects tasks loaded from the stores share: their service's current one, or the first equal one loaded. */
+  private final SpecSharing loadedSpecs = new SpecSharing();
   private ClusterInfo clusterInfo = ClusterInfo.INITIAL;
   private Meta meta = Meta.INITIAL;
 
@@ -97,34 +98,21 @@ public final class ClusterState {
 
   public void load(Service s) {
     putService(s);
+    if (s.spec() != null) {
+      loadedSpecs.offer(s.id(), s.version(), s.spec());
+    }
   }
 
   /**
-   * Loads a task, sharing its spec with the tasks of the same service version loaded before it (or
-   * with its service's current spec) when they are equal. A task read from a store has its own copy
-   * of the spec, as deserialised: at 100,000 tasks those copies were most of a reloaded
-   * orchestrator's heap, and every reconciliation compared each copy field by field with the
-   * service's spec ({@link SlotView#outdated}) where tasks made in this JVM share the very object.
-   * Equal values, so nothing a decision reads or writes changes.
+   * Loads a task, sharing its spec with its service's current spec or the tasks of the same service
+   * version loaded before it when they are equal ({@link SpecSharing}; services load first). A task
+   * read from a store has its own copy of the spec, as deserialised: at 100,000 tasks those copies
+   * were most of a reloaded orchestrator's heap, and every reconciliation compared each copy field by
+   * field with the service's spec ({@link SlotView#outdated}) where tasks made in this JVM share the
+   * very object. Equal values, so nothing a decision reads or writes changes.
    */
   public void load(Task t) {
-    putTask(withSharedSpec(t));
-  }
-
-  private Task withSharedSpec(Task t) {
-    if (t.spec() == null) {
-      return t;
-    }
-    String key = t.serviceId() + "/" + t.specVersion();
-    ServiceSpec shared = loadedSpecs.get(key);
-    if (shared == null) {
-      Service s = serviceById(t.serviceId()).orElse(null);
-      shared = s != null && s.version() == t.specVersion() && t.spec().equals(s.spec()) ? s.spec() : t.spec();
-      loadedSpecs.put(key, shared);
-    }
-    return shared == t.spec() || !shared.equals(t.spec()) ? t
-        : new Task(t.id(), t.serviceId(), t.serviceName(), t.slot(), t.nodeId(), t.specVersion(), shared,
-            t.desiredState(), t.status(), t.createdAt(), t.updatedAt());
+    putTask(loadedSpecs.share(t));
   }
 
   public void load(Node n) {
