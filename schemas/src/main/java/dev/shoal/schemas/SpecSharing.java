@@ -26,9 +26,7 @@ public final class SpecSharing {
    * one is known already (a reader that knows the service's own spec offers it before its tasks).
    */
   public void offer(String serviceId, long specVersion, ServiceSpec spec) {
-    if (specs.size() >= MAX) {
-      specs.clear();
-    }
+    makeRoom();
     specs.putIfAbsent(new Key(serviceId, specVersion), spec);
   }
 
@@ -41,27 +39,21 @@ public final class SpecSharing {
     return shared == task.spec() ? task : task.withSpec(shared);
   }
 
-  /** {@code assignment}, its task's spec shared as {@link #share(Task)} does. */
-  public Assignment share(Assignment assignment) {
-    if (assignment == null || assignment.task() == null) {
-      return assignment;
-    }
-    Task task = share(assignment.task());
-    return task == assignment.task() ? assignment
-        : new Assignment(assignment.nodeId(), assignment.sequence(), task, assignment.refusal());
-  }
-
   private ServiceSpec share(String serviceId, long specVersion, ServiceSpec spec) {
     Key key = new Key(serviceId, specVersion);
     ServiceSpec known = specs.get(key);
     if (known != null && known.equals(spec)) {
       return known;
     }
+    makeRoom();
+    specs.put(key, spec);
+    return spec;
+  }
+
+  private void makeRoom() {
     if (specs.size() >= MAX) {
       specs.clear();
     }
-    specs.put(key, spec);
-    return spec;
   }
 
   /** How many specs are kept; for tests. */

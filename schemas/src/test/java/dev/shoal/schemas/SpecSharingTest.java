@@ -53,20 +53,6 @@ class SpecSharingTest {
   }
 
   @Test
-  void anAssignmentsTaskIsShared() {
-    SpecSharing sharing = new SpecSharing();
-    Task first = sharing.share(read("t1", "s1", 3, WEB));
-    Assignment a = new Assignment("n1", 9, read("t2", "s1", 3, WEB), null);
-
-    Assignment shared = sharing.share(a);
-
-    assertThat(shared.task().spec()).isSameAs(first.spec());
-    assertThat(shared).isEqualTo(a);
-    Assignment refusal = new Assignment("n1", 10, null, "refused");
-    assertThat(sharing.share(refusal)).isSameAs(refusal);
-  }
-
-  @Test
   void tasksWithoutSpecOrServicePassAsTheyAre() {
     SpecSharing sharing = new SpecSharing();
     Task noSpec = read("t1", "s1", 3, WEB).withSpec(null);

@@ -3,6 +3,7 @@ package dev.shoal.gateway.kafka;
 import dev.shoal.schemas.ClusterEvent;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
+import dev.shoal.schemas.SpecSharing;
 import dev.shoal.schemas.Task;
 import dev.shoal.schemas.Topics;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public final class ReadModelFeed implements AutoCloseable {
   private final Deserializer<Service> services;
   private final Deserializer<Task> tasks;
   /** Tasks of one service version share one spec object: the model keeps every task it reads. */
-  private final dev.shoal.schemas.SpecSharing specs = new dev.shoal.schemas.SpecSharing();
+  private final SpecSharing specs = new SpecSharing();
   private final Deserializer<Node> nodes;
   private final Deserializer<ClusterEvent> events;
   private volatile boolean closed;

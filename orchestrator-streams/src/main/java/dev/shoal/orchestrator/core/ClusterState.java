@@ -6,7 +6,6 @@ import dev.shoal.schemas.DesiredState;
 import dev.shoal.schemas.Identifiers;
 import dev.shoal.schemas.Node;
 import dev.shoal.schemas.Service;
-import dev.shoal.schemas.ServiceSpec;
 import dev.shoal.schemas.SpecSharing;
 import dev.shoal.schemas.Task;
 import dev.shoal.schemas.TaskState;
