@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +56,9 @@ class DrainingTest {
   void theStopSignalComesAfterTheDrainDelayAndAFenceCutsItShort() {
     FakeRuntime runtime = new FakeRuntime("process");
     StatusPublisher publisher = new StatusPublisher(s -> CompletableFuture.completedFuture(null));
-    TaskSupervisor supervisor = new TaskSupervisor(NODE, new Runtimes(List.of(runtime)), publisher, ops, () -> { },
-        System::currentTimeMillis, DRAIN, StartReports.immediate(publisher));
+    AtomicInteger operationsEnded = new AtomicInteger();
+    TaskSupervisor supervisor = new TaskSupervisor(NODE, new Runtimes(List.of(runtime)), publisher, OpsPool.on(ops),
+        () -> { }, operationsEnded::incrementAndGet, System::currentTimeMillis, DRAIN, StartReports.immediate(publisher));
     Task a = task("a", DesiredState.RUNNING, TaskState.ASSIGNED, published(null));
     Task b = task("b", DesiredState.RUNNING, TaskState.ASSIGNED, published(null));
     supervisor.assign(List.of(a, b));
@@ -64,6 +66,8 @@ class DrainingTest {
       supervisor.converge();
       return publisher.state("a") == TaskState.RUNNING && publisher.state("b") == TaskState.RUNNING;
     });
+    // A start reports RUNNING before its operation ends, and the one pass below plans nothing for a task still busy.
+    await().atMost(Duration.ofSeconds(10)).until(() -> operationsEnded.get() >= 2);
 
     long told = System.nanoTime();
     supervisor.assign(List.of(a.withDesiredState(DesiredState.SHUTDOWN, 2), b));

@@ -187,7 +187,9 @@ class TaskSupervisorParallelismTest {
     supervisor.assign(List.of(web, running("other")));
     await().atMost(WAIT).until(() -> {
       supervisor.converge();
-      return publisher.state("web") == TaskState.RUNNING && publisher.state("other") == TaskState.RUNNING;
+      // and their starts ended: a task still busy reporting its start gets no stop (its drain) from a pass
+      return publisher.state("web") == TaskState.RUNNING && publisher.state("other") == TaskState.RUNNING
+          && operationsEnded.get() >= 2;
     });
 
     open("prepare new");

@@ -160,7 +160,8 @@ class UpdateIT {
     awaitUpdateState("six", "completed");
     long seenCompletedAt = System.currentTimeMillis();
     awaitRunning("six", 6, v2);
-    assertThat(processesWith(v1)).isZero();
+    // The agents stop the old processes on their own time: a completed update does not wait for them to be gone.
+    await().atMost(CONVERGE).pollInterval(POLL).untilAsserted(() -> assertThat(processesWith(v1)).isZero());
 
     List<JsonNode> all = tasks("six");
     List<JsonNode> fresh = all.stream().filter(t -> t.path("specVersion").asLong() == newVersion).toList();
@@ -240,7 +241,8 @@ class UpdateIT {
       assertThat(serving).allMatch(t -> answers(t.path("status").path("endpoint").asText()));
       assertThat(updateState("pausing")).isEqualTo("paused");
     } while (System.currentTimeMillis() < until);
-    assertThat(processesWith(v1)).isEqualTo(2);
+    // The agents stop the old tasks of the touched slots on their own time: a pause does not wait for them to be gone.
+    await().atMost(CONVERGE).pollInterval(POLL).untilAsserted(() -> assertThat(processesWith(v1)).isEqualTo(2));
     remove("pausing", v1, bad);
   }
 
@@ -304,7 +306,8 @@ class UpdateIT {
     assertThat(load.apiErrors).as("task list requests that failed").isZero();
     assertThat(load.minRunning).as("fewest running tasks seen in one poll").isGreaterThanOrEqualTo(n);
     assertThat(load.sawVersions).contains(newVersion);
-    assertThat(processesWith(v1)).isZero();
+    // The agents stop the old processes on their own time: a completed update does not wait for them to be gone.
+    await().atMost(CONVERGE).pollInterval(POLL).untilAsserted(() -> assertThat(processesWith(v1)).isZero());
     remove("busy", v1, v2);
   }
 
@@ -327,7 +330,8 @@ class UpdateIT {
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     awaitUpdateState("manual", "rollback_completed");
     awaitRunning("manual", 2, v1);
-    assertThat(processesWith(v2)).isZero();
+    // The agents stop the replaced processes on their own time: a completed rollback does not wait for them to be gone.
+    await().atMost(CONVERGE).pollInterval(POLL).untilAsserted(() -> assertThat(processesWith(v2)).isZero());
     JsonNode back = service("manual");
     assertThat(back.path("spec").path("command")).isEqualTo(first.path("command"));
     assertThat(back.path("updateStatus").path("message").asText()).isEqualTo("rollback completed");

@@ -104,6 +104,9 @@ class IngressMeteringTest {
       assertThat(get("/")).isEqualTo(200);
     }
     assertThat(get("/slow?ms=300")).isEqualTo(200);
+    // A request is counted once its answer is written, on the ingress's thread: the client may have it first.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape())
+        .contains("shoal_gateway_ingress_requests_seconds_count{service=\"web\",status=\"2xx\"} 4"));
     String text = scrape();
     assertThat(text).contains("shoal_gateway_ingress_requests_seconds_count{service=\"web\",status=\"2xx\"} 4")
         .as("the JDK client keeps its one connection open")
@@ -123,8 +126,10 @@ class IngressMeteringTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> ingress.boundPort(port) == port);
     assertThat(get("/")).isEqualTo(503);
     assertThat(get("/")).isEqualTo(503);
-    assertThat(scrape()).contains("shoal_gateway_ingress_requests_seconds_count{service=\"web\",status=\"5xx\"} 2")
-        .contains("shoal_gateway_ingress_errors_total{reason=\"no_task\",service=\"web\"} 2.0");
+    // A request is counted once its answer is written, on the ingress's thread: the client may have it first.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape())
+        .contains("shoal_gateway_ingress_requests_seconds_count{service=\"web\",status=\"5xx\"} 2")
+        .contains("shoal_gateway_ingress_errors_total{reason=\"no_task\",service=\"web\"} 2.0"));
   }
 
   @Test
@@ -141,10 +146,12 @@ class IngressMeteringTest {
     // Round robin: one of two requests goes to the dead task first, is refused, and is sent to the other.
     assertThat(get("/")).isEqualTo(200);
     assertThat(get("/")).isEqualTo(200);
-    assertThat(scrape()).contains("shoal_gateway_ingress_errors_total{reason=\"connect_failed\",service=\"web\"} 1.0")
+    // A request is counted once its answer is written, on the ingress's thread: the client may have it first.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape())
+        .contains("shoal_gateway_ingress_errors_total{reason=\"connect_failed\",service=\"web\"} 1.0")
         .contains("shoal_gateway_ingress_retries_total{service=\"web\"} 1.0")
         .as("the client saw two successes")
-        .contains("shoal_gateway_ingress_requests_seconds_count{service=\"web\",status=\"2xx\"} 2");
+        .contains("shoal_gateway_ingress_requests_seconds_count{service=\"web\",status=\"2xx\"} 2"));
   }
 
   @Test

@@ -78,7 +78,9 @@ class LogShipperTest {
     assertThat(sink.lines("t1")).noneMatch(LogBatch.Line::isMarker);
     assertThat(counters.droppedLines.get()).isZero();
     await().atMost(WAIT).until(() -> counters.shipped.get() == 1002);
-    assertThat(Files.readString(dir.resolve("logs/t1.json"))).contains("\"stdout\"").contains("\"stderr\"");
+    // The cursor is saved on the shipper's thread just after the acknowledgement is counted: it may come a moment later.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(dir.resolve("logs/t1.json")).exists().content()
+        .contains("\"stdout\"").contains("\"stderr\""));
   }
 
   @Test
@@ -174,7 +176,8 @@ class LogShipperTest {
     shipper(small, sink);
 
     await().atMost(WAIT).until(() -> sink.lines("t6").stream().anyMatch(l -> l.text().equals("done")));
-    assertThat(counters.skippedBytes.get()).isGreaterThan(3_000_000L);
+    // A tick may skip stdout while it is still being written, then read "done": the rest is skipped at the next tick.
+    await().atMost(WAIT).until(() -> counters.skippedBytes.get() > 3_000_000L);
     assertThat(sink.lines("t6")).anyMatch(l -> l.isMarker() && l.text().contains("bytes dropped by rate limit without reading"));
     // Every line is whole, except one the skip cut short: the shipper flushes it as it stands (the
     // rest was skipped unread), and the skip's marker comes right after it.
