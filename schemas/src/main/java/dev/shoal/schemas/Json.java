@@ -1,12 +1,14 @@
 package dev.shoal.schemas;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -29,27 +31,46 @@ import java.io.UncheckedIOException;
  * schema refuses {@code "name": 1}; a spec read into a record, as on the control log, must not turn
  * it into {@code "1"} and accept it.) Nesting, strings and numbers are bounded so that a hostile
  * document costs little to refuse.
+ *
+ * <p>Records Shoal wrote itself with this mapping (tasks, assignments, services, nodes, events, the
+ * cluster record) are read by {@link #fromOwnBytes} just as strictly, except for duplicate keys: the
+ * mapping never writes a key twice, and looking for one (a set of the names of every JSON object)
+ * was a quarter of the gateway's read-model thread. Inputs (specs, commands, statuses, heartbeats,
+ * request bodies, log batches) are read by {@link #fromBytes} and {@link #fromString}.
  */
 public final class Json {
   /** Deeper documents are refused; no Shoal record nests more than a few levels. */
   public static final int MAX_NESTING_DEPTH = 32;
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_NESTING_DEPTH)
-          .maxNumberLength(64)
-          .maxStringLength(4 * Limits.MAX_OUTPUT_RECORD_BYTES)
-          .build())
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final JsonFactory FACTORY = factory().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  private static JsonFactoryBuilder factory() {
+    return new JsonFactoryBuilder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxNumberLength(64)
+            .maxStringLength(4 * Limits.MAX_OUTPUT_RECORD_BYTES)
+            .build());
+  }
 
   /** The mapping without {@link SpecJson}: what a spec's remembered bytes are rendered with. */
-  static final ObjectMapper PLAIN = builder().build();
+  static final ObjectMapper PLAIN = builder(FACTORY).build();
 
-  public static final ObjectMapper MAPPER = builder().addModule(SpecJson.module(PLAIN)).build();
+  public static final ObjectMapper MAPPER = builder(FACTORY).addModule(SpecJson.module(PLAIN)).build();
 
-  private static JsonMapper.Builder builder() {
-    return JsonMapper.builder(FACTORY)
+  // A mapping of its own: a reader of MAPPER told to skip the check still makes its parsers look for duplicates.
+  private static final ObjectReader OWN_RECORDS = builder(factory().disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+      .build().reader();
+
+  private static final ClassValue<ObjectReader> OWN_RECORD_READERS = new ClassValue<>() {
+    @Override
+    protected ObjectReader computeValue(Class<?> type) {
+      return OWN_RECORDS.forType(type);
+    }
+  };
+
+  private static JsonMapper.Builder builder(JsonFactory factory) {
+    return JsonMapper.builder(factory)
       .addModule(new Jdk8Module())
       .addModule(new BlackbirdModule())
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -89,6 +110,18 @@ public final class Json {
   public static <T> T fromBytes(byte[] bytes, Class<T> type) {
     try {
       return MAPPER.readValue(bytes, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A record Shoal wrote with this mapping, read as {@link #fromBytes} reads but without looking for
+   * duplicate keys (see above); never for input from outside the orchestrator.
+   */
+  public static <T> T fromOwnBytes(byte[] bytes, Class<T> type) {
+    try {
+      return OWN_RECORD_READERS.get(type).readValue(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -64,14 +64,14 @@ public final class Topics {
     // the state it changed; replaying it reproduces every decision. One partition on purpose.
     control = topic("shoal.control", s, new JsonSerde<>(ControlMessage.class), 1,
         Map.of("cleanup.policy", "delete", "retention.ms", "-1", MAX_BYTES, OUTPUT_MAX));
-    services = topic("shoal.services", s, new JsonSerde<>(Service.class), 3, compacted());
-    tasks = topic("shoal.tasks", s, new JsonSerde<>(Task.class), 3, compacted());
-    assignments = topic("shoal.assignments", s, new JsonSerde<>(Assignment.class), 6, compacted());
-    nodes = topic("shoal.nodes", s, new JsonSerde<>(Node.class), 3, compacted());
+    services = topic("shoal.services", s, JsonSerde.ownRecords(Service.class), 3, compacted());
+    tasks = topic("shoal.tasks", s, JsonSerde.ownRecords(Task.class), 3, compacted());
+    assignments = topic("shoal.assignments", s, JsonSerde.ownRecords(Assignment.class), 6, compacted());
+    nodes = topic("shoal.nodes", s, JsonSerde.ownRecords(Node.class), 3, compacted());
     // Append time: an event's record time says when it was published (its body says when it was decided).
-    events = topic("shoal.events", s, new JsonSerde<>(ClusterEvent.class), 3, Map.of("cleanup.policy", "delete",
+    events = topic("shoal.events", s, JsonSerde.ownRecords(ClusterEvent.class), 3, Map.of("cleanup.policy", "delete",
         "retention.ms", "604800000", MAX_BYTES, OUTPUT_MAX, "message.timestamp.type", "LogAppendTime"));
-    cluster = topic("shoal.cluster", s, new JsonSerde<>(ClusterInfo.class), 1, compacted());
+    cluster = topic("shoal.cluster", s, JsonSerde.ownRecords(ClusterInfo.class), 1, compacted());
     // Tasks' output, keyed by task id. Bounded by time and by size per partition (retention.bytes
     // counts per partition; small segments let it delete in small steps). Append time, so a reader
     // finds a task's lines from its creation time with offsetsForTimes. Only agents write it (Java

@@ -234,6 +234,23 @@ public final class BenchListingCommand implements Callable<Integer> {
     }
   }
 
+  /** A spec with most fields set, as a production service's might be (image, args, env, labels, ports, placement, health). */
+  static ServiceSpec richSpec(String name, int replicas) {
+    return new ServiceSpec(name, "registry.example.com/shop/web:1.4.2",
+        List.of("/usr/local/bin/web", "--listen", ":8080"), List.of("--log-format", "json"),
+        Map.of("SPRING_PROFILES_ACTIVE", "production", "JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC",
+            "DATABASE_URL", "postgres://db.internal:5432/shop", "CACHE_TTL", "300", "LOG_LEVEL", "info"),
+        Map.of("team", "storefront", "tier", "frontend", "com.example.commit", "9f2c4e1"),
+        ServiceSpec.MODE_REPLICATED, replicas, List.of(new ServiceSpec.PortConfig(8080, 30080, "tcp", "ingress", "http")),
+        new ServiceSpec.Placement(List.of("node.role==worker"), List.of(new ServiceSpec.Preference("node.labels.zone")),
+            null),
+        new ServiceSpec.Resources(new ServiceSpec.ResourceAmount(0.01, "16M"), new ServiceSpec.ResourceAmount(0.5, "256M")),
+        ServiceSpec.RestartPolicy.DEFAULT, ServiceSpec.UpdateConfig.DEFAULT, ServiceSpec.UpdateConfig.DEFAULT,
+        new ServiceSpec.HealthCheck(List.of("CMD", "wget", "-qO-", "http://127.0.0.1:8080/health"), "10s", "2s", 3,
+            "5s"),
+        "/srv/web", "1000", "SIGTERM", "10s", true, null, null).withDefaults();
+  }
+
   /**
    * One service and its tasks as the orchestrator writes them once they run: the whole spec in each
    * task, a status from a (simulated) agent with its endpoint, port binding, health, container and
@@ -246,19 +263,7 @@ public final class BenchListingCommand implements Callable<Integer> {
     private long clock = start;
 
     Fixture(int count) {
-      ServiceSpec spec = new ServiceSpec(SERVICE, "registry.example.com/shop/web:1.4.2",
-          List.of("/usr/local/bin/web", "--listen", ":8080"), List.of("--log-format", "json"),
-          Map.of("SPRING_PROFILES_ACTIVE", "production", "JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC",
-              "DATABASE_URL", "postgres://db.internal:5432/shop", "CACHE_TTL", "300", "LOG_LEVEL", "info"),
-          Map.of("team", "storefront", "tier", "frontend", "com.example.commit", "9f2c4e1"),
-          ServiceSpec.MODE_REPLICATED, count, List.of(new ServiceSpec.PortConfig(8080, 30080, "tcp", "ingress", "http")),
-          new ServiceSpec.Placement(List.of("node.role==worker"), List.of(new ServiceSpec.Preference("node.labels.zone")),
-              null),
-          new ServiceSpec.Resources(new ServiceSpec.ResourceAmount(0.01, "16M"), new ServiceSpec.ResourceAmount(0.5, "256M")),
-          ServiceSpec.RestartPolicy.DEFAULT, ServiceSpec.UpdateConfig.DEFAULT, ServiceSpec.UpdateConfig.DEFAULT,
-          new ServiceSpec.HealthCheck(List.of("CMD", "wget", "-qO-", "http://127.0.0.1:8080/health"), "10s", "2s", 3,
-              "5s"),
-          "/srv/web", "1000", "SIGTERM", "10s", true, null, null).withDefaults();
+      ServiceSpec spec = richSpec(SERVICE, count);
       String serviceId = Ids.of("service", SERVICE);
       service = new Service(serviceId, SERVICE, 1, spec, null, null, start, start);
       int index = 0;

@@ -214,7 +214,7 @@ final class ControlProcessor implements Processor<String, ControlMessage, String
         it.forEachRemaining(kv -> state.load(kv.value));
       }
       try (KeyValueIterator<String, byte[]> it = tasks.all()) {
-        it.forEachRemaining(kv -> state.load(dev.shoal.schemas.Json.fromBytes(kv.value, Task.class)));
+        it.forEachRemaining(kv -> state.load(dev.shoal.schemas.Json.fromOwnBytes(kv.value, Task.class)));
       }
       try (KeyValueIterator<String, Node> it = nodes.all()) {
         it.forEachRemaining(kv -> state.load(kv.value));
