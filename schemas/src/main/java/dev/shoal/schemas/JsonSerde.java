@@ -10,7 +10,7 @@ public final class JsonSerde<T> implements Serde<T> {
   private final Class<T> type;
   private final boolean ownRecords;
 
-  /** Records read as inputs are ({@link Json#fromBytes}). */
+  /** Records read with every check inputs get ({@link Json#fromBytes}). */
   public JsonSerde(Class<T> type) {
     this(type, false);
   }
