@@ -172,7 +172,10 @@ final class HttpRelayConnection extends AbstractConnection.NonBlocking implement
   private void start(RelayAttempt a) {
     exchange = a;
     Backend b = a.backend();
-    TaskConnection pooled = a.fresh ? null : tasks.idle().take(b);
+    // A request that cannot be sent twice is not risked on a connection the task closed a moment ago
+    // (it stopped, or its idle timeout fired) before the selector has told the pool.
+    boolean resendable = !hasBody && request.idempotent();
+    TaskConnection pooled = a.fresh ? null : tasks.idle().take(b, !resendable);
     if (pooled != null) {
       a.reused = true;
       begin(a, pooled);

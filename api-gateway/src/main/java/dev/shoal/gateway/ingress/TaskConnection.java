@@ -83,6 +83,23 @@ final class TaskConnection extends AbstractConnection.NonBlocking {
     return true;
   }
 
+  /**
+   * For a claimed connection: one non-blocking read finds a close (or stray bytes) from the task that
+   * the selector may not have reported yet. False, and the connection closed, if so. It costs a
+   * system call, so only requests that cannot be sent again after a failure ask for it.
+   */
+  boolean stillOpen() {
+    try {
+      if (getEndPoint().fill(BufferUtil.allocate(1)) == 0) {
+        return true;
+      }
+    } catch (IOException e) {
+      // closed below
+    }
+    getEndPoint().close();
+    return false;
+  }
+
   /** Parks this connection idle: from now on, any byte or close from the task ends it. */
   void park() {
     synchronized (this) {

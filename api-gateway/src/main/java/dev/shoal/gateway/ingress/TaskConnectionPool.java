@@ -15,14 +15,17 @@ final class TaskConnectionPool {
   static final int MAX_IDLE_PER_TASK = 128;
   private final Map<Backend, Idle> idle = new ConcurrentHashMap<>();
 
-  /** An idle connection to {@code key}, claimed for one request, or null. */
-  TaskConnection take(Backend key) {
+  /**
+   * An idle connection to {@code key}, claimed for one request, or null; with {@code checked}, only
+   * one a read finds still open ({@link TaskConnection#stillOpen}).
+   */
+  TaskConnection take(Backend key, boolean checked) {
     Idle d = idle.get(key);
     if (d == null) {
       return null;
     }
     for (TaskConnection c = d.poll(); c != null; c = d.poll()) {
-      if (c.claim()) {
+      if (c.claim() && (!checked || c.stillOpen())) {
         return c;
       }
     }

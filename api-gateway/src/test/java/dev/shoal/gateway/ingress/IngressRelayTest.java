@@ -206,6 +206,27 @@ class IngressRelayTest {
   }
 
   @Test
+  void aRequestThatCannotBeSentTwiceIsNotSentOnAConnectionTheTaskHasClosed() throws Exception {
+    ScriptedTask task = new ScriptedTask((head, n) -> ok("once"), true);
+    closing.add(task);
+    publish(task.port());
+    try (Client raw = new Client(port)) {
+      for (int i = 1; i <= 100; i++) {
+        raw.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        Response r = raw.read(false);
+        assertThat(r.status()).as("POST %d", i).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("once");
+        // The task's close has reached the gateway's socket; whether its selector saw it yet is the
+        // race this test is about.
+        int answered = i;
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> task.closed.get() == answered);
+      }
+    }
+    assertThat(task.connections.get()).isEqualTo(100);
+    assertThat(ingress.view().get(0).tasks().get(0).failures()).isZero();
+  }
+
+  @Test
   void aTaskAnsweringConnectionCloseOrUntilItClosesEndsTheClientsConnectionToo() throws Exception {
     ScriptedTask task = scripted((head, n) -> path(head).equals("/close")
         ? "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nbye"

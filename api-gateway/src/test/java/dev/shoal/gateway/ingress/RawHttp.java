@@ -127,10 +127,22 @@ final class RawHttp {
     final List<String> heads = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
+    /** Connections this task has closed after answering at least one request on each. */
+    final AtomicInteger closed = new AtomicInteger();
     private final BiFunction<String, Integer, String> script;
+    private final boolean closeAfterEachAnswer;
 
     ScriptedTask(BiFunction<String, Integer, String> script) throws IOException {
+      this(script, false);
+    }
+
+    /**
+     * With {@code closeAfterEachAnswer}, each connection is closed right after an answer that did not
+     * say so: a task whose keep-alive timeout fired, or that stopped, between two requests.
+     */
+    ScriptedTask(BiFunction<String, Integer, String> script, boolean closeAfterEachAnswer) throws IOException {
       this.script = script;
+      this.closeAfterEachAnswer = closeAfterEachAnswer;
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       threads.execute(this::accept);
     }
@@ -151,6 +163,7 @@ final class RawHttp {
     }
 
     private void serve(Socket s) {
+      boolean answered = false;
       try (s) {
         InputStream in = s.getInputStream();
         for (int n = 1; ; n++) {
@@ -168,12 +181,17 @@ final class RawHttp {
           }
           s.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
           s.getOutputStream().flush();
-          if (answer.contains("\r\nConnection: close\r\n")) {
+          answered = true;
+          if (closeAfterEachAnswer || answer.contains("\r\nConnection: close\r\n")) {
             return;
           }
         }
       } catch (IOException e) {
         // the gateway went away
+      } finally {
+        if (answered) {
+          closed.incrementAndGet();
+        }
       }
     }
 
