@@ -12,6 +12,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.shoal.agent.runtime.CloseStoppers;
 import dev.shoal.agent.runtime.ContainerRuntime;
+import dev.shoal.agent.runtime.RuntimeNames;
 import dev.shoal.agent.runtime.RuntimeTask;
 import dev.shoal.agent.runtime.TaskRejectedException;
 import dev.shoal.schemas.Drivers;
@@ -160,13 +161,38 @@ public final class DockerRuntime implements ContainerRuntime {
     try {
       containerId = createPullingIfMissing(create, image);
     } catch (ConflictException e) {
-      // Another prepare of the same task won, or a container of another task holds the name.
-      return lookup(task.id()).map(ContainerEntry::view).orElseThrow(() -> new TaskRejectedException(
-          "the engine refused to create the container: " + DockerEngine.reason(e), e));
+      // Another prepare of the same task won, or another cluster's container holds the name.
+      Optional<ContainerEntry> ours = lookup(task.id());
+      if (ours.isPresent()) {
+        return ours.get().view();
+      }
+      return createUnderNodeName(task, create, image, e);
     } catch (DockerException e) {
       throw new TaskRejectedException("the engine refused to create the container: " + DockerEngine.reason(e), e);
     }
     return track(ContainerEntry.created(containerId, create.getName(), create.getLabels())).view();
+  }
+
+  /**
+   * Swarm's name is held by a container this runtime does not run (another cluster's, stopped or
+   * not, on a shared engine): not ours to remove, so this task's container takes a name of its own.
+   */
+  private RuntimeTask createUnderNodeName(Task task, com.github.dockerjava.api.command.CreateContainerCmd create,
+                                          String image, ConflictException taken) throws TaskRejectedException {
+    String held = create.getName();
+    create.withName(RuntimeNames.onNode(task));
+    try {
+      String containerId = createPullingIfMissing(create, image);
+      LOG.info("task {}: the name {} is held by a container of another cluster on {}; created as {}", task.id(),
+          held, engine, create.getName());
+      return track(ContainerEntry.created(containerId, create.getName(), create.getLabels())).view();
+    } catch (ConflictException again) {
+      // Another prepare of this task won the second name.
+      return lookup(task.id()).map(ContainerEntry::view).orElseThrow(() -> new TaskRejectedException(
+          "the engine refused to create the container: " + DockerEngine.reason(taken), again));
+    } catch (DockerException e) {
+      throw new TaskRejectedException("the engine refused to create the container: " + DockerEngine.reason(e), e);
+    }
   }
 
   /**

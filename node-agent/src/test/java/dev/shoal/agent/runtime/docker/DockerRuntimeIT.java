@@ -136,6 +136,33 @@ class DockerRuntimeIT {
   }
 
   @Test
+  void aNameHeldByAnotherClustersContainerGivesOursANameWithItsNode() throws Exception {
+    // The same service and task id in two clusters: the other one's exited container holds Swarm's name.
+    String id = id();
+    RuntimeTask foreign;
+    try (DockerRuntime otherCluster = DockerRuntime.connect(null, DockerRuntime.DEFAULT_PULL_TIMEOUT, List.of())) {
+      foreign = otherCluster.prepare(busybox("same", "true").task(id, 1, "other-" + NODE));
+      otherCluster.start(id);
+      otherCluster.onExit(id).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+    assertThat(foreign.name()).isEqualTo("same.1." + id);
+
+    RuntimeTask ours = run(busybox("same", "sleep", "600").task(id, 1, NODE));
+    assertThat(ours.state()).isEqualTo(RuntimeTask.State.RUNNING);
+    assertThat(ours.name()).isEqualTo("same.1." + id + "." + NODE.substring(0, 12));
+    assertThat(inspect(ours).getName()).isEqualTo("/same.1." + id + "." + NODE.substring(0, 12));
+    // Found again by a runtime that starts afresh, as after an agent restart.
+    try (DockerRuntime restarted = DockerRuntime.connect(null, DockerRuntime.DEFAULT_PULL_TIMEOUT, List.of())) {
+      restarted.prepare(busybox("same", "sleep", "600").task(id, 1, NODE));
+      assertThat(restarted.list(NODE)).filteredOn(t -> t.taskId().equals(id)).singleElement()
+          .satisfies(t -> assertThat(t.containerId()).isEqualTo(ours.containerId()));
+    }
+    runtime.stop(id, Duration.ofSeconds(1));
+    assertThat(inspect(foreign).getState().getStatus()).as("theirs, untouched").isEqualTo("exited");
+    assertThat(inspect(foreign).getName()).isEqualTo("/same.1." + id);
+  }
+
+  @Test
   void aKilledContainerEndsWithItsNonZeroExitCodeAndIsKept() throws Exception {
     String id = id();
     RuntimeTask running = run(busybox("sleeper", "sleep", "600").task(id, 1, NODE));
