@@ -58,8 +58,11 @@ public final class Json {
 
   public static final ObjectMapper MAPPER = builder(FACTORY).addModule(SpecJson.module(PLAIN)).build();
 
-  // A mapping of its own: a reader of MAPPER told to skip the check still makes its parsers look for duplicates.
-  private static final ObjectReader OWN_RECORDS = builder(factory().disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+  // A mapping of its own: a reader of MAPPER told to skip the check still makes its parsers look for
+  // duplicates. Its parsers know their source, so that a spec's bytes can be compared with those of
+  // specs read before (SpecSpans); the mapping without SpecSpans binds new ones.
+  private static final ObjectReader OWN_RECORDS = builder(ownRecordsFactory())
+      .addModule(SpecSpans.module(builder(ownRecordsFactory()).build().reader()))
       .build().reader();
 
   private static final ClassValue<ObjectReader> OWN_RECORD_READERS = new ClassValue<>() {
@@ -68,6 +71,11 @@ public final class Json {
       return OWN_RECORDS.forType(type);
     }
   };
+
+  private static JsonFactory ownRecordsFactory() {
+    return factory().disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+  }
 
   private static JsonMapper.Builder builder(JsonFactory factory) {
     return JsonMapper.builder(factory)

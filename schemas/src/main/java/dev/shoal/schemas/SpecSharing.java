@@ -42,7 +42,8 @@ public final class SpecSharing {
   private ServiceSpec share(String serviceId, long specVersion, ServiceSpec spec) {
     Key key = new Key(serviceId, specVersion);
     ServiceSpec known = specs.get(key);
-    if (known != null && known.equals(spec)) {
+    // The same object when an own record's reader gave it again (SpecSpans): no field-by-field check.
+    if (known != null && (known == spec || known.equals(spec))) {
       return known;
     }
     makeRoom();

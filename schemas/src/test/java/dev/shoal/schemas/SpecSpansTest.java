@@ -1,0 +1,117 @@
+package dev.shoal.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** An own record's spec is the object read before from the same bytes, and otherwise read as before. */
+class SpecSpansTest {
+  // Braces, brackets, quotes and escapes inside strings, nested objects and lists: the spec's end is
+  // where its object ends, not where a brace in a string is.
+  private static final String RICH = "{\"name\":\"web\",\"image\":\"busybox\",\"command\":[\"sh\",\"-c\",\"echo '}{' \\\"]\\\"\"],"
+      + "\"env\":{\"A\":\"}\",\"B\":\"\\\\\",\"C\":\"\\u00e9\\u20ac\"},\"labels\":{\"tier\":\"{front}\"},"
+      + "\"ports\":[{\"target\":80,\"published\":8080}]}";
+
+  private static Task task(String id, String serviceId, String specJson) {
+    return new Task(id, serviceId, "web", 1, "n1", 3, SpecValidator.validate(specJson).spec(), DesiredState.RUNNING,
+        TaskStatus.of(id, "n1", TaskState.RUNNING, "started", 5), 4, 5);
+  }
+
+  private static byte[] bytes(Task t) {
+    return Json.toBytes(t);
+  }
+
+  @Test
+  void theSameSpecBytesGiveTheSameObjectEqualToAStrictRead() {
+    byte[] first = bytes(task("t1", "s1", RICH));
+    byte[] second = bytes(task("t2", "s1", RICH));
+
+    Task a = Json.fromOwnBytes(first, Task.class);
+    Task b = Json.fromOwnBytes(second, Task.class);
+
+    assertThat(b.spec()).isSameAs(a.spec());
+    assertThat(a).isEqualTo(Json.fromBytes(first, Task.class));
+    assertThat(b).isEqualTo(Json.fromBytes(second, Task.class));
+    assertThat(a.spec().env()).containsEntry("A", "}").containsEntry("B", "\\").containsEntry("C", "é€");
+    assertThat(a.spec().command()).containsExactly("sh", "-c", "echo '}{' \"]\"");
+    // What follows the spec in the record is read too.
+    assertThat(b.id()).isEqualTo("t2");
+    assertThat(b.desiredState()).isEqualTo(DesiredState.RUNNING);
+    assertThat(b.status().state()).isEqualTo(TaskState.RUNNING);
+    assertThat(b.createdAt()).isEqualTo(4);
+  }
+
+  @Test
+  void specsThatDifferInOneByteAreEachTheirOwn() {
+    Task a = Json.fromOwnBytes(bytes(task("t1", "s1", RICH)), Task.class);
+    Task b = Json.fromOwnBytes(bytes(task("t2", "s1", RICH.replace("\"A\":\"}\"", "\"A\":\"{\""))), Task.class);
+
+    assertThat(b.spec()).isNotSameAs(a.spec());
+    assertThat(b.spec().env()).containsEntry("A", "{");
+    assertThat(a.spec().env()).containsEntry("A", "}");
+  }
+
+  @Test
+  void specsThatDifferOnlyInTheMiddleAreToldApartWhereverTheByteIs() {
+    // Only some bytes are hashed: eight specs of one length, differing in eight neighbouring bytes
+    // far from both ends, include ones that hash alike.
+    String filler = "x".repeat(200);
+    List<Task> written = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String value = filler.substring(0, 100 + i) + "y" + filler.substring(101 + i);
+      written.add(task("t" + i, "s1", RICH.replace("\"tier\":\"{front}\"", "\"tier\":\"" + value + "\"")));
+    }
+    for (int round = 0; round < 2; round++) {
+      for (Task t : written) {
+        assertThat(Json.fromOwnBytes(bytes(t), Task.class).spec().labels()).isEqualTo(t.spec().labels());
+      }
+    }
+  }
+
+  @Test
+  void theTasksOfAssignmentsShareTheirSpecToo() {
+    Task t1 = task("t1", "s1", RICH);
+    Task t2 = task("t2", "s1", RICH);
+    Assignment a1 = Json.fromOwnBytes(Assignment.json("n1", 7, Json.toBytes(t1)), Assignment.class);
+    Assignment a2 = Json.fromOwnBytes(Assignment.json("n1", 8, Json.toBytes(t2)), Assignment.class);
+
+    assertThat(a2.task().spec()).isSameAs(a1.task().spec());
+    assertThat(a1.task()).isEqualTo(t1);
+    assertThat(a2.task()).isEqualTo(t2);
+    assertThat(a2.sequence()).isEqualTo(8);
+  }
+
+  @Test
+  void aSpecWithAnUnknownFieldIsRefusedEvenAfterItsKnownFormWasRead() {
+    Json.fromOwnBytes(bytes(task("t1", "s1", RICH)), Task.class);
+    String unknown = new String(bytes(task("t2", "s1", RICH)), StandardCharsets.UTF_8)
+        .replace("\"name\":\"web\"", "\"name\":\"web\",\"colour\":\"red\"");
+
+    assertThatThrownBy(() -> Json.fromOwnBytes(unknown.getBytes(StandardCharsets.UTF_8), Task.class))
+        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("colour");
+  }
+
+  @Test
+  void moreSpecsThanItRemembersAreAllReadRight() {
+    List<Task> written = new ArrayList<>();
+    for (int i = 0; i < 1_200; i++) {
+      written.add(task("t" + i, "s" + (i % 600), RICH.replace("busybox", "busybox:" + (i % 600))));
+    }
+    for (Task t : written) {
+      Task read = Json.fromOwnBytes(bytes(t), Task.class);
+      assertThat(read).isEqualTo(t);
+      assertThat(read.spec().image()).isEqualTo(t.spec().image());
+    }
+  }
+
+  @Test
+  void aTaskWithoutSpecIsRead() {
+    Task none = task("t1", "s1", RICH).withSpec(null);
+    assertThat(Json.fromOwnBytes(bytes(none), Task.class)).isEqualTo(none);
+  }
+}
