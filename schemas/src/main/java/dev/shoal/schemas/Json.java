@@ -60,9 +60,8 @@ public final class Json {
 
   // A mapping of its own: a reader of MAPPER told to skip the check still makes its parsers look for
   // duplicates. Its parsers know their source, so that a spec's bytes can be compared with those of
-  // specs read before (SpecSpans); the mapping without SpecSpans binds new ones.
-  private static final ObjectReader OWN_RECORDS = builder(ownRecordsFactory())
-      .addModule(SpecSpans.module(builder(ownRecordsFactory()).build().reader()))
+  // specs read before (SpecSpans).
+  private static final ObjectReader OWN_RECORDS = builder(ownRecordsFactory()).addModule(SpecSpans.module())
       .build().reader();
 
   private static final ClassValue<ObjectReader> OWN_RECORD_READERS = new ClassValue<>() {

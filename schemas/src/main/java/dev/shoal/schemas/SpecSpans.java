@@ -1,5 +1,6 @@
 package dev.shoal.schemas;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -25,27 +25,32 @@ import java.util.Map;
  * gateway's read model and the agents' assignment reader spent per record, only for
  * {@link SpecSharing} to drop the copy for the one it had.
  *
- * <p>The spec's bytes are found by the parser itself (where its object starts, then skipping to its
- * end), compared in full with remembered ones, and bound only when new, by the same mapping. Equal
- * bytes read by one mapping make equal values, and records are immutable, so the object given is the
- * one a fresh binding would equal. Only a parser over a byte array has the offsets to go by;
- * anything else binds as before. Per thread, and forgotten past a bound.
+ * <p>Where the spec's object starts in the record, the bytes that follow are compared with the
+ * specs read before. A remembered spec's bytes are one whole JSON object, and where an object ends
+ * depends only on its own bytes, so if they are all there, the record's spec is exactly those bytes:
+ * the parser skips them and the remembered object is given. Otherwise the spec is bound as before,
+ * and its bytes (the parser says where it ended) remembered. Equal bytes bound by one mapping make
+ * equal values, and records are immutable, so nothing can tell the object given from a fresh one.
+ * Only a parser over a byte array has the offsets to go by; anything else binds as before. Per
+ * thread, and forgotten past a bound.
  */
 final class SpecSpans {
-  private static final int MAX_SPECS = 512;
-  private static final long MAX_BYTES = 8L << 20;
+  /** Distinct specs a thread remembers (as many as {@link SpecSharing} keeps service versions). */
+  private static final int MAX_SPECS = 4_096;
+  private static final long MAX_BYTES = 16L << 20;
+  /** How many of a spec's first bytes its lookup hashes (a spec begins with its name). */
+  private static final int PREFIX = 128;
 
   private SpecSpans() {}
 
-  /** The module that reads remembered specs; {@code bind} reads a spec's bytes when they are new. */
-  static SimpleModule module(ObjectReader bind) {
-    ObjectReader specs = bind.forType(ServiceSpec.class);
+  /** The module that gives remembered specs. */
+  static SimpleModule module() {
     SimpleModule m = new SimpleModule("shoal-spec-spans");
     m.setDeserializerModifier(new BeanDeserializerModifier() {
       @Override
       public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription desc,
                                                     JsonDeserializer<?> deserializer) {
-        return desc.getBeanClass() == ServiceSpec.class ? new Remembered(deserializer, specs) : deserializer;
+        return desc.getBeanClass() == ServiceSpec.class ? new Remembered(deserializer) : deserializer;
       }
     });
     return m;
@@ -53,70 +58,71 @@ final class SpecSpans {
 
   private static final class Remembered extends DelegatingDeserializer {
     private static final ThreadLocal<Memory> MEMORY = ThreadLocal.withInitial(Memory::new);
-    private final ObjectReader specs;
 
-    Remembered(JsonDeserializer<?> delegate, ObjectReader specs) {
+    Remembered(JsonDeserializer<?> delegate) {
       super(delegate);
-      this.specs = specs;
     }
 
     @Override
     protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> newDelegatee) {
-      return new Remembered(newDelegatee, specs);
+      return new Remembered(newDelegatee);
     }
 
     @Override
     public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      Object source = p.currentTokenLocation().contentReference().getRawContent();
-      if (!(p instanceof UTF8StreamJsonParser) || !(source instanceof byte[] input) || !p.hasToken(JsonToken.START_OBJECT)) {
+      if (!(p instanceof UTF8StreamJsonParser) || !p.hasToken(JsonToken.START_OBJECT)) {
         return super.deserialize(p, ctxt);
       }
-      long start = p.currentTokenLocation().getByteOffset();
-      if (start < 0 || start >= input.length || input[(int) start] != '{') {
+      JsonLocation at = p.currentTokenLocation();
+      long offset = at.getByteOffset();
+      if (!(at.contentReference().getRawContent() instanceof byte[] input) || offset < 0 || offset >= input.length
+          || input[(int) offset] != '{') {
         return super.deserialize(p, ctxt);
       }
-      p.skipChildren();
-      long end = p.currentTokenLocation().getByteOffset() + 1;
-      if (end <= start || end > input.length || input[(int) end - 1] != '}') {
-        throw new IllegalStateException("the spec's end was not found where the parser put it");
-      }
-      return MEMORY.get().specOf(input, (int) start, (int) end, specs);
-    }
-  }
-
-  /** One thread's remembered specs, by their bytes. */
-  private static final class Memory {
-    private record Known(byte[] bytes, ServiceSpec spec) {}
-
-    // By hash of the bytes; a hash shared by different specs keeps each.
-    private final Map<Integer, List<Known>> byHash = new HashMap<>();
-    private int count;
-    private long bytes;
-
-    ServiceSpec specOf(byte[] input, int from, int to, ObjectReader specs) throws IOException {
-      int hash = hash(input, from, to);
-      ServiceSpec known = find(input, from, to, hash);
+      int start = (int) offset;
+      Memory memory = MEMORY.get();
+      int hash = Memory.hash(input, start);
+      ServiceSpec known = memory.find(hash, input, start);
       if (known != null) {
+        int length = memory.lastLength;
+        p.skipChildren();
+        if (end(p) != start + length) {
+          throw new IllegalStateException("a remembered spec's bytes ended elsewhere in the record");
+        }
         return known;
       }
-      ServiceSpec spec = specs.readValue(input, from, to - from);
-      if (count >= MAX_SPECS || bytes + (to - from) > MAX_BYTES) {
-        byHash.clear();
-        count = 0;
-        bytes = 0;
+      Object spec = super.deserialize(p, ctxt);
+      int end = end(p);
+      if (spec instanceof ServiceSpec s && end > start && end <= input.length && input[end - 1] == '}') {
+        memory.remember(hash, input, start, end, s);
       }
-      Known k = new Known(Arrays.copyOfRange(input, from, to), spec);
-      byHash.computeIfAbsent(hash, h -> new ArrayList<>(1)).add(k);
-      count++;
-      bytes += to - from;
       return spec;
     }
 
-    private ServiceSpec find(byte[] input, int from, int to, int hash) {
+    /** Just past the object the parser's current token ends. */
+    private static int end(JsonParser p) {
+      return (int) p.currentTokenLocation().getByteOffset() + 1;
+    }
+  }
+
+  /** One thread's remembered specs, by a hash of their first bytes. */
+  private static final class Memory {
+    private record Known(byte[] bytes, ServiceSpec spec) {}
+
+    private final Map<Integer, List<Known>> byHash = new HashMap<>();
+    private int count;
+    private long bytes;
+    /** The length of the spec {@link #find} found last. */
+    int lastLength;
+
+    /** The remembered spec whose bytes {@code input} holds from {@code start}, or null. */
+    ServiceSpec find(int hash, byte[] input, int start) {
       List<Known> same = byHash.get(hash);
       if (same != null) {
         for (Known k : same) {
-          if (Arrays.equals(k.bytes, 0, k.bytes.length, input, from, to)) {
+          int end = start + k.bytes.length;
+          if (end <= input.length && Arrays.equals(k.bytes, 0, k.bytes.length, input, start, end)) {
+            lastLength = k.bytes.length;
             return k.spec;
           }
         }
@@ -124,22 +130,22 @@ final class SpecSpans {
       return null;
     }
 
-    /**
-     * The length, the first and last 32 bytes (a spec begins with its name) and every 8th byte
-     * between: hashing every byte cost a quarter of a record's read. Specs that hash alike are told
-     * apart by the full comparison.
-     */
-    private static int hash(byte[] input, int from, int to) {
-      int hash = to - from;
-      int head = Math.min(to, from + 32);
-      int tail = Math.max(head, to - 32);
-      for (int i = from; i < head; i++) {
-        hash = 31 * hash + input[i];
+    void remember(int hash, byte[] input, int start, int end, ServiceSpec spec) {
+      if (count >= MAX_SPECS || bytes + (end - start) > MAX_BYTES) {
+        byHash.clear();
+        count = 0;
+        bytes = 0;
       }
-      for (int i = head; i < tail; i += 8) {
-        hash = 31 * hash + input[i];
-      }
-      for (int i = tail; i < to; i++) {
+      Known k = new Known(Arrays.copyOfRange(input, start, end), spec);
+      byHash.computeIfAbsent(hash, h -> new ArrayList<>(1)).add(k);
+      count++;
+      bytes += end - start;
+    }
+
+    /** Of the first {@link #PREFIX} bytes from {@code start} (fewer at the input's end). */
+    static int hash(byte[] input, int start) {
+      int hash = 1;
+      for (int i = start, end = Math.min(input.length, start + PREFIX); i < end; i++) {
         hash = 31 * hash + input[i];
       }
       return hash;

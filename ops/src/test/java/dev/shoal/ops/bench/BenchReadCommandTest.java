@@ -23,7 +23,9 @@ class BenchReadCommandTest {
     assertThat(code).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("[read] ")))
         .hasSize(2)
-        .allMatch(l -> l.matches(".*as input \\d+\\.\\d\\d µs, as an own record \\d+\\.\\d\\d µs.*"));
+        .allMatch(l -> l.matches(".*as input \\d+\\.\\d\\d µs, as an own record \\d+\\.\\d\\d µs \\(.*\\);"
+            + " 5,000 records with specs new to the reader, in turn: as input \\d+\\.\\d\\d µs, as own records"
+            + " \\d+\\.\\d\\d µs;.*"));
   }
 
   @Test
