@@ -75,8 +75,9 @@ final class SpecSpans {
       }
       JsonLocation at = p.currentTokenLocation();
       long offset = at.getByteOffset();
-      if (!(at.contentReference().getRawContent() instanceof byte[] input) || offset < 0 || offset >= input.length
-          || input[(int) offset] != '{') {
+      // Offsets count from the start of the content read, so the whole array must be the content.
+      if (!(at.contentReference().getRawContent() instanceof byte[] input) || at.contentReference().contentOffset() > 0
+          || offset < 0 || offset >= input.length || input[(int) offset] != '{') {
         return super.deserialize(p, ctxt);
       }
       int start = (int) offset;
