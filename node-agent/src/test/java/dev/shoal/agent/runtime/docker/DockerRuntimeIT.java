@@ -115,16 +115,21 @@ class DockerRuntimeIT {
     assertThat(runtime.start(id).containerId()).isEqualTo(running.containerId());
   }
 
+  /** Slot 1 of {@code service} run to its end by a runtime of another cluster (its own node) on the same engine. */
+  private static RuntimeTask exitedInAnotherCluster(String service, String taskId) throws Exception {
+    try (DockerRuntime otherCluster = DockerRuntime.connect(null, DockerRuntime.DEFAULT_PULL_TIMEOUT, List.of())) {
+      RuntimeTask created = otherCluster.prepare(busybox(service, "true").task(taskId, 1, "other-" + NODE));
+      otherCluster.start(taskId);
+      otherCluster.onExit(taskId).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      return created;
+    }
+  }
+
   @Test
   void anotherClustersContainerWithTheSameTaskIdIsNotAdopted() throws Exception {
     // Task ids are unique within a cluster; two clusters sharing an engine may both have this one.
     String id = id();
-    RuntimeTask foreign;
-    try (DockerRuntime otherCluster = DockerRuntime.connect(null, DockerRuntime.DEFAULT_PULL_TIMEOUT, List.of())) {
-      foreign = otherCluster.prepare(busybox("theirs", "true").task(id, 1, "other-" + NODE));
-      otherCluster.start(id);
-      otherCluster.onExit(id).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
+    RuntimeTask foreign = exitedInAnotherCluster("theirs", id);
 
     RuntimeTask ours = runtime.prepare(busybox("ours", "sleep", "600").task(id, 1, NODE));
     assertThat(ours.containerId()).isNotEqualTo(foreign.containerId());
@@ -139,12 +144,7 @@ class DockerRuntimeIT {
   void aNameHeldByAnotherClustersContainerGivesOursANameWithItsNode() throws Exception {
     // The same service and task id in two clusters: the other one's exited container holds Swarm's name.
     String id = id();
-    RuntimeTask foreign;
-    try (DockerRuntime otherCluster = DockerRuntime.connect(null, DockerRuntime.DEFAULT_PULL_TIMEOUT, List.of())) {
-      foreign = otherCluster.prepare(busybox("same", "true").task(id, 1, "other-" + NODE));
-      otherCluster.start(id);
-      otherCluster.onExit(id).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
+    RuntimeTask foreign = exitedInAnotherCluster("same", id);
     assertThat(foreign.name()).isEqualTo("same.1." + id);
 
     RuntimeTask ours = run(busybox("same", "sleep", "600").task(id, 1, NODE));
