@@ -83,14 +83,13 @@ final class SpecSpans {
       int start = (int) offset;
       Memory memory = MEMORY.get();
       int hash = Memory.hash(input, start);
-      ServiceSpec known = memory.find(hash, input, start);
+      Memory.Known known = memory.find(hash, input, start);
       if (known != null) {
-        int length = memory.lastLength;
         p.skipChildren();
-        if (end(p) != start + length) {
+        if (end(p) != start + known.bytes().length) {
           throw new IllegalStateException("a remembered spec's bytes ended elsewhere in the record");
         }
-        return known;
+        return known.spec();
       }
       Object spec = super.deserialize(p, ctxt);
       int end = end(p);
@@ -113,18 +112,15 @@ final class SpecSpans {
     private final Map<Integer, List<Known>> byHash = new HashMap<>();
     private int count;
     private long bytes;
-    /** The length of the spec {@link #find} found last. */
-    int lastLength;
 
     /** The remembered spec whose bytes {@code input} holds from {@code start}, or null. */
-    ServiceSpec find(int hash, byte[] input, int start) {
+    Known find(int hash, byte[] input, int start) {
       List<Known> same = byHash.get(hash);
       if (same != null) {
         for (Known k : same) {
           int end = start + k.bytes.length;
           if (end <= input.length && Arrays.equals(k.bytes, 0, k.bytes.length, input, start, end)) {
-            lastLength = k.bytes.length;
-            return k.spec;
+            return k;
           }
         }
       }

@@ -116,6 +116,23 @@ class SpecSpansTest {
   }
 
   @Test
+  void moreSpecBytesThanItRemembersAreAllReadRight() {
+    // 2,000 specs of about 9 KB: over the 16 MiB a thread keeps well before its 4,096 specs.
+    String big = "x".repeat(9_000);
+    List<byte[]> written = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      ServiceSpec spec = Json.fromBytes(RICH.replace("{front}", i + big).getBytes(StandardCharsets.UTF_8),
+          ServiceSpec.class);
+      written.add(bytes(new Task("t" + i, "s" + i, "web", 1, "n1", 3, spec, DesiredState.RUNNING, null, 4, 5)));
+    }
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < written.size(); i++) {
+        assertThat(Json.fromOwnBytes(written.get(i), Task.class).spec().labels()).containsEntry("tier", i + big);
+      }
+    }
+  }
+
+  @Test
   void aTaskWithoutSpecIsRead() {
     Task none = task("t1", "s1", RICH).withSpec(null);
     assertThat(Json.fromOwnBytes(bytes(none), Task.class)).isEqualTo(none);

@@ -1,7 +1,6 @@
 package dev.shoal.gateway.ingress;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
@@ -84,9 +83,10 @@ final class TaskConnection extends AbstractConnection.NonBlocking {
   }
 
   /**
-   * For a claimed connection: one non-blocking read finds a close (or stray bytes) from the task that
-   * the selector may not have reported yet. False, and the connection closed, if so. It costs a
-   * system call, so only requests that cannot be sent again after a failure ask for it.
+   * One non-blocking read finds a close (or stray bytes) from the task, for a connection no request is
+   * reading: false, and the connection closed, if so. A claimed connection is checked so before a
+   * request that cannot be sent again (the selector may not have reported a close that has arrived);
+   * it costs a system call, so other requests skip it.
    */
   boolean stillOpen() {
     try {
@@ -129,18 +129,10 @@ final class TaskConnection extends AbstractConnection.NonBlocking {
 
   /** Only called with the lock held and no request on this connection, so no answer can be read here. */
   private void checkParked() {
-    ByteBuffer probe = BufferUtil.allocate(1);
-    try {
-      int n = getEndPoint().fill(probe);
-      if (n == 0) {
-        parked = true;
-        tryFillInterested();
-        return;
-      }
-    } catch (IOException e) {
-      // closed below
+    if (stillOpen()) {
+      parked = true;
+      tryFillInterested();
     }
-    getEndPoint().close();
   }
 
   @Override

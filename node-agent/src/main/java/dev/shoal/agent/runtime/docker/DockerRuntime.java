@@ -168,7 +168,7 @@ public final class DockerRuntime implements ContainerRuntime {
       }
       return createUnderNodeName(task, create, image, e);
     } catch (DockerException e) {
-      throw new TaskRejectedException("the engine refused to create the container: " + DockerEngine.reason(e), e);
+      throw createRefused(e, e);
     }
     return track(ContainerEntry.created(containerId, create.getName(), create.getLabels())).view();
   }
@@ -188,11 +188,15 @@ public final class DockerRuntime implements ContainerRuntime {
       return track(ContainerEntry.created(containerId, create.getName(), create.getLabels())).view();
     } catch (ConflictException again) {
       // Another prepare of this task won the second name.
-      return lookup(task.id()).map(ContainerEntry::view).orElseThrow(() -> new TaskRejectedException(
-          "the engine refused to create the container: " + DockerEngine.reason(taken), again));
+      return lookup(task.id()).map(ContainerEntry::view).orElseThrow(() -> createRefused(taken, again));
     } catch (DockerException e) {
-      throw new TaskRejectedException("the engine refused to create the container: " + DockerEngine.reason(e), e);
+      throw createRefused(e, e);
     }
+  }
+
+  private static TaskRejectedException createRefused(DockerException reason, Exception cause) {
+    return new TaskRejectedException("the engine refused to create the container: " + DockerEngine.reason(reason),
+        cause);
   }
 
   /**
