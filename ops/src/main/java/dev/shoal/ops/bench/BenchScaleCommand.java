@@ -92,7 +92,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
   @Option(names = "--warmup-tasks", defaultValue = "0", description = "Before the clock starts, run this many tasks"
       + " to RUNNING and remove them again, so both JVMs have compiled their hot code (default ${DEFAULT-VALUE}: a cold"
-      + " cluster; the JIT then takes ~20 % of the CPU of a 100,000-task run).")
+      + " cluster; the JIT then takes ~20 %% of the CPU of a 100,000-task run).")
   int warmupTasks;
 
   @Option(names = "--keep-kafka-data", description = "Keep the run's Kafka log (GBs at 100,000 tasks) in its work dir,"
