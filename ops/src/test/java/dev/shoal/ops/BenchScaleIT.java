@@ -26,6 +26,10 @@ class BenchScaleIT {
 
     assertThat(r.exitCode()).as(out + r.stderr()).isZero();
     assertThat(out).containsPattern("warmed up with 12 tasks \\(run and removed\\)");
+    // The output says which collector the bench's own JVM ran: not the parallel one here, so it says
+    // how the figures in the docs were measured.
+    assertThat(out).contains("this JVM (broker, gateway, hollow nodes) collects with ")
+        .contains("measures it with java -XX:+UseParallelGC -jar");
     // The warm-up's services are gone before the clock starts: their removal is not among the run's events.
     String events = out.lines().filter(l -> l.contains("cluster events during the run:")).findFirst().orElseThrow();
     assertThat(events).contains("service.created 2").doesNotContain("service.removed");

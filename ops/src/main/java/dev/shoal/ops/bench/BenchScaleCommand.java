@@ -118,6 +118,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
     List<AutoCloseable> opened = new ArrayList<>();
     Process orchestrator = null;
     try {
+      out.println(BenchJvmCollector.line());
       out.println("[scale] starting Kafka");
       EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).build();
       opened.add(kafka);
@@ -214,6 +215,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
       out.println("[scale] orchestrator heap (-Xmx" + heap + "): " + GcLog.read(dir.resolve("orchestrator-gc.log")).text()
           + " (its JVM: " + (orchestrator.isAlive() ? "alive" : "DIED, see " + dir.resolve("orchestrator.log")) + ")");
       out.println(ClusterHappenings.orchestratorWarnings(dir.resolve("orchestrator.log")));
+      out.println(BenchJvmCollector.line());
       if (plot != null) {
         progress.plot(plot, nodes, tasks);
         out.println("[scale] plot written to " + plot.toAbsolutePath());
