@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 final class BenchJvmCollector {
   private BenchJvmCollector() {}
 
-  /** The collectors' names, as the JVM gives them ("PS Scavenge, PS MarkSweep" for the parallel collector). */
+  /** The collectors' names, as the JVM gives them (both start with "PS " for the parallel collector). */
   static String names() {
     return ManagementFactory.getGarbageCollectorMXBeans().stream()
         .map(GarbageCollectorMXBean::getName)
