@@ -40,6 +40,11 @@ final class SpecSpans {
   private static final long MAX_BYTES = 16L << 20;
   /** How many of a spec's first bytes its lookup hashes (a spec begins with its name). */
   private static final int PREFIX = 128;
+  /**
+   * Specs kept per hash, most recently read first: a service's versions often share their first
+   * bytes (a scale changes only its replicas), and a lookup compares each one kept.
+   */
+  private static final int MAX_ALIKE = 8;
 
   private SpecSpans() {}
 
@@ -117,9 +122,13 @@ final class SpecSpans {
     Known find(int hash, byte[] input, int start) {
       List<Known> same = byHash.get(hash);
       if (same != null) {
-        for (Known k : same) {
+        for (int i = 0; i < same.size(); i++) {
+          Known k = same.get(i);
           int end = start + k.bytes.length;
           if (end <= input.length && Arrays.equals(k.bytes, 0, k.bytes.length, input, start, end)) {
+            if (i > 0) {
+              same.add(0, same.remove(i));
+            }
             return k;
           }
         }
@@ -133,8 +142,13 @@ final class SpecSpans {
         count = 0;
         bytes = 0;
       }
-      Known k = new Known(Arrays.copyOfRange(input, start, end), spec);
-      byHash.computeIfAbsent(hash, h -> new ArrayList<>(1)).add(k);
+      List<Known> same = byHash.computeIfAbsent(hash, h -> new ArrayList<>(1));
+      if (same.size() >= MAX_ALIKE) {
+        Known dropped = same.remove(same.size() - 1);
+        count--;
+        bytes -= dropped.bytes.length;
+      }
+      same.add(0, new Known(Arrays.copyOfRange(input, start, end), spec));
       count++;
       bytes += end - start;
     }

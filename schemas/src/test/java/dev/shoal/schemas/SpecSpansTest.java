@@ -58,8 +58,8 @@ class SpecSpansTest {
 
   @Test
   void specsThatDifferOnlyInTheMiddleAreToldApartWhereverTheByteIs() {
-    // Only some bytes are hashed: eight specs of one length, differing in eight neighbouring bytes
-    // far from both ends, include ones that hash alike.
+    // Only a spec's first bytes are hashed: eight specs of one length, differing in eight
+    // neighbouring bytes past them, all hash alike.
     String filler = "x".repeat(200);
     List<Task> written = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -71,6 +71,24 @@ class SpecSpansTest {
         assertThat(Json.fromOwnBytes(bytes(t), Task.class).spec().labels()).isEqualTo(t.spec().labels());
       }
     }
+  }
+
+  @Test
+  void moreSpecsThatHashAlikeThanItKeepsPerHashAreAllReadRight() {
+    String filler = "x".repeat(200);
+    List<Task> written = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      written.add(task("t" + i, "s1", RICH.replace("\"tier\":\"{front}\"", "\"tier\":\"" + filler + i + "\"")));
+    }
+    for (int round = 0; round < 2; round++) {
+      for (Task t : written) {
+        assertThat(Json.fromOwnBytes(bytes(t), Task.class).spec().labels()).isEqualTo(t.spec().labels());
+      }
+    }
+    // The spec read last is still kept: read again, it is the same object.
+    Task last = written.get(written.size() - 1);
+    assertThat(Json.fromOwnBytes(bytes(last), Task.class).spec())
+        .isSameAs(Json.fromOwnBytes(bytes(last), Task.class).spec());
   }
 
   @Test
