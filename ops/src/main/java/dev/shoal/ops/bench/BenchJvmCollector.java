@@ -20,13 +20,10 @@ final class BenchJvmCollector {
         .collect(Collectors.joining(", "));
   }
 
-  static boolean parallel() {
-    return names().startsWith("PS ");
-  }
-
   /** A line for the output: the collector, and what to run instead when it is not the measured one. */
   static String line() {
-    return "[scale] this JVM (broker, gateway, hollow nodes) collects with " + names()
-        + (parallel() ? "" : "; docs/benchmarks.md measures it with java -XX:+UseParallelGC -jar …");
+    String names = names();
+    return "[scale] this JVM (broker, gateway, hollow nodes) collects with " + names
+        + (names.startsWith("PS ") ? "" : "; docs/benchmarks.md measures it with java -XX:+UseParallelGC -jar …");
   }
 }
